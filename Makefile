@@ -1,0 +1,112 @@
+# yibao build. `make` builds build/yibao; `make check` builds and runs every
+# test; `make SANITIZER=address` (or undefined, or address,undefined) builds
+# into build/<sanitizer>/ so sanitized and plain objects never mix.
+
+CC      ?= cc
+comma   := ,
+BUILD   ?= build
+ifneq ($(SANITIZER),)
+BUILD   := build/$(subst $(comma),-,$(SANITIZER))
+SANFLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+OPT     ?= -O2 -g
+CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+           -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wno-format-truncation \
+           -Iinclude $(OPT) $(SANFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+LDLIBS  += -lm
+
+LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/service/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+BENCH_SRC := $(wildcard bench/*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libyibao.a
+BIN      := $(BUILD)/yibao
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+TOOL_BIN := $(BUILD)/tests/golden $(BUILD)/tests/property
+
+.PHONY: all check unit golden property fuzz-replay cli-test lint bench fuzz run deps clean
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/golden: $(BUILD)/tests/golden.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/property: $(BUILD)/tests/property.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Under gcc each fuzz target links with a driver that replays its corpus;
+# `make fuzz` builds real libFuzzer binaries with clang.
+$(BUILD)/tests/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---------------------------------------------------------------- tests
+check: $(BIN) unit golden property fuzz-replay cli-test lint
+	@echo "make check: all tests passed"
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+golden: $(BUILD)/tests/golden $(BIN)
+	$(BUILD)/tests/golden tests/cases/*.json
+
+property: $(BUILD)/tests/property
+	$(BUILD)/tests/property 100000
+
+fuzz-replay: $(FUZZ_BIN)
+	@set -e; for t in $(FUZZ_BIN); do n=$${t##*/fuzz_}; \
+	  echo "== $$t tests/fuzz/corpus/$$n"; $$t tests/fuzz/corpus/$$n; done
+
+cli-test: $(BIN)
+	YIBAO=$(BIN) sh tests/cli.sh
+
+lint:
+	sh tests/lint.sh
+
+# -------------------------------------------------------------- benches
+bench: $(BENCH_BIN)
+	$(BUILD)/bench/engine
+
+# ------------------------------------------------------- libFuzzer runs
+FUZZ_TIME ?= 60
+fuzz:
+	$(MAKE) CC=clang BUILD=build/fuzz SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" $(LIB)
+	@set -e; mkdir -p build/fuzz/bin; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang $(CFLAGS) -fsanitize=fuzzer,address,undefined $$f build/fuzz/libyibao.a -o build/fuzz/bin/$$n $(LDLIBS); \
+	  mkdir -p build/fuzz/corpus/$${n#fuzz_}; \
+	  build/fuzz/bin/$$n -max_total_time=$(FUZZ_TIME) build/fuzz/corpus/$${n#fuzz_} tests/fuzz/corpus/$${n#fuzz_}; done
+
+# -------------------------------------------------------------- the demo
+run: $(BIN)
+	sh scripts/run-demo.sh $(BIN)
+
+deps:
+	sh scripts/install-deps.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,2 @@
+build/src/util/error.o: src/util/error.c include/yibao/error.h
+include/yibao/error.h:

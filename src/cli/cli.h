@@ -1,0 +1,12 @@
+/* The yibao command-line tool: one cmd_<verb>() per subcommand. Each
+ * returns the process exit code: 0 done, 1 failure, 2 bad input or usage. */
+#ifndef YB_CLI_H
+#define YB_CLI_H
+
+int cmd_calc(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+
+/* Prints "yibao: <msg>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,369 @@
+/* Settlement of one visit: the pure function of engine.h.
+ *
+ * Design notes
+ *  1. Money is int64_t fen. Each rounding is half away from zero at one
+ *     defined step: a line's price-cap allowance, a line's first self-pay,
+ *     a fund's ratio product. Nothing else rounds (docs/settlement.md).
+ *  2. Every fen of medfee_sumamt lands in exactly one of fulamt_ownpay_amt,
+ *     overlmt_selfpay, preselfpay_amt, inscp_scp_amt (per line, then summed),
+ *     and in exactly one of fund_pay_sumamt, acct_pay, psn_cash_pay,
+ *     hosp_part_amt. yb_settlement_check() proves it after every call.
+ *  3. Funds run as stages in the order of IP1, each taking what the person
+ *     still bears in the policy range; outpatient uses the basic stage only,
+ *     inpatient adds critical illness and assistance after it.
+ *  4. Accumulators are read, never written: deltas go back in the result. */
+#include "yibao/engine.h"
+#include "yibao/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------- explanation text */
+
+/* Appends to a fixed buffer; a full buffer truncates silently (the text
+ * explains, it is not a record of money). */
+static void explain(char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void explain(char *buf, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used >= YB_PROC_INFO_MAX - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, YB_PROC_INFO_MAX - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Money as text for explanations: a small ring of buffers so that several
+ * can appear in one explain() call. */
+typedef struct moneytxt {
+	char s[4][32];
+	int i;
+} moneytxt;
+
+static const char *mt(moneytxt *m, yb_money v)
+{
+	char *s = m->s[m->i++ & 3];
+	yb_decimal_format(s, v, YB_SCALE_MONEY);
+	return s;
+}
+
+static const char *pct(char *buf, int32_t bp)
+{
+	size_t n = yb_decimal_format_trim(buf, bp, 2, 0);
+	buf[n] = '%';
+	buf[n + 1] = '\0';
+	return buf;
+}
+
+/* ----------------------------------------------------------- fee lines */
+
+static int item_rule_applies(const yb_item_rule *ir, const yb_feeline *l,
+			     const yb_person *psn, const yb_visit *v, yb_date day)
+{
+	return (ir->flags & l->flags) &&
+	       (ir->from == YB_DATE_NONE || day >= ir->from) && day <= ir->to &&
+	       yb_codeset_has(&ir->insutype, psn->insutype) &&
+	       yb_codeset_has(&ir->med_type, v->med_type);
+}
+
+/* Splits one line into wholly self-paid, above the price cap, first
+ * self-pay and policy range (CL1-CL3, OE5 exclusions). */
+static void split_line(yb_line_result *r, const yb_feeline *l,
+		       const yb_policy *pol, const yb_person *psn,
+		       const yb_visit *v, yb_date day)
+{
+	int32_t bp = l->selfpay_bp;
+	size_t i;
+	int ovf = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!l->known || l->chrgitm_lv == YB_CLASS_C) {
+		r->fulamt_ownpay_amt = l->sumamt;
+		r->selfpay_bp = YB_BP_ONE;
+		r->rule = "CL1";
+		return;
+	}
+	for (i = 0; i < pol->n_item_rules; i++) {
+		const yb_item_rule *ir = &pol->item_rules[i];
+		if (!item_rule_applies(ir, l, psn, v, day))
+			continue;
+		r->rule = ir->rule;
+		if (ir->exclude) {
+			r->fulamt_ownpay_amt = l->sumamt;
+			r->selfpay_bp = YB_BP_ONE;
+			return;
+		}
+		bp = ir->selfpay_bp;
+		break;
+	}
+	if (l->pric_uplmt >= 0 && l->pric > l->pric_uplmt) {
+		/* cap (scale 6) x count (scale 4) is scale 10; fen is scale 2 */
+		yb_money allowed = yb_muldiv_round(l->pric_uplmt, l->cnt, 100000000, &ovf);
+		if (ovf || allowed > l->sumamt)
+			allowed = l->sumamt;
+		r->overlmt_amt = yb_money_max(0, l->sumamt - allowed);
+		if (!r->rule)
+			r->rule = "CL2";
+	}
+	r->selfpay_bp = bp;
+	r->preselfpay_amt = yb_money_mul_bp(l->sumamt - r->overlmt_amt, bp);
+	r->inscp_scp_amt = l->sumamt - r->overlmt_amt - r->preselfpay_amt;
+}
+
+/* ------------------------------------------------------------- benefit */
+
+/* Region codes nest: 340600 is a city, 340621 a county in it, 340000 the
+ * province. A code covers another when it is its prefix after dropping
+ * trailing "00" pairs. */
+static int region_covers(const char *region, const char *place)
+{
+	size_t n = strlen(region);
+	while (n >= 2 && region[n - 1] == '0' && region[n - 2] == '0')
+		n -= 2;
+	return n > 0 && strncmp(region, place, n) == 0;
+}
+
+static uint32_t visit_place(const yb_policy *pol, const yb_person *psn,
+			    const yb_visit *v, uint32_t *reg_types)
+{
+	yb_date day = yb_datetime_date(v->begntime);
+	size_t i;
+
+	*reg_types = 0;
+	if (region_covers(pol->admdvs, v->admdvs))
+		return YB_PLACE_HOME;
+	for (i = 0; i < psn->n_remote; i++) {
+		const yb_remote_reg *r = &psn->remote[i];
+		if (day >= r->begndate && day <= r->enddate && r->type >= 0 &&
+		    region_covers(r->admdvs, v->admdvs))
+			*reg_types |= 1u << r->type;
+	}
+	return *reg_types ? YB_PLACE_REGISTERED : YB_PLACE_ELSEWHERE;
+}
+
+static int benefit_applies(const yb_benefit *b, const yb_policy *pol,
+			   const yb_visit *v, const yb_person *psn, yb_date day,
+			   uint32_t cats, uint32_t place, uint32_t reg_types)
+{
+	if ((b->from != YB_DATE_NONE && day < b->from) || day > b->to)
+		return 0;
+	if (!yb_codeset_has(&b->insutype, psn->insutype) ||
+	    !yb_codeset_has(&b->med_type, v->med_type) ||
+	    !yb_codeset_has(&b->fixmedins_type, v->fixmedins_type) ||
+	    !yb_codeset_has(&b->hosp_lv, v->hosp_lv))
+		return 0;
+	if (b->prim_flag >= 0 && b->prim_flag != v->prim_flag)
+		return 0;
+	if (b->psn_categories && !(b->psn_categories & cats))
+		return 0;
+	if (!(b->places & place))
+		return 0;
+	if (place == YB_PLACE_REGISTERED && b->remote_types && !(b->remote_types & reg_types))
+		return 0;
+	if (b->dise_list >= 0 && !yb_policy_dise_in(pol, b->dise_list, v->dise_codg))
+		return 0;
+	return 1;
+}
+
+const yb_benefit *yb_engine_benefit(const yb_policy *pol, const yb_person *psn,
+				    const yb_visit *v, uint32_t *place_out)
+{
+	yb_date day = yb_datetime_date(v->begntime);
+	uint32_t cats = yb_policy_categories(pol, psn->psn_type);
+	uint32_t reg_types, place = visit_place(pol, psn, v, &reg_types);
+	size_t i;
+
+	if (place_out)
+		*place_out = place;
+	for (i = 0; i < pol->n_benefits; i++)
+		if (benefit_applies(&pol->benefits[i], pol, v, psn, day, cats, place, reg_types))
+			return &pol->benefits[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- funds */
+
+/* What one settlement works on as it moves through the stages. */
+typedef struct ctx {
+	yb_settlement *s;
+	const yb_policy *pol;
+	const yb_person *psn;
+	const yb_money *acc;
+	const yb_visit *v;
+	yb_money burden;  /* policy-range amount the person still bears */
+	moneytxt m;
+} ctx;
+
+static yb_fund_pay *add_fund(ctx *c, const char *type, const char *name)
+{
+	yb_fund_pay *f = &c->s->funds[c->s->n_funds++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->fund_pay_type, sizeof(f->fund_pay_type), "%s", type);
+	f->fund_pay_type_name = name;
+	return f;
+}
+
+static yb_money acc_of(const ctx *c, int bucket)
+{
+	return bucket >= 0 ? c->acc[bucket] : 0;
+}
+
+/* Basic pooled fund (统筹基金): deductible, ratio, annual limit (OE2-OE4,
+ * OR2, CD...). The deductible and the limit read their buckets, so a
+ * deductible shared across levels (OE2) is one bucket with two amounts. */
+static void stage_basic(ctx *c)
+{
+	yb_settlement *s = c->s;
+	const yb_benefit *b = s->benefit;
+	yb_money base = c->burden, dedc_left, above, pay, limit_left = -1;
+	yb_fund_pay *f;
+	char p[16];
+
+	if (!b) {
+		explain(s->setl_proc_info, "no benefit row matches: pooled fund pays 0; ");
+		return;
+	}
+	f = add_fund(c, b->fund_pay_type, b->fund_pay_type_name);
+	f->inscp_scp_amt = base;
+	dedc_left = yb_money_max(0, b->deductible - acc_of(c, b->dedc_bucket));
+	s->act_pay_dedc = yb_money_min(base, dedc_left);
+	above = base - s->act_pay_dedc;
+	pay = yb_money_mul_bp(above, b->ratio_bp);
+	explain(f->setl_proc_info, "%s (%s): policy range %s", b->id, b->rules, mt(&c->m, base));
+	if (b->deductible > 0)
+		explain(f->setl_proc_info, ", deductible %s of which %s already borne, now %s",
+			mt(&c->m, b->deductible), mt(&c->m, acc_of(c, b->dedc_bucket)),
+			mt(&c->m, s->act_pay_dedc));
+	explain(f->setl_proc_info, "; %s x %s = %s", mt(&c->m, above), pct(p, b->ratio_bp), mt(&c->m, pay));
+	if (b->annual_limit >= 0) {
+		limit_left = yb_money_max(0, b->annual_limit - acc_of(c, b->limit_bucket));
+		f->crt_payb_lmt_amt = limit_left;
+		explain(f->setl_proc_info, "; annual limit %s, left %s",
+			mt(&c->m, b->annual_limit), mt(&c->m, limit_left));
+		pay = yb_money_min(pay, limit_left);
+	}
+	explain(f->setl_proc_info, "; pays %s", mt(&c->m, pay));
+	f->fund_payamt = pay;
+	s->hifp_pay = pay;
+	s->pool_prop_selfpay = b->ratio_bp;
+	if (b->dedc_bucket >= 0)
+		s->acc_delta[b->dedc_bucket] += s->act_pay_dedc;
+	if (b->limit_bucket >= 0)
+		s->acc_delta[b->limit_bucket] += pay;
+	c->burden -= pay;
+	explain(s->setl_proc_info, "benefit %s (%s): fund %s; ", b->id, b->rules, mt(&c->m, pay));
+}
+
+/* ------------------------------------------------------------- accounts */
+
+/* A2-A3: the person's own account first, then the accounts of the
+ * initiators who bound them, earliest binding first; accounts pay only
+ * what the person owes after the funds. */
+static void stage_accounts(ctx *c, const yb_mulaid_acct *mulaid, size_t n)
+{
+	yb_settlement *s = c->s;
+	size_t order[YB_MAX_MULAID], i, j;
+	yb_money owed = s->psn_part_amt, own;
+
+	s->balc = c->psn->acct_balc;
+	if (!c->v->acct_used || owed <= 0)
+		return;
+	own = yb_money_min(yb_money_max(0, c->psn->acct_balc), owed);
+	s->balc -= own;
+	owed -= own;
+	s->acct_pay = own;
+	if (own)
+		explain(s->setl_proc_info, "A2 own account %s; ", mt(&c->m, own));
+	for (i = 0; i < n; i++) { /* insertion sort by binding time, stable */
+		for (j = i; j > 0 && mulaid[order[j - 1]].bind_time > mulaid[i].bind_time; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < n && owed > 0; i++) {
+		const yb_mulaid_acct *m = &mulaid[order[i]];
+		yb_money pay = yb_money_min(yb_money_max(0, m->balc), owed);
+		if (!pay)
+			continue;
+		s->mulaid_pay[order[i]] = pay;
+		s->acct_mulaid_pay += pay;
+		owed -= pay;
+		explain(s->setl_proc_info, "A2 mutual aid from %s %s; ", m->psn_no, mt(&c->m, pay));
+	}
+	s->acct_pay += s->acct_mulaid_pay;
+}
+
+/* --------------------------------------------------------------- settle */
+
+int yb_engine_settle(yb_settlement *out, yb_line_result *lines_out,
+		     const yb_policy *pol, const yb_person *psn,
+		     const yb_money *acc, const yb_mulaid_acct *mulaid,
+		     size_t n_mulaid, const yb_visit *v)
+{
+	yb_date day = yb_datetime_date(v->begntime);
+	ctx c;
+	size_t i;
+	int ovf = 0;
+
+	if (n_mulaid > YB_MAX_MULAID)
+		return yb_error_set(YB_EINVALID, "mulaid: more than %d accounts (A1)", YB_MAX_MULAID);
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.s = out;
+	c.pol = pol;
+	c.psn = psn;
+	c.acc = acc;
+	c.v = v;
+
+	for (i = 0; i < v->n_lines; i++) {
+		yb_line_result *r = &lines_out[i];
+		split_line(r, &v->lines[i], pol, psn, v, day);
+		ovf |= __builtin_add_overflow(out->medfee_sumamt, v->lines[i].sumamt, &out->medfee_sumamt);
+		ovf |= __builtin_add_overflow(out->fulamt_ownpay_amt, r->fulamt_ownpay_amt, &out->fulamt_ownpay_amt);
+		ovf |= __builtin_add_overflow(out->overlmt_selfpay, r->overlmt_amt, &out->overlmt_selfpay);
+		ovf |= __builtin_add_overflow(out->preselfpay_amt, r->preselfpay_amt, &out->preselfpay_amt);
+		ovf |= __builtin_add_overflow(out->inscp_scp_amt, r->inscp_scp_amt, &out->inscp_scp_amt);
+	}
+	if (ovf)
+		return yb_error_set(YB_EOVERFLOW, "feedetail: total amount out of range");
+	if (psn->brdy != YB_DATE_NONE)
+		out->age = yb_age(psn->brdy, day);
+
+	explain(out->setl_proc_info, "policy %s@%s; ", pol->admdvs, pol->version);
+	out->benefit = yb_engine_benefit(pol, psn, v, NULL);
+	c.burden = out->inscp_scp_amt;
+	stage_basic(&c);
+
+	out->fund_pay_sumamt = out->hifp_pay + out->cvlserv_pay + out->hifes_pay +
+		out->hifmi_pay + out->hifob_pay + out->maf_pay + out->oth_pay;
+	out->psn_part_amt = out->medfee_sumamt - out->fund_pay_sumamt - out->hosp_part_amt;
+	stage_accounts(&c, mulaid, n_mulaid);
+	out->psn_cash_pay = out->psn_part_amt - out->acct_pay;
+	explain(out->setl_proc_info, "cash %s", mt(&c.m, out->psn_cash_pay));
+	return 0;
+}
+
+void yb_engine_apply(yb_money *acc, const yb_settlement *s, int n_buckets)
+{
+	int i;
+	for (i = 0; i < n_buckets; i++)
+		acc[i] += s->acc_delta[i];
+}
+
+int yb_settlement_check(const yb_settlement *s)
+{
+	if (s->medfee_sumamt != s->fulamt_ownpay_amt + s->overlmt_selfpay +
+				s->preselfpay_amt + s->inscp_scp_amt)
+		return yb_error_set(YB_ECONFLICT, "medfee_sumamt != fulamt_ownpay_amt + overlmt_selfpay + preselfpay_amt + inscp_scp_amt");
+	if (s->medfee_sumamt != s->fund_pay_sumamt + s->psn_part_amt + s->hosp_part_amt)
+		return yb_error_set(YB_ECONFLICT, "medfee_sumamt != fund_pay_sumamt + psn_part_amt + hosp_part_amt");
+	if (s->psn_part_amt != s->acct_pay + s->psn_cash_pay)
+		return yb_error_set(YB_ECONFLICT, "psn_part_amt != acct_pay + psn_cash_pay");
+	if (s->fund_pay_sumamt != s->hifp_pay + s->cvlserv_pay + s->hifes_pay +
+				  s->hifmi_pay + s->hifob_pay + s->maf_pay + s->oth_pay)
+		return yb_error_set(YB_ECONFLICT, "fund_pay_sumamt != sum of fund payments");
+	return 0;
+}

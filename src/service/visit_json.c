@@ -1,0 +1,298 @@
+/* Reading visits and fee lines from NHSA-shaped JSON, and writing
+ * settlement results with the NHSA field names. Shared by calc, the ledger
+ * commands and the server so that every door reads and writes alike. */
+#include "yibao/service.h"
+#include "yibao/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* --------------------------------------------------------------- reading */
+
+/* A numeric code ("11", 11) within [min, max]. */
+static int get_code_int(const yb_json *o, const yb_jpath *p, const char *key,
+			int required, int min, int max, int *out)
+{
+	char buf[8] = "";
+	int64_t v;
+	int rc = yb_jget_code(o, p, key, required, buf, sizeof(buf));
+
+	if (rc < 0)
+		return rc;
+	if (!buf[0])
+		return 0;
+	if (yb_decimal_parse(&v, buf, strlen(buf), 0) < 0 || v < min || v > max)
+		return yb_jpath_error(p, key, "not a valid code");
+	*out = (int)v;
+	return 0;
+}
+
+static int get_admdvs(const yb_json *o, const yb_jpath *p, const char *key,
+		      int required, char out[7])
+{
+	int rc = yb_jget_code(o, p, key, required, out, 7);
+	size_t i;
+
+	if (rc < 0 || !out[0])
+		return rc;
+	for (i = 0; out[i]; i++)
+		if (out[i] < '0' || out[i] > '9')
+			break;
+	if (i != 6 || out[i])
+		return yb_jpath_error(p, key, "not a 6-digit region code");
+	return 0;
+}
+
+int yb_read_feeline(yb_feeline_in *out, const yb_json *o, const yb_jpath *p)
+{
+	yb_feeline *l = &out->line;
+	char lv[4] = "";
+	int present = 0;
+	int64_t v;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (o->type != YB_JSON_OBJECT)
+		return yb_jpath_error(p, NULL, "not an object");
+	if ((rc = yb_jget_str(o, p, "feedetl_sn", 1, 30, &l->feedetl_sn)) < 0 ||
+	    (rc = yb_jget_str(o, p, "med_list_codg", 1, YB_CODE_MAX - 1, &l->med_list_codg)) < 0 ||
+	    (rc = yb_jget_decimal(o, p, "det_item_fee_sumamt", 1, YB_SCALE_MONEY, &l->sumamt, NULL)) < 0)
+		return rc;
+	if (l->sumamt < 0)
+		return yb_jpath_error(p, "det_item_fee_sumamt", "negative amount");
+	if (l->sumamt > 1000000000000LL) /* 10^10 yuan: no single line is that dear */
+		return yb_jpath_error(p, "det_item_fee_sumamt", "amount out of range");
+	l->cnt = 10000;
+	if ((rc = yb_jget_decimal(o, p, "cnt", 0, YB_SCALE_COUNT, &l->cnt, NULL)) < 0)
+		return rc;
+	if (l->cnt <= 0 || l->cnt > 100000000000LL)
+		return yb_jpath_error(p, "cnt", "not a positive count");
+	if ((rc = yb_jget_decimal(o, p, "pric", 0, YB_SCALE_PRICE, &l->pric, &present)) < 0)
+		return rc;
+	if (!present) {
+		int ovf = 0;
+		l->pric = yb_muldiv_round(l->sumamt, 100000000, l->cnt, &ovf);
+	} else if (l->pric < 0) {
+		return yb_jpath_error(p, "pric", "negative price");
+	}
+	if ((rc = yb_jget_code(o, p, "chrgitm_lv", 0, lv, sizeof(lv))) < 0)
+		return rc;
+	if (lv[0] && !(out->lv = yb_class_parse(lv)))
+		return yb_jpath_error(p, "chrgitm_lv", "not 01, 02 or 03");
+	out->has_lv = lv[0] != 0;
+	if ((rc = yb_jget_decimal(o, p, "selfpay_prop", 0, YB_SCALE_RATIO, &v, &out->has_prop)) < 0)
+		return rc;
+	if (out->has_prop && (v < 0 || v > YB_BP_ONE))
+		return yb_jpath_error(p, "selfpay_prop", "ratio outside 0..1");
+	out->prop_bp = (int32_t)v;
+	if ((rc = yb_jget_decimal(o, p, "pric_uplmt_amt", 0, YB_SCALE_PRICE, &out->cap, &out->has_cap)) < 0)
+		return rc;
+	if (out->has_cap && out->cap < 0)
+		return yb_jpath_error(p, "pric_uplmt_amt", "negative price");
+	return 0;
+}
+
+void yb_resolve_feeline(yb_feeline_in *in, const yb_catalogue *cat, yb_date on,
+			int overrides)
+{
+	yb_feeline *l = &in->line;
+	const yb_cat_item *it = yb_catalogue_find(cat, l->med_list_codg, on);
+
+	l->known = it != NULL;
+	l->chrgitm_lv = it ? it->chrgitm_lv : YB_CLASS_C;
+	l->selfpay_bp = it ? it->selfpay_bp : 0;
+	l->pric_uplmt = it ? it->pric_uplmt : -1;
+	l->flags = it ? it->flags : 0;
+	if (!overrides)
+		return;
+	if (in->has_lv) {
+		l->known = 1;
+		l->chrgitm_lv = in->lv;
+	}
+	if (in->has_prop)
+		l->selfpay_bp = in->prop_bp;
+	if (in->has_cap)
+		l->pric_uplmt = in->cap;
+}
+
+int yb_read_fixmedins(yb_visit *v, const yb_json *o, const yb_jpath *p)
+{
+	int rc;
+
+	v->hosp_lv = 0;
+	v->prim_flag = 0;
+	if ((rc = yb_jget_str(o, p, "fixmedins_code", 1, 30, &v->fixmedins_code)) < 0 ||
+	    (rc = get_code_int(o, p, "fixmedins_type", 1, 1, 2, &v->fixmedins_type)) < 0 ||
+	    (rc = get_code_int(o, p, "hosp_lv", 0, 0, 3, &v->hosp_lv)) < 0 ||
+	    (rc = get_code_int(o, p, "prim_flag", 0, 0, 1, &v->prim_flag)) < 0 ||
+	    (rc = get_admdvs(o, p, "admdvs", 1, v->admdvs)) < 0)
+		return rc;
+	return 0;
+}
+
+int yb_read_mdtrt(yb_visit *v, const yb_json *o, const yb_jpath *p)
+{
+	int rc, acct = 0;
+
+	v->dise_codg = "";
+	if ((rc = yb_jget_str(o, p, "mdtrt_id", 1, 30, &v->mdtrt_id)) < 0 ||
+	    (rc = get_code_int(o, p, "med_type", 1, 1, 999, &v->med_type)) < 0 ||
+	    (rc = yb_jget_datetime(o, p, "begntime", 1, &v->begntime)) < 0 ||
+	    (rc = get_code_int(o, p, "acct_used_flag", 0, 0, 1, &acct)) < 0 ||
+	    (rc = yb_jget_str(o, p, "dise_codg", 0, YB_CODE_MAX - 1, &v->dise_codg)) < 0)
+		return rc;
+	v->acct_used = acct;
+	return 0;
+}
+
+/* --------------------------------------------------------------- writing */
+
+void yb_write_setlinfo(yb_jw *w, const char *key, const yb_settlement *s,
+		       const yb_visit *v, const yb_person *psn,
+		       const char *psn_name, const char *setl_id,
+		       const char *setl_time)
+{
+	char buf[32];
+
+	yb_jw_obj(w, key);
+	yb_jw_str(w, "mdtrt_id", v->mdtrt_id);
+	yb_jw_str(w, "setl_id", setl_id);
+	yb_jw_str(w, "psn_no", psn->psn_no);
+	yb_jw_str(w, "psn_name", psn_name);
+	buf[0] = psn->gend;
+	buf[1] = '\0';
+	yb_jw_str(w, "gend", psn->gend ? buf : NULL);
+	if (psn->brdy != YB_DATE_NONE) {
+		yb_date_format(buf, psn->brdy);
+		yb_jw_str(w, "brdy", buf);
+		yb_jw_int(w, "age", s->age);
+	}
+	snprintf(buf, sizeof(buf), "%d", psn->insutype);
+	yb_jw_str(w, "insutype", buf);
+	yb_jw_str(w, "psn_type", psn->psn_type);
+	yb_jw_str(w, "setl_time", setl_time);
+	snprintf(buf, sizeof(buf), "%d", v->med_type);
+	yb_jw_str(w, "med_type", buf);
+	yb_jw_money(w, "medfee_sumamt", s->medfee_sumamt);
+	yb_jw_money(w, "fulamt_ownpay_amt", s->fulamt_ownpay_amt);
+	yb_jw_money(w, "overlmt_selfpay", s->overlmt_selfpay);
+	yb_jw_money(w, "preselfpay_amt", s->preselfpay_amt);
+	yb_jw_money(w, "inscp_scp_amt", s->inscp_scp_amt);
+	yb_jw_money(w, "act_pay_dedc", s->act_pay_dedc);
+	yb_jw_money(w, "hifp_pay", s->hifp_pay);
+	yb_jw_ratio(w, "pool_prop_selfpay", s->pool_prop_selfpay);
+	yb_jw_money(w, "cvlserv_pay", s->cvlserv_pay);
+	yb_jw_money(w, "hifes_pay", s->hifes_pay);
+	yb_jw_money(w, "hifmi_pay", s->hifmi_pay);
+	yb_jw_money(w, "hifob_pay", s->hifob_pay);
+	yb_jw_money(w, "maf_pay", s->maf_pay);
+	yb_jw_money(w, "oth_pay", s->oth_pay);
+	yb_jw_money(w, "fund_pay_sumamt", s->fund_pay_sumamt);
+	yb_jw_money(w, "psn_part_amt", s->psn_part_amt);
+	yb_jw_money(w, "acct_pay", s->acct_pay);
+	yb_jw_money(w, "psn_cash_pay", s->psn_cash_pay);
+	yb_jw_money(w, "hosp_part_amt", s->hosp_part_amt);
+	yb_jw_money(w, "balc", s->balc);
+	yb_jw_money(w, "acct_mulaid_pay", s->acct_mulaid_pay);
+	yb_jw_str(w, "medins_setl_id", "");
+	yb_jw_str(w, "clr_optins", v->admdvs);
+	yb_jw_str(w, "clr_way", "1");
+	yb_jw_str(w, "clr_type", v->med_type >= 21 && v->med_type <= 28 ? "21" : "11");
+	yb_jw_str(w, "setl_proc_info", s->setl_proc_info);
+	yb_jw_end(w, '}');
+}
+
+static const char *class_code(int lv)
+{
+	return lv == YB_CLASS_A ? "01" : lv == YB_CLASS_B ? "02" : "03";
+}
+
+void yb_write_settlement(yb_jw *w, const yb_settlement *s,
+			 const yb_line_result *lines, const yb_visit *v,
+			 const yb_person *psn, const char *psn_name,
+			 const char *setl_id, const char *setl_time)
+{
+	size_t i;
+	int k;
+
+	yb_jw_obj(w, NULL);
+	yb_write_setlinfo(w, "setlinfo", s, v, psn, psn_name, setl_id, setl_time);
+	yb_jw_arr(w, "setldetail");
+	for (k = 0; k < s->n_funds; k++) {
+		const yb_fund_pay *f = &s->funds[k];
+		yb_jw_obj(w, NULL);
+		yb_jw_str(w, "fund_pay_type", f->fund_pay_type);
+		yb_jw_str(w, "fund_pay_type_name", f->fund_pay_type_name);
+		yb_jw_money(w, "inscp_scp_amt", f->inscp_scp_amt);
+		yb_jw_money(w, "crt_payb_lmt_amt", f->crt_payb_lmt_amt);
+		yb_jw_money(w, "fund_payamt", f->fund_payamt);
+		yb_jw_str(w, "setl_proc_info", f->setl_proc_info);
+		yb_jw_end(w, '}');
+	}
+	yb_jw_end(w, ']');
+	yb_jw_arr(w, "result");
+	for (i = 0; i < v->n_lines; i++) {
+		const yb_feeline *l = &v->lines[i];
+		const yb_line_result *r = &lines[i];
+		yb_jw_obj(w, NULL);
+		yb_jw_str(w, "feedetl_sn", l->feedetl_sn);
+		yb_jw_str(w, "med_list_codg", l->med_list_codg);
+		yb_jw_money(w, "det_item_fee_sumamt", l->sumamt);
+		yb_jw_dec(w, "cnt", l->cnt, YB_SCALE_COUNT);
+		yb_jw_dec(w, "pric", l->pric, YB_SCALE_PRICE);
+		if (l->pric_uplmt >= 0)
+			yb_jw_dec(w, "pric_uplmt_amt", l->pric_uplmt, YB_SCALE_PRICE);
+		else
+			yb_jw_null(w, "pric_uplmt_amt");
+		yb_jw_ratio(w, "selfpay_prop", r->selfpay_bp);
+		yb_jw_money(w, "fulamt_ownpay_amt", r->fulamt_ownpay_amt);
+		yb_jw_money(w, "overlmt_amt", r->overlmt_amt);
+		yb_jw_money(w, "preselfpay_amt", r->preselfpay_amt);
+		yb_jw_money(w, "inscp_scp_amt", r->inscp_scp_amt);
+		yb_jw_str(w, "chrgitm_lv", l->known ? class_code(l->chrgitm_lv) : "03");
+		yb_jw_str(w, "memo", r->rule);
+		yb_jw_end(w, '}');
+	}
+	yb_jw_end(w, ']');
+	yb_jw_end(w, '}');
+}
+
+/* ---------------------------------------------------------- policy files */
+
+static int try_path(char *out, size_t n, const char *dir, const char *admdvs)
+{
+	snprintf(out, n, "%s/%s.json", dir, admdvs);
+	return access(out, R_OK) == 0;
+}
+
+int yb_policy_path(char *out, size_t n, const char *admdvs)
+{
+	const char *env = getenv("YIBAO_POLICY_DIR");
+	char exe[4096], dir[4200];
+	ssize_t len;
+
+	if (strlen(admdvs) != 6 || strspn(admdvs, "0123456789") != 6)
+		return yb_error_set(YB_EINVALID, "admdvs: not a 6-digit region code");
+	if (env && try_path(out, n, env, admdvs))
+		return 0;
+	if (try_path(out, n, "policies", admdvs))
+		return 0;
+	/* beside the binary: <root>/build/yibao -> <root>/policies, or an
+	 * installed <prefix>/bin/yibao -> <prefix>/share/yibao/policies */
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		char *slash;
+		exe[len] = '\0';
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+		snprintf(dir, sizeof(dir), "%s/../policies", exe);
+		if (try_path(out, n, dir, admdvs))
+			return 0;
+		snprintf(dir, sizeof(dir), "%s/../share/yibao/policies", exe);
+		if (try_path(out, n, dir, admdvs))
+			return 0;
+	}
+	return yb_error_set(YB_ENOTFOUND, "admdvs: no policy file %s.json (set YIBAO_POLICY_DIR or use --policy)", admdvs);
+}
