@@ -17,7 +17,7 @@ CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += -lm
 
-LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/service/*.c)
+LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/store/*.c src/service/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -16,7 +16,7 @@ typedef struct calc_state {
 	yb_mulaid_acct mulaid[YB_MAX_MULAID];
 	size_t n_mulaid;
 	yb_money acc[YB_MAX_BUCKETS];
-	int acc_year;
+	int acc_year; /* 0 until the first visit: preset values belong to its year */
 	yb_feeline_in *in;
 	yb_feeline *lines;
 	yb_line_result *results;
@@ -106,6 +106,27 @@ static int read_mulaid(calc_state *st, const yb_json *root)
 	return 0;
 }
 
+/* "accumulators": {"oe_dedc": 400.00}: year-to-date values before the
+ * first visit, for the year of that visit. */
+static int read_accumulators(calc_state *st, const yb_json *root)
+{
+	const yb_json *obj, *c;
+	yb_jpath ap = YB_JPATH_KEY(NULL, "accumulators");
+	int rc, b;
+
+	if ((rc = yb_jget_object(root, NULL, "accumulators", 0, &obj)) < 0 || !obj)
+		return rc;
+	for (c = obj->child; c; c = c->next) {
+		if ((b = yb_policy_bucket(st->pol, c->key)) < 0)
+			return yb_jpath_error(&ap, c->key, "no such bucket in policy %s", st->pol->admdvs);
+		if ((rc = yb_jget_decimal(obj, &ap, c->key, 1, YB_SCALE_MONEY, &st->acc[b], NULL)) < 0)
+			return rc;
+		if (st->acc[b] < 0)
+			return yb_jpath_error(&ap, c->key, "negative amount");
+	}
+	return 0;
+}
+
 static int load_policy(calc_state *st, const yb_json *root, const yb_calc_opts *opts,
 		       char admdvs[7])
 {
@@ -176,10 +197,10 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 	/* accumulators are per calendar year: a visit in a new year starts
 	 * from zero */
 	year = yb_date_year(day);
-	if (year != st->acc_year) {
+	if (st->acc_year && year != st->acc_year) {
 		memset(st->acc, 0, sizeof(st->acc));
-		st->acc_year = year;
 	}
+	st->acc_year = year;
 	if ((rc = yb_engine_settle(&s, st->results, st->pol, &st->psn, st->acc,
 				   st->mulaid, st->n_mulaid, &v)) < 0)
 		return yb_error_prefix(rc, "visits[%zu]", idx);
@@ -216,6 +237,7 @@ int yb_calc(yb_buf *out, const char *input, size_t len, const yb_calc_opts *opts
 	if ((rc = load_policy(&st, root, opts, admdvs)) < 0 ||
 	    (rc = read_person(&st, root, admdvs)) < 0 ||
 	    (rc = read_mulaid(&st, root)) < 0 ||
+	    (rc = read_accumulators(&st, root)) < 0 ||
 	    (rc = yb_jget_array(root, NULL, "visits", 1, &visits)) < 0)
 		goto done;
 	if (visits->len > YB_MAX_VISITS) {
