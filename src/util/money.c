@@ -157,7 +157,10 @@ int64_t yb_muldiv_round(int64_t v, int64_t num, int64_t den, int *overflow)
 
 int yb_money_add(yb_money *acc, yb_money v)
 {
-	if (__builtin_add_overflow(*acc, v, acc))
+	yb_money sum;
+
+	if (__builtin_add_overflow(*acc, v, &sum))
 		return yb_error_set(YB_EOVERFLOW, "amount out of range");
+	*acc = sum;
 	return 0;
 }
