@@ -1,4 +1,0 @@
-build/src/util/buf.o: src/util/buf.c include/yibao/buf.h \
- include/yibao/error.h
-include/yibao/buf.h:
-include/yibao/error.h:

@@ -1,4 +1,0 @@
-build/src/util/date.o: src/util/date.c include/yibao/date.h \
- include/yibao/error.h
-include/yibao/date.h:
-include/yibao/error.h:

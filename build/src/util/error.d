@@ -1,2 +1,0 @@
-build/src/util/error.o: src/util/error.c include/yibao/error.h
-include/yibao/error.h:
