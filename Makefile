@@ -15,7 +15,7 @@ CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
            -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wno-format-truncation \
            -Iinclude $(OPT) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS  += -lm
+LDLIBS  += -lsqlite3 -lpthread -lm
 
 LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/store/*.c src/service/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)

@@ -162,6 +162,8 @@ typedef struct yb_catalogue yb_catalogue;
 int yb_catalogue_load(yb_catalogue **out, const char *path, yb_diag *diag);
 int yb_catalogue_parse(yb_catalogue **out, const char *text, size_t len,
 		       const char *file, yb_diag *diag);
+/* Builds a catalogue from items (copied), e.g. read from the store. */
+int yb_catalogue_from_items(yb_catalogue **out, const yb_cat_item *items, size_t n);
 void yb_catalogue_free(yb_catalogue *c);
 /* The item valid on `on`, or NULL. Borrowed. */
 const yb_cat_item *yb_catalogue_find(const yb_catalogue *c, const char *codg, yb_date on);

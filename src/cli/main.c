@@ -12,6 +12,10 @@ static const struct {
 } commands[] = {
 	{"calc", cmd_calc, "settle visits under a policy, in memory (docs/calc.md)"},
 	{"policy", cmd_policy, "policy check FILE...: validate policy and catalogue files"},
+	{"load", cmd_load, "load --db PATH FILE.jsonl...: institutions, persons, bindings, catalogue"},
+	{"settle", cmd_settle, "settle --db PATH [FILE]: settle one visit durably"},
+	{"cancel", cmd_cancel, "cancel --db PATH --setl-id ID --msgid M --fixmedins-code C"},
+	{"check", cmd_check, "check --db PATH: verify every invariant of the store"},
 };
 
 void cli_error(const char *fmt, ...)

@@ -160,6 +160,25 @@ static int build_index(yb_catalogue *c)
 	return 0;
 }
 
+int yb_catalogue_from_items(yb_catalogue **out, const yb_cat_item *items, size_t n)
+{
+	yb_catalogue *c = calloc(1, sizeof(*c));
+	int rc;
+
+	if (!c || !(c->items = malloc((n ? n : 1) * sizeof(yb_cat_item)))) {
+		free(c);
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	}
+	memcpy(c->items, items, n * sizeof(yb_cat_item));
+	c->n = n;
+	if ((rc = build_index(c)) < 0) {
+		yb_catalogue_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
 int yb_catalogue_parse(yb_catalogue **out, const char *text, size_t len,
 		       const char *file, yb_diag *diag)
 {

@@ -207,7 +207,9 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 	if ((rc = yb_settlement_check(&s)) < 0)
 		return yb_error_prefix(YB_ERROR, "visits[%zu]: internal error, identity broken", idx);
 	yb_datetime_format(when, v.begntime);
+	yb_jw_obj(w, NULL);
 	yb_write_settlement(w, &s, st->results, &v, &st->psn, NULL, NULL, when);
+	yb_jw_end(w, '}');
 
 	yb_engine_apply(st->acc, &s, st->pol->n_buckets);
 	st->psn.acct_balc = s.balc;

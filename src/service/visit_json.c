@@ -217,7 +217,6 @@ void yb_write_settlement(yb_jw *w, const yb_settlement *s,
 	size_t i;
 	int k;
 
-	yb_jw_obj(w, NULL);
 	yb_write_setlinfo(w, "setlinfo", s, v, psn, psn_name, setl_id, setl_time);
 	yb_jw_arr(w, "setldetail");
 	for (k = 0; k < s->n_funds; k++) {
@@ -256,28 +255,27 @@ void yb_write_settlement(yb_jw *w, const yb_settlement *s,
 		yb_jw_end(w, '}');
 	}
 	yb_jw_end(w, ']');
-	yb_jw_end(w, '}');
 }
 
 /* ---------------------------------------------------------- policy files */
 
-static int try_path(char *out, size_t n, const char *dir, const char *admdvs)
+static int try_dir(char *out, size_t n, const char *dir)
 {
-	snprintf(out, n, "%s/%s.json", dir, admdvs);
-	return access(out, R_OK) == 0;
+	if (access(dir, R_OK | X_OK) != 0)
+		return 0;
+	snprintf(out, n, "%s", dir);
+	return 1;
 }
 
-int yb_policy_path(char *out, size_t n, const char *admdvs)
+int yb_policy_dir(char *out, size_t n)
 {
 	const char *env = getenv("YIBAO_POLICY_DIR");
 	char exe[4096], dir[4200];
 	ssize_t len;
 
-	if (strlen(admdvs) != 6 || strspn(admdvs, "0123456789") != 6)
-		return yb_error_set(YB_EINVALID, "admdvs: not a 6-digit region code");
-	if (env && try_path(out, n, env, admdvs))
+	if (env && try_dir(out, n, env))
 		return 0;
-	if (try_path(out, n, "policies", admdvs))
+	if (try_dir(out, n, "policies"))
 		return 0;
 	/* beside the binary: <root>/build/yibao -> <root>/policies, or an
 	 * installed <prefix>/bin/yibao -> <prefix>/share/yibao/policies */
@@ -288,10 +286,24 @@ int yb_policy_path(char *out, size_t n, const char *admdvs)
 		if ((slash = strrchr(exe, '/')))
 			*slash = '\0';
 		snprintf(dir, sizeof(dir), "%s/../policies", exe);
-		if (try_path(out, n, dir, admdvs))
+		if (try_dir(out, n, dir))
 			return 0;
 		snprintf(dir, sizeof(dir), "%s/../share/yibao/policies", exe);
-		if (try_path(out, n, dir, admdvs))
+		if (try_dir(out, n, dir))
+			return 0;
+	}
+	return yb_error_set(YB_ENOTFOUND, "no policies folder (set YIBAO_POLICY_DIR)");
+}
+
+int yb_policy_path(char *out, size_t n, const char *admdvs)
+{
+	char dir[4096];
+
+	if (strlen(admdvs) != 6 || strspn(admdvs, "0123456789") != 6)
+		return yb_error_set(YB_EINVALID, "admdvs: not a 6-digit region code");
+	if (yb_policy_dir(dir, sizeof(dir)) == 0) {
+		snprintf(out, n, "%s/%s.json", dir, admdvs);
+		if (access(out, R_OK) == 0)
 			return 0;
 	}
 	return yb_error_set(YB_ENOTFOUND, "admdvs: no policy file %s.json (set YIBAO_POLICY_DIR or use --policy)", admdvs);

@@ -1,0 +1,192 @@
+/* The store: durable state behind the ledger. One interface, two backends:
+ * store_sqlite.c (embedded default) and, later, store_pg.c (PostgreSQL).
+ * Callers never see SQL; they see records and person-scoped operations.
+ *
+ * Ownership: a yb_store is opened once and shared by all threads. A
+ * yb_store_tx belongs to one thread for the length of one unit of work.
+ *
+ * Durability: writes happen only inside yb_store_submit(); the store runs
+ * concurrent units of work in one database transaction (group commit), each
+ * inside its own savepoint so that one failing unit rolls back alone, and
+ * returns to each caller only after the commit is on disk. */
+#ifndef YB_STORE_H
+#define YB_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "yibao/date.h"
+#include "yibao/engine.h"
+#include "yibao/money.h"
+#include "yibao/policy.h"
+
+#define YB_ID_MAX 40 /* psn_no, setl_id, mdtrt_id, msgid, fixmedins_code */
+
+typedef struct yb_store yb_store;
+typedef struct yb_store_tx yb_store_tx;
+
+/* ------------------------------------------------------------- records */
+
+typedef struct yb_fixmedins_rec {
+	char fixmedins_code[YB_ID_MAX];
+	char fixmedins_name[128];
+	int fixmedins_type;      /* 1 institution, 2 pharmacy */
+	int hosp_lv;
+	int prim_flag;
+	char admdvs[7];
+	char secret[128];        /* gateway signature secret; "" none */
+} yb_fixmedins_rec;
+
+/* A person with the insurance period that applies on a given day. */
+typedef struct yb_psn_rec {
+	char psn_no[YB_ID_MAX];
+	char certno[32];
+	char psn_name[64];
+	char gend;
+	yb_date brdy;
+	char insu_admdvs[7];
+	int insutype;
+	char psn_type[8];
+	yb_date begndate, enddate;
+	int psn_insu_stas;       /* 1 insured, 2 paused for arrears (OE5), 4 ended */
+	yb_money acct_balc;      /* own personal account */
+} yb_psn_rec;
+
+typedef struct yb_mulaid_rec {
+	char initiator_psn_no[YB_ID_MAX];
+	char bound_psn_no[YB_ID_MAX];
+	yb_datetime bind_time;
+} yb_mulaid_rec;
+
+/* An initiator's account as seen by a bound person (A2). */
+typedef struct yb_mulaid_row {
+	char psn_no[YB_ID_MAX];
+	yb_money balc;
+	yb_datetime bind_time;
+} yb_mulaid_row;
+
+typedef struct yb_accum_row {
+	char bucket[32];
+	yb_money amount;
+} yb_accum_row;
+
+/* The amounts of a stored settlement, in one table so that negation,
+ * columns, JSON and checks are written once (see yb_setl_amounts[]). */
+enum {
+	YB_A_MEDFEE_SUMAMT, YB_A_FULAMT_OWNPAY_AMT, YB_A_OVERLMT_SELFPAY,
+	YB_A_PRESELFPAY_AMT, YB_A_INSCP_SCP_AMT, YB_A_ACT_PAY_DEDC, YB_A_HIFP_PAY,
+	YB_A_CVLSERV_PAY, YB_A_HIFES_PAY, YB_A_HIFMI_PAY, YB_A_HIFOB_PAY,
+	YB_A_MAF_PAY, YB_A_OTH_PAY, YB_A_FUND_PAY_SUMAMT, YB_A_PSN_PART_AMT,
+	YB_A_ACCT_PAY, YB_A_PSN_CASH_PAY, YB_A_HOSP_PART_AMT, YB_A_ACCT_MULAID_PAY,
+	YB_A_COUNT
+};
+extern const char *const yb_setl_amount_names[YB_A_COUNT];
+void yb_setl_amounts_from(yb_money out[YB_A_COUNT], const yb_settlement *s);
+
+/* One account movement: negative debits, positive credits. */
+typedef struct yb_acct_mov {
+	char psn_no[YB_ID_MAX];
+	yb_money amount;
+} yb_acct_mov;
+
+/* A settlement (or its negation, a cancel) as stored. */
+typedef struct yb_setl_row {
+	char setl_id[YB_ID_MAX];
+	char psn_no[YB_ID_MAX];
+	char mdtrt_id[YB_ID_MAX];
+	char fixmedins_code[YB_ID_MAX];
+	char msgid[YB_ID_MAX];
+	char refd_setl_id[YB_ID_MAX]; /* a cancel names what it cancels */
+	int insutype;
+	int med_type;
+	yb_datetime setl_time;
+	int year;                     /* accumulator year */
+	char pol_ver[48];
+	int32_t pool_prop;
+	yb_money amt[YB_A_COUNT];
+	yb_money balc;                /* own account after */
+	/* children */
+	const yb_feeline *lines;      /* NULL on a cancel: lines stay with the original */
+	const yb_line_result *results;
+	size_t n_lines;
+	const yb_fund_pay *funds;
+	int n_funds;
+	const yb_accum_row *deltas;   /* accumulator deltas (negated on a cancel) */
+	int n_deltas;
+	const yb_acct_mov *movs;      /* account movements */
+	int n_movs;
+	const char *response;         /* JSON answer kept for retries */
+} yb_setl_row;
+
+/* The parts of a stored settlement a cancel needs. */
+typedef struct yb_setl_stored {
+	yb_setl_row row;
+	int cancelled;                /* already cancelled */
+	yb_accum_row deltas[YB_MAX_BUCKETS];
+	yb_acct_mov movs[1 + YB_MAX_MULAID];
+} yb_setl_stored;
+
+/* -------------------------------------------------------------- store */
+
+/* url: "postgresql://..." or "postgres://..." selects PostgreSQL (later);
+ * anything else is a SQLite file path, created if absent. */
+int yb_store_open(yb_store **out, const char *url);
+void yb_store_close(yb_store *st);
+
+/* A unit of work: runs inside a savepoint of the group transaction.
+ * Returning < 0 rolls back this unit only; its error message is kept for
+ * the caller. */
+typedef int (*yb_store_work)(yb_store_tx *tx, void *arg);
+
+/* Runs work durably (waits for the commit). Returns work's result, or a
+ * negative code if the commit failed (then nothing of work was kept).
+ * Units with the same key (the psn_no) run one after another, in order;
+ * a backend with several writers runs different keys in parallel. */
+int yb_store_submit(yb_store *st, const char *key, yb_store_work work, void *arg);
+/* Runs work in a read-only snapshot, without the writer. */
+int yb_store_read(yb_store *st, yb_store_work work, void *arg);
+/* Runs work as one exclusive transaction of its own (bulk load): all or
+ * nothing, not grouped with others. */
+int yb_store_exclusive(yb_store *st, yb_store_work work, void *arg);
+
+/* ------------------------------------------------- operations in a tx */
+
+int yb_tx_put_fixmedins(yb_store_tx *tx, const yb_fixmedins_rec *r);
+/* A person with one insurance period and an opening account balance. */
+int yb_tx_put_psn(yb_store_tx *tx, const yb_psn_rec *r);
+/* Refuses an 8th binding of one initiator (A1) with YB_EREFUSED. */
+int yb_tx_put_mulaid(yb_store_tx *tx, const yb_mulaid_rec *r);
+int yb_tx_put_catalogue(yb_store_tx *tx, const yb_cat_item *it);
+
+int yb_tx_get_fixmedins(yb_store_tx *tx, const char *code, yb_fixmedins_rec *out);
+/* The person and the insurance period covering `on` (YB_ENOTFOUND if the
+ * person is unknown; psn_insu_stas 0 if no period covers the day). */
+int yb_tx_get_psn(yb_store_tx *tx, const char *psn_no, yb_date on, yb_psn_rec *out);
+int yb_tx_get_psn_by_certno(yb_store_tx *tx, const char *certno, yb_date on, yb_psn_rec *out);
+/* Accounts of initiators who bound psn_no, with balances; *n <= 7. */
+int yb_tx_get_mulaid(yb_store_tx *tx, const char *psn_no, yb_mulaid_row *out, size_t *n);
+/* Year-to-date accumulators of a person: *n rows. */
+int yb_tx_get_accums(yb_store_tx *tx, const char *psn_no, int year,
+		     yb_accum_row *out, int *n);
+/* The stored answer of (fixmedins_code, msgid), YB_ENOTFOUND if none.
+ * The answer is copied into resp (a yb_buf). */
+struct yb_buf;
+int yb_tx_get_idem(yb_store_tx *tx, const char *fixmedins_code, const char *msgid,
+		   struct yb_buf *resp);
+int yb_tx_put_idem(yb_store_tx *tx, const char *fixmedins_code, const char *msgid,
+		   const char *psn_no, const char *infno, const char *resp);
+/* A new settlement id, unique in the store. */
+int yb_tx_next_setl_id(yb_store_tx *tx, char out[YB_ID_MAX]);
+/* Writes a settlement (or cancel) with its children, applies its
+ * accumulator deltas and account movements. */
+int yb_tx_put_settlement(yb_store_tx *tx, const yb_setl_row *r);
+int yb_tx_get_settlement(yb_store_tx *tx, const char *setl_id, yb_setl_stored *out);
+int yb_tx_mark_cancelled(yb_store_tx *tx, const char *psn_no, const char *setl_id);
+/* Calls fn for every catalogue item (to build the in-memory catalogue). */
+int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg);
+/* Runs every invariant check; calls fn once per violation with a message.
+ * *checked gets the number of settlements examined. */
+int yb_tx_check(yb_store_tx *tx, void (*fn)(const char *msg, void *), void *arg,
+		long *checked);
+
+#endif

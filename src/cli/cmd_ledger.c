@@ -1,0 +1,159 @@
+/* The ledger commands: load, settle, cancel, check (docs/ledger.md).
+ *   yibao load   --db PATH FILE.jsonl...
+ *   yibao settle --db PATH [FILE]
+ *   yibao cancel --db PATH --setl-id ID --msgid MSGID --fixmedins-code CODE
+ *   yibao check  --db PATH */
+#include "cli.h"
+#include "yibao/error.h"
+#include "yibao/service.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_SETTLE_INPUT (16u << 20)
+
+/* Exit code for a failed ledger call: 2 for input or refusal, 1 else. */
+static int fail(const char *cmd, int rc)
+{
+	cli_error("%s: %s", cmd, yb_error_msg());
+	return rc == YB_EINVALID || rc == YB_EREFUSED || rc == YB_ENOTFOUND ||
+	       rc == YB_EOVERFLOW ? 2 : 1;
+}
+
+/* Takes "--db PATH" out of argv; the rest stays in order. */
+static const char *take_db(int *argc, char **argv)
+{
+	const char *db = NULL;
+	int i, o = 0;
+
+	for (i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < *argc)
+			db = argv[++i];
+		else
+			argv[o++] = argv[i];
+	}
+	*argc = o;
+	return db;
+}
+
+static int open_ledger(const char *cmd, const char *db, yb_ledger **l)
+{
+	int rc;
+
+	if (!db) {
+		cli_error("%s: --db PATH is required", cmd);
+		return 2;
+	}
+	if ((rc = yb_ledger_open(l, db)) < 0)
+		return fail(cmd, rc);
+	return 0;
+}
+
+int cmd_load(int argc, char **argv)
+{
+	const char *db = take_db(&argc, argv);
+	yb_buf report = YB_BUF_INIT;
+	yb_ledger *l;
+	int rc, code;
+
+	if (argc < 2) {
+		cli_error("usage: yibao load --db PATH FILE.jsonl...");
+		return 2;
+	}
+	if ((code = open_ledger("load", db, &l)))
+		return code;
+	rc = yb_ledger_load_files(l, argv + 1, argc - 1, &report);
+	if (report.ptr)
+		fputs(report.ptr, stdout);
+	code = rc < 0 ? fail("load", rc) : 0;
+	yb_buf_free(&report);
+	yb_ledger_close(l);
+	return code;
+}
+
+int cmd_settle(int argc, char **argv)
+{
+	const char *db = take_db(&argc, argv), *file = "-";
+	yb_buf in = YB_BUF_INIT, out = YB_BUF_INIT;
+	yb_ledger *l = NULL;
+	int rc, code, dry = 0, i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry = 1;
+		else
+			file = argv[i];
+	}
+	if ((code = open_ledger("settle", db, &l)))
+		return code;
+	if ((rc = yb_buf_read_file(&in, file, MAX_SETTLE_INPUT)) < 0 ||
+	    (rc = yb_ledger_settle_json(l, in.ptr, in.len, dry, &out)) < 0) {
+		code = fail("settle", rc);
+	} else {
+		fwrite(out.ptr, 1, out.len, stdout);
+		fputc('\n', stdout);
+	}
+	yb_buf_free(&in);
+	yb_buf_free(&out);
+	yb_ledger_close(l);
+	return code;
+}
+
+int cmd_cancel(int argc, char **argv)
+{
+	const char *db = take_db(&argc, argv), *setl_id = NULL, *msgid = NULL, *code_ = NULL;
+	yb_buf out = YB_BUF_INIT;
+	yb_ledger *l = NULL;
+	int rc, code, i;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--setl-id") == 0)
+			setl_id = argv[i + 1];
+		else if (strcmp(argv[i], "--msgid") == 0)
+			msgid = argv[i + 1];
+		else if (strcmp(argv[i], "--fixmedins-code") == 0)
+			code_ = argv[i + 1];
+		else
+			break;
+	}
+	if (i != argc || !setl_id || !msgid || !code_) {
+		cli_error("usage: yibao cancel --db PATH --setl-id ID --msgid MSGID --fixmedins-code CODE");
+		return 2;
+	}
+	if ((code = open_ledger("cancel", db, &l)))
+		return code;
+	if ((rc = yb_ledger_cancel(l, code_, msgid, setl_id, &out)) < 0) {
+		code = fail("cancel", rc);
+	} else {
+		fwrite(out.ptr, 1, out.len, stdout);
+		fputc('\n', stdout);
+	}
+	yb_buf_free(&out);
+	yb_ledger_close(l);
+	return code;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	const char *db = take_db(&argc, argv);
+	yb_buf report = YB_BUF_INIT;
+	yb_ledger *l = NULL;
+	long violations = 0;
+	int rc, code;
+
+	if (argc != 1) {
+		cli_error("usage: yibao check --db PATH");
+		return 2;
+	}
+	if ((code = open_ledger("check", db, &l)))
+		return code;
+	if ((rc = yb_ledger_check(l, &report, &violations)) < 0)
+		code = fail("check", rc);
+	else
+		code = violations ? 1 : 0;
+	if (report.ptr)
+		fputs(report.ptr, code ? stderr : stdout);
+	yb_buf_free(&report);
+	yb_ledger_close(l);
+	return code;
+}

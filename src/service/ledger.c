@@ -1,0 +1,651 @@
+/* The ledger: settlement and cancel as single durable transactions, over
+ * the store, with the policies and the store's catalogue in memory.
+ *
+ * Design notes (the settlement transaction)
+ *  1. One settlement = one unit of work in the store (store.c groups many
+ *     into one commit). Inside it, in order: idempotency lookup; institution;
+ *     person and the insurance covering the visit day (refuse if none, or
+ *     paused for arrears: OE5); accumulators of the visit's year; mutual-aid
+ *     accounts; the engine; then the writes: settlement, fee lines, fund
+ *     rows, accumulator deltas, account movements, idempotency record.
+ *  2. Any failure before the end rolls the unit back to its savepoint:
+ *     nothing of a refused or failed settlement is written.
+ *  3. A retried (fixmedins_code, msgid) returns the stored answer byte for
+ *     byte and writes nothing.
+ *  4. A cancel writes a new settlement row with every amount negated, the
+ *     negated accumulator deltas (in the original's year) and the negated
+ *     account movements (credits back to each account), and flags the
+ *     original. Cancelling twice, a cancel, or another institution's
+ *     settlement is refused.
+ *
+ *   settle:  idem? ─yes─▶ replay
+ *              │no
+ *              ▼
+ *           read state ─▶ engine ─▶ write rows ─▶ idem ─▶ (group commit) ─▶ ack
+ */
+#include "yibao/service.h"
+#include "yibao/error.h"
+#include "yibao/store.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_POLICIES 64
+
+struct yb_ledger {
+	yb_store *st;
+	pthread_mutex_t pol_mu;
+	yb_policy *pol[MAX_POLICIES];
+	int n_pol;
+	pthread_rwlock_t cat_lock;
+	yb_catalogue *cat;
+};
+
+yb_store *yb_ledger_store(yb_ledger *l)
+{
+	return l->st;
+}
+
+/* Policies load on first use and stay: they are immutable. */
+static int ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out)
+{
+	char path[4300];
+	int i, rc = 0;
+
+	pthread_mutex_lock(&l->pol_mu);
+	for (i = 0; i < l->n_pol; i++)
+		if (strcmp(l->pol[i]->admdvs, admdvs) == 0) {
+			*out = l->pol[i];
+			goto done;
+		}
+	if (l->n_pol == MAX_POLICIES) {
+		rc = yb_error_set(YB_ERROR, "too many policies");
+		goto done;
+	}
+	if ((rc = yb_policy_path(path, sizeof(path), admdvs)) < 0 ||
+	    (rc = yb_policy_load(&l->pol[l->n_pol], path, NULL)) < 0)
+		goto done;
+	*out = l->pol[l->n_pol++];
+done:
+	pthread_mutex_unlock(&l->pol_mu);
+	return rc;
+}
+
+/* ------------------------------------------------------------ catalogue */
+
+typedef struct item_vec {
+	yb_cat_item *v;
+	size_t n, cap;
+} item_vec;
+
+static int collect_item(const yb_cat_item *it, void *arg)
+{
+	item_vec *iv = arg;
+	if (iv->n == iv->cap) {
+		size_t cap = iv->cap ? iv->cap * 2 : 1024;
+		yb_cat_item *p = realloc(iv->v, cap * sizeof(*p));
+		if (!p)
+			return yb_error_set(YB_ENOMEM, "out of memory");
+		iv->v = p;
+		iv->cap = cap;
+	}
+	iv->v[iv->n++] = *it;
+	return 0;
+}
+
+static int read_catalogue(yb_store_tx *tx, void *arg)
+{
+	return yb_tx_each_catalogue(tx, collect_item, arg);
+}
+
+/* Rebuilds the in-memory catalogue from the store's table. */
+int yb_ledger_refresh_catalogue(yb_ledger *l)
+{
+	item_vec iv = {NULL, 0, 0};
+	yb_catalogue *cat = NULL, *old;
+	int rc;
+
+	if ((rc = yb_store_read(l->st, read_catalogue, &iv)) >= 0)
+		rc = yb_catalogue_from_items(&cat, iv.v, iv.n);
+	free(iv.v);
+	if (rc < 0)
+		return rc;
+	pthread_rwlock_wrlock(&l->cat_lock);
+	old = l->cat;
+	l->cat = cat;
+	pthread_rwlock_unlock(&l->cat_lock);
+	yb_catalogue_free(old);
+	return 0;
+}
+
+static int put_items(yb_store_tx *tx, void *arg)
+{
+	const yb_catalogue *cat = arg;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < yb_catalogue_count(cat); i++)
+		if ((rc = yb_tx_put_catalogue(tx, yb_catalogue_at(cat, i))) < 0)
+			return rc;
+	return 0;
+}
+
+/* A new store starts with the shipped catalogues: policies/NNNNNN.catalogue.json. */
+static int seed_catalogue(yb_ledger *l)
+{
+	char dir[4096], path[4400];
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	if (yb_policy_dir(dir, sizeof(dir)) < 0 || !(d = opendir(dir)))
+		return 0;
+	while (!rc && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		yb_catalogue *cat = NULL;
+		if (n < 15 || strcmp(e->d_name + n - 15, ".catalogue.json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if ((rc = yb_catalogue_load(&cat, path, NULL)) == 0)
+			rc = yb_store_exclusive(l->st, put_items, cat);
+		yb_catalogue_free(cat);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* ------------------------------------------------------- open, close */
+
+int yb_ledger_open(yb_ledger **out, const char *db_url)
+{
+	yb_ledger *l = calloc(1, sizeof(*l));
+	int rc;
+
+	if (!l)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	pthread_mutex_init(&l->pol_mu, NULL);
+	pthread_rwlock_init(&l->cat_lock, NULL);
+	if ((rc = yb_store_open(&l->st, db_url)) < 0 ||
+	    (rc = yb_ledger_refresh_catalogue(l)) < 0)
+		goto fail;
+	if (yb_catalogue_count(l->cat) == 0 &&
+	    ((rc = seed_catalogue(l)) < 0 || (rc = yb_ledger_refresh_catalogue(l)) < 0))
+		goto fail;
+	*out = l;
+	return 0;
+fail:
+	yb_ledger_close(l);
+	return rc;
+}
+
+void yb_ledger_close(yb_ledger *l)
+{
+	int i;
+
+	if (!l)
+		return;
+	yb_store_close(l->st);
+	for (i = 0; i < l->n_pol; i++)
+		yb_policy_free(l->pol[i]);
+	yb_catalogue_free(l->cat);
+	pthread_mutex_destroy(&l->pol_mu);
+	pthread_rwlock_destroy(&l->cat_lock);
+	free(l);
+}
+
+/* ---------------------------------------------------------- settling */
+
+typedef struct settle_job {
+	yb_ledger *l;
+	const yb_settle_req *req;
+	yb_buf *out;
+	yb_feeline *lines;
+	yb_line_result *results;
+} settle_job;
+
+static void fmt_date(char buf[12], yb_date d)
+{
+	yb_date_format(buf, d);
+}
+
+/* OE5 and the insurance period: who may not settle on this day. */
+static int refuse_person(const yb_psn_rec *p, const yb_settle_req *req, yb_date day)
+{
+	char d[12];
+
+	fmt_date(d, day);
+	if (p->psn_insu_stas == 0)
+		return yb_error_set(YB_EREFUSED, "psn_no: %s is not insured on %s", p->psn_no, d);
+	if (p->psn_insu_stas == 2)
+		return yb_error_set(YB_EREFUSED, "psn_no: %s has benefits stopped for unpaid contributions on %s (OE5)", p->psn_no, d);
+	if (p->psn_insu_stas != 1)
+		return yb_error_set(YB_EREFUSED, "psn_no: %s has ended insurance on %s", p->psn_no, d);
+	if (req->insutype && req->insutype != p->insutype)
+		return yb_error_set(YB_EREFUSED, "insutype: %s is insured under %d, not %d on %s",
+				    p->psn_no, p->insutype, req->insutype, d);
+	return 0;
+}
+
+static void person_of(yb_person *psn, const yb_psn_rec *p)
+{
+	memset(psn, 0, sizeof(*psn));
+	psn->psn_no = p->psn_no;
+	psn->insutype = p->insutype;
+	memcpy(psn->psn_type, p->psn_type, sizeof(psn->psn_type));
+	psn->gend = p->gend;
+	psn->brdy = p->brdy;
+	memcpy(psn->insu_admdvs, p->insu_admdvs, sizeof(psn->insu_admdvs));
+	psn->acct_balc = p->acct_balc;
+}
+
+/* Builds the stored row of a fresh settlement. */
+static void settlement_row(yb_setl_row *r, const yb_settle_req *req, const yb_settlement *s,
+			   const yb_visit *v, const yb_policy *pol, const yb_person *psn,
+			   const char *setl_id, yb_accum_row *deltas, yb_acct_mov *movs,
+			   const yb_mulaid_acct *mulaid, size_t n_mulaid)
+{
+	int b;
+	size_t k;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->setl_id, sizeof(r->setl_id), "%s", setl_id);
+	snprintf(r->psn_no, sizeof(r->psn_no), "%s", psn->psn_no);
+	snprintf(r->mdtrt_id, sizeof(r->mdtrt_id), "%s", v->mdtrt_id);
+	snprintf(r->fixmedins_code, sizeof(r->fixmedins_code), "%s", req->fixmedins_code);
+	snprintf(r->msgid, sizeof(r->msgid), "%s", req->msgid);
+	snprintf(r->pol_ver, sizeof(r->pol_ver), "%s@%s", pol->admdvs, pol->version);
+	r->insutype = psn->insutype;
+	r->med_type = v->med_type;
+	r->setl_time = v->begntime;
+	r->year = yb_date_year(yb_datetime_date(v->begntime));
+	r->pool_prop = s->pool_prop_selfpay;
+	yb_setl_amounts_from(r->amt, s);
+	r->balc = s->balc;
+	r->lines = v->lines;
+	r->results = NULL;
+	r->n_lines = v->n_lines;
+	r->funds = s->funds;
+	r->n_funds = s->n_funds;
+	for (b = 0; b < pol->n_buckets; b++)
+		if (s->acc_delta[b]) {
+			snprintf(deltas[r->n_deltas].bucket, sizeof(deltas[0].bucket), "%s", pol->bucket[b]);
+			deltas[r->n_deltas++].amount = s->acc_delta[b];
+		}
+	r->deltas = deltas;
+	if (s->acct_pay - s->acct_mulaid_pay) {
+		snprintf(movs[0].psn_no, sizeof(movs[0].psn_no), "%s", psn->psn_no);
+		movs[r->n_movs++].amount = -(s->acct_pay - s->acct_mulaid_pay);
+	}
+	for (k = 0; k < n_mulaid; k++)
+		if (s->mulaid_pay[k]) {
+			snprintf(movs[r->n_movs].psn_no, sizeof(movs[0].psn_no), "%s", mulaid[k].psn_no);
+			movs[r->n_movs++].amount = -s->mulaid_pay[k];
+		}
+	r->movs = movs;
+}
+
+static int settle_work(yb_store_tx *tx, void *arg)
+{
+	settle_job *j = arg;
+	const yb_settle_req *req = j->req;
+	yb_ledger *l = j->l;
+	yb_fixmedins_rec fix;
+	yb_psn_rec p;
+	yb_person psn;
+	const yb_policy *pol = NULL;
+	yb_accum_row rows[YB_MAX_BUCKETS], deltas[YB_MAX_BUCKETS];
+	yb_mulaid_row mrows[YB_MAX_MULAID];
+	yb_mulaid_acct mulaid[YB_MAX_MULAID];
+	yb_acct_mov movs[1 + YB_MAX_MULAID];
+	yb_money acc[YB_MAX_BUCKETS] = {0};
+	yb_settlement s;
+	yb_setl_row row;
+	yb_visit v = req->visit;
+	yb_date day = yb_datetime_date(v.begntime);
+	char setl_id[YB_ID_MAX] = "", when[24];
+	size_t i, n_mulaid = 0;
+	int rc, n_rows = 0, b;
+	yb_jw w;
+
+	if (!req->dry_run) {
+		rc = yb_tx_get_idem(tx, req->fixmedins_code, req->msgid, j->out);
+		if (rc == 0)
+			return 0; /* a retry: the first answer, nothing written */
+		if (rc != YB_ENOTFOUND)
+			return rc;
+	}
+	if ((rc = yb_tx_get_fixmedins(tx, req->fixmedins_code, &fix)) < 0 ||
+	    (rc = yb_tx_get_psn(tx, req->psn_no, day, &p)) < 0 ||
+	    (rc = refuse_person(&p, req, day)) < 0 ||
+	    (rc = ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
+	    (rc = yb_tx_get_accums(tx, p.psn_no, yb_date_year(day), rows, &n_rows)) < 0 ||
+	    (rc = yb_tx_get_mulaid(tx, p.psn_no, mrows, &n_mulaid)) < 0)
+		return rc;
+	for (i = 0; i < (size_t)n_rows; i++)
+		if ((b = yb_policy_bucket(pol, rows[i].bucket)) >= 0)
+			acc[b] = rows[i].amount;
+	for (i = 0; i < n_mulaid; i++) {
+		mulaid[i].psn_no = mrows[i].psn_no;
+		mulaid[i].balc = mrows[i].balc;
+		mulaid[i].bind_time = mrows[i].bind_time;
+	}
+	person_of(&psn, &p);
+	v.fixmedins_code = fix.fixmedins_code;
+	v.fixmedins_type = fix.fixmedins_type;
+	v.hosp_lv = fix.hosp_lv;
+	v.prim_flag = fix.prim_flag;
+	memcpy(v.admdvs, fix.admdvs, sizeof(v.admdvs));
+
+	/* the store's catalogue decides class, ratio and cap (never the client) */
+	pthread_rwlock_rdlock(&l->cat_lock);
+	for (i = 0; i < req->n_lines; i++) {
+		yb_feeline_in in = req->lines[i];
+		yb_resolve_feeline(&in, l->cat, day, 0);
+		j->lines[i] = in.line;
+	}
+	pthread_rwlock_unlock(&l->cat_lock);
+	v.lines = j->lines;
+	v.n_lines = req->n_lines;
+
+	if ((rc = yb_engine_settle(&s, j->results, pol, &psn, acc, mulaid, n_mulaid, &v)) < 0)
+		return rc;
+	if ((rc = yb_settlement_check(&s)) < 0)
+		return rc;
+	if (!req->dry_run && (rc = yb_tx_next_setl_id(tx, setl_id)) < 0)
+		return rc;
+
+	yb_datetime_format(when, v.begntime);
+	yb_jw_init(&w, j->out);
+	yb_jw_obj(&w, NULL);
+	yb_jw_str(&w, "setl_id", req->dry_run ? NULL : setl_id);
+	yb_write_settlement(&w, &s, j->results, &v, &psn, p.psn_name, req->dry_run ? NULL : setl_id, when);
+	yb_jw_end(&w, '}');
+	if (j->out->oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	if (req->dry_run)
+		return 0;
+
+	settlement_row(&row, req, &s, &v, pol, &psn, setl_id, deltas, movs, mulaid, n_mulaid);
+	row.results = j->results;
+	if ((rc = yb_tx_put_settlement(tx, &row)) < 0 ||
+	    (rc = yb_tx_put_idem(tx, req->fixmedins_code, req->msgid, p.psn_no, "2207", j->out->ptr)) < 0)
+		return rc;
+	return 0;
+}
+
+int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out)
+{
+	settle_job j = {l, req, out, NULL, NULL};
+	int rc;
+
+	if (req->n_lines > YB_MAX_FEELINES)
+		return yb_error_set(YB_EINVALID, "feedetail: more than %d fee lines", YB_MAX_FEELINES);
+	j.lines = malloc((req->n_lines ? req->n_lines : 1) * sizeof(*j.lines));
+	j.results = malloc((req->n_lines ? req->n_lines : 1) * sizeof(*j.results));
+	if (!j.lines || !j.results) {
+		rc = yb_error_set(YB_ENOMEM, "out of memory");
+	} else {
+		size_t mark = out->len;
+		rc = req->dry_run ? yb_store_read(l->st, settle_work, &j)
+				  : yb_store_submit(l->st, req->psn_no, settle_work, &j);
+		if (rc < 0) { /* nothing half-written in the answer either */
+			out->len = mark;
+			if (out->ptr)
+				out->ptr[mark] = '\0';
+		}
+	}
+	free(j.lines);
+	free(j.results);
+	return rc;
+}
+
+int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_run, yb_buf *out)
+{
+	static const yb_json_limits lim = {32, 65536};
+	yb_json_doc *doc = NULL;
+	const yb_json *root, *md, *arr, *e;
+	yb_jpath mp = YB_JPATH_KEY(NULL, "mdtrt"), fp = YB_JPATH_KEY(NULL, "feedetail");
+	yb_settle_req req;
+	yb_feeline_in *lines = NULL;
+	char insutype[8] = "";
+	size_t i = 0, k;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	if ((rc = yb_json_parse(&doc, json, len, &lim)) < 0)
+		return rc;
+	root = yb_json_root(doc);
+	if (root->type != YB_JSON_OBJECT) {
+		rc = yb_error_set(YB_EINVALID, "input: not a JSON object");
+		goto done;
+	}
+	req.dry_run = dry_run;
+	if ((rc = yb_jget_str(root, NULL, "msgid", !dry_run, YB_ID_MAX - 1, &req.msgid)) < 0 ||
+	    (rc = yb_jget_str(root, NULL, "fixmedins_code", 1, YB_ID_MAX - 1, &req.fixmedins_code)) < 0 ||
+	    (rc = yb_jget_str(root, NULL, "psn_no", 1, YB_ID_MAX - 1, &req.psn_no)) < 0 ||
+	    (rc = yb_jget_code(root, NULL, "insutype", 0, insutype, sizeof(insutype))) < 0 ||
+	    (rc = yb_jget_object(root, NULL, "mdtrt", 1, &md)) < 0 ||
+	    (rc = yb_read_mdtrt(&req.visit, md, &mp)) < 0 ||
+	    (rc = yb_jget_array(root, NULL, "feedetail", 1, &arr)) < 0)
+		goto done;
+	if (!req.msgid)
+		req.msgid = "";
+	req.insutype = insutype[0] ? (int)strtol(insutype, NULL, 10) : 0;
+	if (arr->len > YB_MAX_FEELINES) {
+		rc = yb_error_set(YB_EINVALID, "feedetail: more than %d fee lines", YB_MAX_FEELINES);
+		goto done;
+	}
+	if (!(lines = calloc(arr->len ? arr->len : 1, sizeof(*lines)))) {
+		rc = yb_error_set(YB_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (e = arr->child; e; e = e->next, i++) {
+		yb_jpath lp = YB_JPATH_INDEX(&fp, i);
+		if ((rc = yb_read_feeline(&lines[i], e, &lp)) < 0)
+			goto done;
+		for (k = 0; k < i; k++)
+			if (strcmp(lines[k].line.feedetl_sn, lines[i].line.feedetl_sn) == 0) {
+				rc = yb_jpath_error(&lp, "feedetl_sn", "repeats line %zu", k);
+				goto done;
+			}
+	}
+	req.lines = lines;
+	req.n_lines = i;
+	rc = yb_ledger_settle(l, &req, out);
+done:
+	free(lines);
+	yb_json_free(doc);
+	return rc;
+}
+
+/* ---------------------------------------------------------- cancelling */
+
+typedef struct cancel_job {
+	const char *fixmedins_code, *msgid, *setl_id;
+	yb_buf *out;
+} cancel_job;
+
+static void write_setlinfo_row(yb_jw *w, const yb_setl_row *r)
+{
+	char buf[24];
+	int k;
+
+	yb_jw_obj(w, "setlinfo");
+	yb_jw_str(w, "setl_id", r->setl_id);
+	yb_jw_str(w, "refd_setl_id", r->refd_setl_id);
+	yb_jw_str(w, "mdtrt_id", r->mdtrt_id);
+	yb_jw_str(w, "psn_no", r->psn_no);
+	snprintf(buf, sizeof(buf), "%d", r->insutype);
+	yb_jw_str(w, "insutype", buf);
+	snprintf(buf, sizeof(buf), "%d", r->med_type);
+	yb_jw_str(w, "med_type", buf);
+	yb_datetime_format(buf, r->setl_time);
+	yb_jw_str(w, "setl_time", buf);
+	for (k = 0; k < YB_A_COUNT; k++)
+		yb_jw_money(w, yb_setl_amount_names[k], r->amt[k]);
+	yb_jw_ratio(w, "pool_prop_selfpay", r->pool_prop);
+	yb_jw_money(w, "balc", r->balc);
+	yb_jw_end(w, '}');
+}
+
+static int cancel_work(yb_store_tx *tx, void *arg)
+{
+	cancel_job *j = arg;
+	yb_setl_stored orig;
+	yb_setl_row neg;
+	yb_accum_row deltas[YB_MAX_BUCKETS];
+	yb_acct_mov movs[1 + YB_MAX_MULAID];
+	yb_psn_rec p;
+	yb_jw w;
+	int k, rc;
+
+	rc = yb_tx_get_idem(tx, j->fixmedins_code, j->msgid, j->out);
+	if (rc == 0)
+		return 0;
+	if (rc != YB_ENOTFOUND)
+		return rc;
+	if ((rc = yb_tx_get_settlement(tx, j->setl_id, &orig)) < 0)
+		return rc;
+	if (strcmp(orig.row.fixmedins_code, j->fixmedins_code) != 0)
+		return yb_error_set(YB_EREFUSED, "setl_id: %s was settled by another institution", j->setl_id);
+	if (orig.row.refd_setl_id[0])
+		return yb_error_set(YB_EREFUSED, "setl_id: %s is itself a cancel", j->setl_id);
+	if (orig.cancelled)
+		return yb_error_set(YB_EREFUSED, "setl_id: %s is already cancelled", j->setl_id);
+	if ((rc = yb_tx_get_psn(tx, orig.row.psn_no, yb_datetime_date(orig.row.setl_time), &p)) < 0)
+		return rc;
+
+	neg = orig.row;
+	if ((rc = yb_tx_next_setl_id(tx, neg.setl_id)) < 0)
+		return rc;
+	snprintf(neg.refd_setl_id, sizeof(neg.refd_setl_id), "%s", orig.row.setl_id);
+	snprintf(neg.msgid, sizeof(neg.msgid), "%s", j->msgid);
+	neg.setl_time = (yb_datetime)time(NULL) + 8 * 3600; /* China Standard Time */
+	for (k = 0; k < YB_A_COUNT; k++)
+		neg.amt[k] = -orig.row.amt[k];
+	for (k = 0; k < orig.row.n_deltas; k++) {
+		deltas[k] = orig.row.deltas[k];
+		deltas[k].amount = -deltas[k].amount;
+	}
+	neg.balc = p.acct_balc;
+	for (k = 0; k < orig.row.n_movs; k++) {
+		movs[k] = orig.row.movs[k];
+		movs[k].amount = -movs[k].amount;
+		if (strcmp(movs[k].psn_no, p.psn_no) == 0)
+			neg.balc += movs[k].amount;
+	}
+	neg.deltas = deltas;
+	neg.movs = movs;
+	neg.lines = NULL;
+	neg.n_lines = 0;
+	neg.funds = NULL;
+	neg.n_funds = 0;
+
+	yb_jw_init(&w, j->out);
+	yb_jw_obj(&w, NULL);
+	yb_jw_str(&w, "setl_id", neg.setl_id);
+	write_setlinfo_row(&w, &neg);
+	yb_jw_end(&w, '}');
+	if (j->out->oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	if ((rc = yb_tx_put_settlement(tx, &neg)) < 0 ||
+	    (rc = yb_tx_mark_cancelled(tx, orig.row.psn_no, orig.row.setl_id)) < 0 ||
+	    (rc = yb_tx_put_idem(tx, j->fixmedins_code, j->msgid, orig.row.psn_no, "2208", j->out->ptr)) < 0)
+		return rc;
+	return 0;
+}
+
+int yb_ledger_cancel(yb_ledger *l, const char *fixmedins_code, const char *msgid,
+		     const char *setl_id, yb_buf *out)
+{
+	cancel_job j = {fixmedins_code, msgid, setl_id, out};
+	size_t mark = out->len;
+	int rc;
+
+	if (!fixmedins_code || !*fixmedins_code)
+		return yb_error_set(YB_EINVALID, "fixmedins_code: missing");
+	if (!msgid || !*msgid)
+		return yb_error_set(YB_EINVALID, "msgid: missing");
+	if (!setl_id || !*setl_id)
+		return yb_error_set(YB_EINVALID, "setl_id: missing");
+	/* The person is not known before reading the settlement; the key
+	 * serialises cancels of one settlement, and SQLite has one writer. */
+	rc = yb_store_submit(l->st, setl_id, cancel_work, &j);
+	if (rc < 0) {
+		out->len = mark;
+		if (out->ptr)
+			out->ptr[mark] = '\0';
+	}
+	return rc;
+}
+
+/* --------------------------------------------------------- lookups */
+
+typedef struct lookup_job {
+	const char *key;
+	yb_date on;
+	void *out;
+} lookup_job;
+
+static int fix_work(yb_store_tx *tx, void *arg)
+{
+	lookup_job *j = arg;
+	return yb_tx_get_fixmedins(tx, j->key, j->out);
+}
+
+static int psn_work(yb_store_tx *tx, void *arg)
+{
+	lookup_job *j = arg;
+	return yb_tx_get_psn(tx, j->key, j->on, j->out);
+}
+
+int yb_ledger_get_fixmedins(yb_ledger *l, const char *code, yb_fixmedins_rec *out)
+{
+	lookup_job j = {code, 0, out};
+	return yb_store_read(l->st, fix_work, &j);
+}
+
+int yb_ledger_get_psn(yb_ledger *l, const char *psn_no, yb_date on, yb_psn_rec *out)
+{
+	lookup_job j = {psn_no, on, out};
+	return yb_store_read(l->st, psn_work, &j);
+}
+
+/* ------------------------------------------------------------ check */
+
+typedef struct check_job {
+	yb_buf *report;
+	long violations;
+	long checked;
+} check_job;
+
+static void on_violation(const char *msg, void *arg)
+{
+	check_job *j = arg;
+	if (j->violations < 1000)
+		yb_buf_printf(j->report, "violation: %s\n", msg);
+	j->violations++;
+}
+
+static int check_work(yb_store_tx *tx, void *arg)
+{
+	check_job *j = arg;
+	return yb_tx_check(tx, on_violation, j, &j->checked);
+}
+
+int yb_ledger_check(yb_ledger *l, yb_buf *report, long *violations)
+{
+	check_job j = {report, 0, 0};
+	int rc = yb_store_read(l->st, check_work, &j);
+
+	if (rc < 0)
+		return rc;
+	yb_buf_printf(report, "%ld settlements checked, %ld violation%s\n", j.checked,
+		      j.violations, j.violations == 1 ? "" : "s");
+	*violations = j.violations;
+	return 0;
+}

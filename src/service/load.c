@@ -1,0 +1,241 @@
+/* yibao load: JSON lines of institutions, persons, mutual-aid bindings and
+ * catalogue items into the store. A file loads whole or not at all (one
+ * exclusive transaction); an error names file, line and field. */
+#include "yibao/service.h"
+#include "yibao/error.h"
+#include "yibao/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LINE (1u << 20)
+
+typedef struct load_job {
+	const char *file;
+	FILE *f;
+	long lines, counts[4];
+	int catalogue_changed;
+} load_job;
+
+enum { K_FIXMEDINS, K_PSN, K_MULAID, K_CATALOGUE };
+
+static int digits_only(const char *s, size_t n)
+{
+	return strlen(s) == n && strspn(s, "0123456789") == n;
+}
+
+static int read_fixmedins(yb_store_tx *tx, const yb_json *o)
+{
+	yb_fixmedins_rec r;
+	char t[4] = "", lv[4] = "0", prim[4] = "0";
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = yb_jget_code(o, NULL, "fixmedins_code", 1, r.fixmedins_code, sizeof(r.fixmedins_code))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "fixmedins_name", 1, r.fixmedins_name, sizeof(r.fixmedins_name))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "fixmedins_type", 1, t, sizeof(t))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "hosp_lv", 0, lv, sizeof(lv))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "prim_flag", 0, prim, sizeof(prim))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "admdvs", 1, r.admdvs, sizeof(r.admdvs))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "secret", 0, r.secret, sizeof(r.secret))) < 0)
+		return rc;
+	if (strcmp(t, "1") && strcmp(t, "2"))
+		return yb_jpath_error(NULL, "fixmedins_type", "not 1 (institution) or 2 (pharmacy)");
+	if (!digits_only(lv, 1) || lv[0] > '3')
+		return yb_jpath_error(NULL, "hosp_lv", "not 0, 1, 2 or 3");
+	if (strcmp(prim, "0") && strcmp(prim, "1"))
+		return yb_jpath_error(NULL, "prim_flag", "not 0 or 1");
+	if (!digits_only(r.admdvs, 6))
+		return yb_jpath_error(NULL, "admdvs", "not a 6-digit region code");
+	r.fixmedins_type = t[0] - '0';
+	r.hosp_lv = lv[0] - '0';
+	r.prim_flag = prim[0] - '0';
+	return yb_tx_put_fixmedins(tx, &r);
+}
+
+static int read_psn(yb_store_tx *tx, const yb_json *o)
+{
+	yb_psn_rec r;
+	char insutype[8] = "", gend[4] = "", stas[4] = "1";
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.brdy = YB_DATE_NONE;
+	r.enddate = YB_DATE_MAX;
+	if ((rc = yb_jget_code(o, NULL, "psn_no", 1, r.psn_no, sizeof(r.psn_no))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "certno", 1, r.certno, sizeof(r.certno))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "psn_name", 1, r.psn_name, sizeof(r.psn_name))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "gend", 0, gend, sizeof(gend))) < 0 ||
+	    (rc = yb_jget_date(o, NULL, "brdy", 0, &r.brdy)) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "insutype", 1, insutype, sizeof(insutype))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "psn_type", 1, r.psn_type, sizeof(r.psn_type))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "insu_admdvs", 1, r.insu_admdvs, sizeof(r.insu_admdvs))) < 0 ||
+	    (rc = yb_jget_date(o, NULL, "begndate", 1, &r.begndate)) < 0 ||
+	    (rc = yb_jget_date(o, NULL, "enddate", 0, &r.enddate)) < 0 ||
+	    (rc = yb_jget_decimal(o, NULL, "acct_balc", 0, YB_SCALE_MONEY, &r.acct_balc, NULL)) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "psn_insu_stas", 0, stas, sizeof(stas))) < 0)
+		return rc;
+	if (!digits_only(insutype, 3))
+		return yb_jpath_error(NULL, "insutype", "not an insutype code (310, 390, ...)");
+	if (!digits_only(r.insu_admdvs, 6))
+		return yb_jpath_error(NULL, "insu_admdvs", "not a 6-digit region code");
+	if (r.enddate < r.begndate)
+		return yb_jpath_error(NULL, "enddate", "before begndate");
+	if (r.acct_balc < 0)
+		return yb_jpath_error(NULL, "acct_balc", "negative balance");
+	if (strcmp(stas, "1") && strcmp(stas, "2") && strcmp(stas, "4"))
+		return yb_jpath_error(NULL, "psn_insu_stas", "not 1 (insured), 2 (paused) or 4 (ended)");
+	r.insutype = (int)strtol(insutype, NULL, 10);
+	r.gend = gend[0];
+	r.psn_insu_stas = stas[0] - '0';
+	return yb_tx_put_psn(tx, &r);
+}
+
+/* Same city: the region codes agree in their first four digits. */
+static int same_city(const char *a, const char *b)
+{
+	return strncmp(a, b, 4) == 0;
+}
+
+static int read_mulaid(yb_store_tx *tx, const yb_json *o)
+{
+	yb_mulaid_rec r;
+	yb_psn_rec init, bound;
+	yb_date day;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = yb_jget_code(o, NULL, "initiator_psn_no", 1, r.initiator_psn_no, sizeof(r.initiator_psn_no))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "bound_psn_no", 1, r.bound_psn_no, sizeof(r.bound_psn_no))) < 0 ||
+	    (rc = yb_jget_datetime(o, NULL, "bind_time", 1, &r.bind_time)) < 0)
+		return rc;
+	if (strcmp(r.initiator_psn_no, r.bound_psn_no) == 0)
+		return yb_jpath_error(NULL, "bound_psn_no", "a person cannot bind themselves");
+	day = yb_datetime_date(r.bind_time);
+	if ((rc = yb_tx_get_psn(tx, r.initiator_psn_no, day, &init)) < 0)
+		return yb_error_prefix(rc, "initiator_psn_no");
+	if ((rc = yb_tx_get_psn(tx, r.bound_psn_no, day, &bound)) < 0)
+		return yb_error_prefix(rc, "bound_psn_no");
+	if (init.insutype != 310 || init.psn_insu_stas != 1)
+		return yb_error_set(YB_EREFUSED, "initiator_psn_no: %s is not an insured employee on the binding day (A1)", r.initiator_psn_no);
+	if (bound.psn_insu_stas != 1)
+		return yb_error_set(YB_EREFUSED, "bound_psn_no: %s is not insured on the binding day (A1)", r.bound_psn_no);
+	if (!same_city(init.insu_admdvs, bound.insu_admdvs))
+		return yb_error_set(YB_EREFUSED, "bound_psn_no: %s is insured in %s, not in the initiator's city %s (A1)",
+				    r.bound_psn_no, bound.insu_admdvs, init.insu_admdvs);
+	return yb_tx_put_mulaid(tx, &r);
+}
+
+static int read_catalogue(yb_store_tx *tx, const yb_json *o, const char *text, size_t len)
+{
+	yb_catalogue *cat = NULL;
+	yb_buf b = YB_BUF_INIT;
+	int rc;
+
+	(void)o;
+	/* one item: reuse the catalogue file reader on {"items":[line]} */
+	yb_buf_puts(&b, "{\"items\":[");
+	yb_buf_put(&b, text, len);
+	yb_buf_puts(&b, "]}");
+	rc = b.oom ? yb_error_set(YB_ENOMEM, "out of memory")
+		   : yb_catalogue_parse(&cat, b.ptr, b.len, "", NULL);
+	yb_buf_free(&b);
+	if (rc < 0) {
+		/* drop the "items[0]" of the reused reader's message */
+		const char *m = strstr(yb_error_msg(), "items[0].");
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", m ? m + 9 : yb_error_msg());
+		return yb_error_set(YB_EINVALID, "%s", msg);
+	}
+	rc = yb_tx_put_catalogue(tx, yb_catalogue_at(cat, 0));
+	yb_catalogue_free(cat);
+	return rc;
+}
+
+static int load_line(yb_store_tx *tx, load_job *j, const char *text, size_t len)
+{
+	static const yb_json_limits lim = {8, 4096};
+	yb_json_doc *doc = NULL;
+	const yb_json *o;
+	char kind[16] = "";
+	int rc, k;
+
+	if ((rc = yb_json_parse(&doc, text, len, &lim)) < 0)
+		return rc;
+	o = yb_json_root(doc);
+	if (o->type != YB_JSON_OBJECT) {
+		rc = yb_error_set(YB_EINVALID, "not a JSON object");
+	} else if ((rc = yb_jget_code(o, NULL, "kind", 1, kind, sizeof(kind))) == 0) {
+		k = strcmp(kind, "fixmedins") == 0 ? K_FIXMEDINS : strcmp(kind, "psn") == 0 ? K_PSN
+		  : strcmp(kind, "mulaid") == 0 ? K_MULAID : strcmp(kind, "catalogue") == 0 ? K_CATALOGUE : -1;
+		switch (k) {
+		case K_FIXMEDINS: rc = read_fixmedins(tx, o); break;
+		case K_PSN: rc = read_psn(tx, o); break;
+		case K_MULAID: rc = read_mulaid(tx, o); break;
+		case K_CATALOGUE: rc = read_catalogue(tx, o, text, len); j->catalogue_changed = 1; break;
+		default: rc = yb_jpath_error(NULL, "kind", "not fixmedins, psn, mulaid or catalogue");
+		}
+		if (rc == 0)
+			j->counts[k]++;
+	}
+	yb_json_free(doc);
+	return rc;
+}
+
+static int load_work(yb_store_tx *tx, void *arg)
+{
+	load_job *j = arg;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	while ((n = getline(&line, &cap, j->f)) >= 0) {
+		j->lines++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if ((size_t)n > MAX_LINE) {
+			rc = yb_error_set(YB_EINVALID, "%s:%ld: line longer than %u bytes", j->file, j->lines, MAX_LINE);
+			break;
+		}
+		if ((rc = load_line(tx, j, line, (size_t)n)) < 0) {
+			rc = yb_error_prefix(rc, "%s:%ld", j->file, j->lines);
+			break;
+		}
+	}
+	free(line);
+	return rc;
+}
+
+
+int yb_ledger_load_files(yb_ledger *l, char *const *files, int n, yb_buf *report)
+{
+	int i, rc = 0, changed = 0;
+
+	for (i = 0; i < n && !rc; i++) {
+		load_job j;
+		memset(&j, 0, sizeof(j));
+		j.file = files[i];
+		if (!(j.f = strcmp(files[i], "-") == 0 ? stdin : fopen(files[i], "r"))) {
+			rc = yb_error_set(YB_ENOTFOUND, "%s: cannot open", files[i]);
+			break;
+		}
+		rc = yb_store_exclusive(yb_ledger_store(l), load_work, &j);
+		if (j.f != stdin)
+			fclose(j.f);
+		if (rc == 0)
+			yb_buf_printf(report, "%s: %ld institutions, %ld persons, %ld bindings, %ld catalogue items\n",
+				      files[i], j.counts[K_FIXMEDINS], j.counts[K_PSN], j.counts[K_MULAID],
+				      j.counts[K_CATALOGUE]);
+		changed |= j.catalogue_changed;
+	}
+	if (changed) {
+		int r2 = yb_ledger_refresh_catalogue(l);
+		if (!rc)
+			rc = r2;
+	}
+	return rc;
+}

@@ -1,0 +1,386 @@
+/* The store front: backend selection, the writers and group commit.
+ *
+ * Design notes
+ *  1. Each writer owns one connection and a queue. yb_store_submit() puts a
+ *     unit of work on the queue of writer hash(key) % n_writers and sleeps
+ *     until the writer has committed it (or failed).
+ *  2. A writer takes everything queued (up to MAX_GROUP units), opens one
+ *     transaction, runs each unit inside a savepoint (a failing unit rolls
+ *     back to its savepoint, alone), then commits once: many settlements,
+ *     one fsync. Only after the commit returns are the callers woken, so an
+ *     acknowledged unit is durable and an unacknowledged one may be absent
+ *     but never half-present.
+ *  3. A failed commit fails every unit of the group; none was acknowledged.
+ *  4. Units of one key go to one writer and run in queue order, so one
+ *     person's settlements are serialised.
+ *
+ *   caller:  submit ──queue──▶ writer: BEGIN ─ (SAVEPOINT unit RELEASE)* ─ COMMIT
+ *      ▲                                                                   │
+ *      └──────────────────────────── wake with result ◀────────────────────┘
+ */
+#include "store_impl.h"
+#include "yibao/error.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_GROUP 1024
+#define MAX_WRITERS 64
+#define MAX_READERS 64
+
+typedef struct job {
+	yb_store_work work;
+	void *arg;
+	int exclusive;
+	int rc;
+	int done;
+	char err[512];
+	struct job *next;
+} job;
+
+typedef struct writer {
+	yb_store *st;
+	yb_conn *conn;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake;   /* the writer waits for work */
+	pthread_cond_t done;   /* callers wait for their job */
+	job *head, *tail;
+	int stopping;
+} writer;
+
+struct yb_store_tx {
+	const yb_store_ops *ops;
+	yb_conn *conn;
+};
+
+struct yb_store {
+	const yb_store_ops *ops;
+	yb_backend *be;
+	writer *writers;
+	int n_writers;
+	/* a pool of reading connections */
+	pthread_mutex_t rmu;
+	yb_conn *readers[MAX_READERS];
+	int n_idle;
+};
+
+/* ---------------------------------------------------------- the writer */
+
+static void finish(writer *w, job *j, int rc)
+{
+	j->rc = rc;
+	if (rc < 0 && !j->err[0])
+		snprintf(j->err, sizeof(j->err), "%s", yb_error_msg());
+	(void)w;
+}
+
+static void run_unit(writer *w, yb_store_tx *tx, job *j)
+{
+	const yb_store_ops *ops = w->st->ops;
+	int rc;
+
+	yb_error_clear();
+	if ((rc = ops->savepoint(w->conn)) < 0) {
+		finish(w, j, rc);
+		return;
+	}
+	rc = j->work(tx, j->arg);
+	if (rc < 0) {
+		snprintf(j->err, sizeof(j->err), "%s", yb_error_msg());
+		ops->rollback_to(w->conn);
+	} else if (ops->release(w->conn) < 0) {
+		rc = YB_ERROR;
+		snprintf(j->err, sizeof(j->err), "%s", yb_error_msg());
+	}
+	j->rc = rc;
+}
+
+/* Runs one group: all jobs in one transaction, or one exclusive job. */
+static void run_group(writer *w, job *first)
+{
+	const yb_store_ops *ops = w->st->ops;
+	yb_store_tx tx = {ops, w->conn};
+	job *j;
+	int rc;
+
+	if ((rc = ops->begin(w->conn, first->exclusive ? YB_TX_EXCLUSIVE : YB_TX_WRITE)) < 0) {
+		for (j = first; j; j = j->next)
+			finish(w, j, rc);
+		return;
+	}
+	if (first->exclusive) {
+		yb_error_clear();
+		rc = first->work(&tx, first->arg);
+		if (rc < 0) {
+			finish(w, first, rc);
+			ops->rollback(w->conn);
+			return;
+		}
+		first->rc = rc;
+	} else {
+		for (j = first; j; j = j->next)
+			run_unit(w, &tx, j);
+	}
+	if ((rc = ops->commit(w->conn)) < 0) {
+		char err[512];
+		snprintf(err, sizeof(err), "commit failed, nothing kept: %s", yb_error_msg());
+		ops->rollback(w->conn);
+		for (j = first; j; j = j->next) {
+			j->rc = rc;
+			memcpy(j->err, err, sizeof(err));
+		}
+	}
+}
+
+/* Takes the jobs to run next: everything queued up to MAX_GROUP, but an
+ * exclusive job always runs alone. Called with w->mu held. */
+static job *take_group(writer *w)
+{
+	job *first = w->head, *j = first;
+	int n = 1;
+
+	if (first->exclusive) {
+		w->head = first->next;
+	} else {
+		while (j->next && !j->next->exclusive && n < MAX_GROUP) {
+			j = j->next;
+			n++;
+		}
+		w->head = j->next;
+	}
+	if (!w->head)
+		w->tail = NULL;
+	(first->exclusive ? first : j)->next = NULL;
+	return first;
+}
+
+static void *writer_main(void *arg)
+{
+	writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		job *group, *j, *next;
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->wake, &w->mu);
+		if (!w->head && w->stopping)
+			break;
+		group = take_group(w);
+		pthread_mutex_unlock(&w->mu);
+		run_group(w, group);
+		pthread_mutex_lock(&w->mu);
+		for (j = group; j; j = next) {
+			next = j->next;
+			j->done = 1;
+		}
+		pthread_cond_broadcast(&w->done);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static uint64_t key_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	while (s && *s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int enqueue_and_wait(yb_store *st, const char *key, job *j)
+{
+	writer *w = &st->writers[key_hash(key) % (uint64_t)st->n_writers];
+
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->mu);
+		return yb_error_set(YB_EBUSY, "store is closing");
+	}
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->wake);
+	while (!j->done)
+		pthread_cond_wait(&w->done, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	if (j->rc < 0)
+		yb_error_set(j->rc, "%s", j->err);
+	return j->rc;
+}
+
+int yb_store_submit(yb_store *st, const char *key, yb_store_work work, void *arg)
+{
+	job j;
+	memset(&j, 0, sizeof(j));
+	j.work = work;
+	j.arg = arg;
+	return enqueue_and_wait(st, key, &j);
+}
+
+int yb_store_exclusive(yb_store *st, yb_store_work work, void *arg)
+{
+	job j;
+	memset(&j, 0, sizeof(j));
+	j.work = work;
+	j.arg = arg;
+	j.exclusive = 1;
+	return enqueue_and_wait(st, "", &j);
+}
+
+/* ----------------------------------------------------------- readers */
+
+int yb_store_read(yb_store *st, yb_store_work work, void *arg)
+{
+	yb_conn *c = NULL;
+	yb_store_tx tx;
+	int rc;
+
+	pthread_mutex_lock(&st->rmu);
+	if (st->n_idle)
+		c = st->readers[--st->n_idle];
+	pthread_mutex_unlock(&st->rmu);
+	if (!c && (rc = st->ops->conn_open(st->be, &c, 0)) < 0)
+		return rc;
+	tx.ops = st->ops;
+	tx.conn = c;
+	if ((rc = st->ops->begin(c, YB_TX_READ)) >= 0) {
+		rc = work(&tx, arg);
+		st->ops->rollback(c); /* a read never changes anything */
+	}
+	pthread_mutex_lock(&st->rmu);
+	if (st->n_idle < MAX_READERS) {
+		st->readers[st->n_idle++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&st->rmu);
+	if (c)
+		st->ops->conn_close(c);
+	return rc;
+}
+
+/* ------------------------------------------------------- open, close */
+
+int yb_store_open(yb_store **out, const char *url)
+{
+	yb_store *st;
+	int i, rc, n = 1;
+
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return yb_error_set(YB_EINVALID, "--db %s: the PostgreSQL backend is not built yet", url);
+	if (!(st = calloc(1, sizeof(*st))))
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	st->ops = &yb_store_sqlite_ops;
+	pthread_mutex_init(&st->rmu, NULL);
+	if ((rc = st->ops->open(&st->be, url, &n)) < 0) {
+		free(st);
+		return rc;
+	}
+	if (n < 1 || n > MAX_WRITERS)
+		n = 1;
+	st->writers = calloc((size_t)n, sizeof(writer));
+	for (i = 0; st->writers && i < n; i++) {
+		writer *w = &st->writers[i];
+		w->st = st;
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->wake, NULL);
+		pthread_cond_init(&w->done, NULL);
+		if ((rc = st->ops->conn_open(st->be, &w->conn, 1)) < 0 ||
+		    pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+			if (rc >= 0)
+				rc = yb_error_set(YB_ERROR, "cannot start a writer thread");
+			if (w->conn)
+				st->ops->conn_close(w->conn);
+			w->conn = NULL;
+			break;
+		}
+		st->n_writers++;
+	}
+	if (!st->writers || st->n_writers < n) {
+		rc = rc < 0 ? rc : yb_error_set(YB_ENOMEM, "out of memory");
+		yb_store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void yb_store_close(yb_store *st)
+{
+	int i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->n_writers; i++) {
+		writer *w = &st->writers[i];
+		pthread_mutex_lock(&w->mu);
+		w->stopping = 1;
+		pthread_cond_signal(&w->wake);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+		st->ops->conn_close(w->conn);
+	}
+	free(st->writers);
+	while (st->n_idle)
+		st->ops->conn_close(st->readers[--st->n_idle]);
+	if (st->be)
+		st->ops->close(st->be);
+	pthread_mutex_destroy(&st->rmu);
+	free(st);
+}
+
+/* ------------------------------------------- operations, by dispatch */
+
+int yb_tx_put_fixmedins(yb_store_tx *tx, const yb_fixmedins_rec *r) { return tx->ops->put_fixmedins(tx->conn, r); }
+int yb_tx_put_psn(yb_store_tx *tx, const yb_psn_rec *r) { return tx->ops->put_psn(tx->conn, r); }
+int yb_tx_put_mulaid(yb_store_tx *tx, const yb_mulaid_rec *r) { return tx->ops->put_mulaid(tx->conn, r); }
+int yb_tx_put_catalogue(yb_store_tx *tx, const yb_cat_item *it) { return tx->ops->put_catalogue(tx->conn, it); }
+int yb_tx_get_fixmedins(yb_store_tx *tx, const char *code, yb_fixmedins_rec *out) { return tx->ops->get_fixmedins(tx->conn, code, out); }
+int yb_tx_get_psn(yb_store_tx *tx, const char *psn_no, yb_date on, yb_psn_rec *out) { return tx->ops->get_psn(tx->conn, psn_no, NULL, on, out); }
+int yb_tx_get_psn_by_certno(yb_store_tx *tx, const char *certno, yb_date on, yb_psn_rec *out) { return tx->ops->get_psn(tx->conn, NULL, certno, on, out); }
+int yb_tx_get_mulaid(yb_store_tx *tx, const char *psn_no, yb_mulaid_row *out, size_t *n) { return tx->ops->get_mulaid(tx->conn, psn_no, out, n); }
+int yb_tx_get_accums(yb_store_tx *tx, const char *psn_no, int year, yb_accum_row *out, int *n) { return tx->ops->get_accums(tx->conn, psn_no, year, out, n); }
+int yb_tx_get_idem(yb_store_tx *tx, const char *f, const char *m, yb_buf *resp) { return tx->ops->get_idem(tx->conn, f, m, resp); }
+int yb_tx_put_idem(yb_store_tx *tx, const char *f, const char *m, const char *p, const char *i, const char *r) { return tx->ops->put_idem(tx->conn, f, m, p, i, r); }
+int yb_tx_next_setl_id(yb_store_tx *tx, char out[YB_ID_MAX]) { return tx->ops->next_setl_id(tx->conn, out); }
+int yb_tx_put_settlement(yb_store_tx *tx, const yb_setl_row *r) { return tx->ops->put_settlement(tx->conn, r); }
+int yb_tx_get_settlement(yb_store_tx *tx, const char *setl_id, yb_setl_stored *out) { return tx->ops->get_settlement(tx->conn, setl_id, out); }
+int yb_tx_mark_cancelled(yb_store_tx *tx, const char *psn_no, const char *setl_id) { return tx->ops->mark_cancelled(tx->conn, psn_no, setl_id); }
+int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg) { return tx->ops->each_catalogue(tx->conn, fn, arg); }
+int yb_tx_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg, long *checked) { return tx->ops->check(tx->conn, fn, arg, checked); }
+
+/* ------------------------------------------------ settlement amounts */
+
+const char *const yb_setl_amount_names[YB_A_COUNT] = {
+	"medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt",
+	"inscp_scp_amt", "act_pay_dedc", "hifp_pay", "cvlserv_pay", "hifes_pay",
+	"hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt",
+	"psn_part_amt", "acct_pay", "psn_cash_pay", "hosp_part_amt", "acct_mulaid_pay",
+};
+
+void yb_setl_amounts_from(yb_money a[YB_A_COUNT], const yb_settlement *s)
+{
+	a[YB_A_MEDFEE_SUMAMT] = s->medfee_sumamt;
+	a[YB_A_FULAMT_OWNPAY_AMT] = s->fulamt_ownpay_amt;
+	a[YB_A_OVERLMT_SELFPAY] = s->overlmt_selfpay;
+	a[YB_A_PRESELFPAY_AMT] = s->preselfpay_amt;
+	a[YB_A_INSCP_SCP_AMT] = s->inscp_scp_amt;
+	a[YB_A_ACT_PAY_DEDC] = s->act_pay_dedc;
+	a[YB_A_HIFP_PAY] = s->hifp_pay;
+	a[YB_A_CVLSERV_PAY] = s->cvlserv_pay;
+	a[YB_A_HIFES_PAY] = s->hifes_pay;
+	a[YB_A_HIFMI_PAY] = s->hifmi_pay;
+	a[YB_A_HIFOB_PAY] = s->hifob_pay;
+	a[YB_A_MAF_PAY] = s->maf_pay;
+	a[YB_A_OTH_PAY] = s->oth_pay;
+	a[YB_A_FUND_PAY_SUMAMT] = s->fund_pay_sumamt;
+	a[YB_A_PSN_PART_AMT] = s->psn_part_amt;
+	a[YB_A_ACCT_PAY] = s->acct_pay;
+	a[YB_A_PSN_CASH_PAY] = s->psn_cash_pay;
+	a[YB_A_HOSP_PART_AMT] = s->hosp_part_amt;
+	a[YB_A_ACCT_MULAID_PAY] = s->acct_mulaid_pay;
+}

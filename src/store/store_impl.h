@@ -1,0 +1,49 @@
+/* Internal: what a backend provides to store.c. store.c owns threads and
+ * group commit; a backend owns connections, SQL and the schema. */
+#ifndef YB_STORE_IMPL_H
+#define YB_STORE_IMPL_H
+
+#include "yibao/buf.h"
+#include "yibao/store.h"
+
+typedef struct yb_backend yb_backend; /* a backend's store-wide state */
+typedef struct yb_conn yb_conn;       /* one connection of a backend */
+
+typedef struct yb_store_ops {
+	const char *name;
+	int (*open)(yb_backend **out, const char *url, int *n_writers);
+	void (*close)(yb_backend *b);
+	int (*conn_open)(yb_backend *b, yb_conn **out, int writer);
+	void (*conn_close)(yb_conn *c);
+	/* transaction control on a connection */
+	int (*begin)(yb_conn *c, int mode); /* YB_TX_READ, YB_TX_WRITE */
+	int (*commit)(yb_conn *c);
+	int (*rollback)(yb_conn *c);
+	int (*savepoint)(yb_conn *c);
+	int (*release)(yb_conn *c);
+	int (*rollback_to)(yb_conn *c);
+	/* operations: the yb_tx_* functions of store.h */
+	int (*put_fixmedins)(yb_conn *c, const yb_fixmedins_rec *r);
+	int (*put_psn)(yb_conn *c, const yb_psn_rec *r);
+	int (*put_mulaid)(yb_conn *c, const yb_mulaid_rec *r);
+	int (*put_catalogue)(yb_conn *c, const yb_cat_item *it);
+	int (*get_fixmedins)(yb_conn *c, const char *code, yb_fixmedins_rec *out);
+	int (*get_psn)(yb_conn *c, const char *psn_no, const char *certno, yb_date on, yb_psn_rec *out);
+	int (*get_mulaid)(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t *n);
+	int (*get_accums)(yb_conn *c, const char *psn_no, int year, yb_accum_row *out, int *n);
+	int (*get_idem)(yb_conn *c, const char *fixmedins_code, const char *msgid, yb_buf *resp);
+	int (*put_idem)(yb_conn *c, const char *fixmedins_code, const char *msgid,
+			const char *psn_no, const char *infno, const char *resp);
+	int (*next_setl_id)(yb_conn *c, char out[YB_ID_MAX]);
+	int (*put_settlement)(yb_conn *c, const yb_setl_row *r);
+	int (*get_settlement)(yb_conn *c, const char *setl_id, yb_setl_stored *out);
+	int (*mark_cancelled)(yb_conn *c, const char *psn_no, const char *setl_id);
+	int (*each_catalogue)(yb_conn *c, int (*fn)(const yb_cat_item *, void *), void *arg);
+	int (*check)(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *checked);
+} yb_store_ops;
+
+enum { YB_TX_READ = 0, YB_TX_WRITE = 1, YB_TX_EXCLUSIVE = 2 };
+
+extern const yb_store_ops yb_store_sqlite_ops;
+
+#endif

@@ -1,0 +1,922 @@
+/* The SQLite backend of store.h: the embedded default.
+ *
+ * Design notes
+ *  1. One writer connection (store.c runs group commit on it) and a pool
+ *     of reader connections; WAL lets readers run beside the writer.
+ *  2. synchronous=FULL: a commit returns only after the WAL is on disk.
+ *     Money needs that; group commit is what makes it fast.
+ *  3. Writes begin with BEGIN IMMEDIATE so that a writer never upgrades a
+ *     read lock half-way (no SQLITE_BUSY deadlock inside a group).
+ *  4. Every statement is prepared once per connection and reused.
+ *  5. Dates are ISO text ("2024-03-01", "" for none), times Unix-like
+ *     seconds in local time, money integer fen, ratios basis points. */
+#include "store_impl.h"
+#include "schema_sqlite.h"
+#include "yibao/error.h"
+
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct yb_backend {
+	char path[4096];
+	atomic_llong next_seq; /* settlement sequence: only the writer takes */
+};
+
+enum {
+	S_BEGIN_READ, S_BEGIN_WRITE, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE,
+	S_ROLLBACK_TO,
+	S_PUT_FIX, S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_COUNT_MULAID, S_PUT_MULAID,
+	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_CERT, S_GET_INSU, S_GET_MULAID,
+	S_GET_ACCUMS, S_GET_IDEM, S_PUT_IDEM, S_PUT_SETL, S_PUT_FEE, S_PUT_DETAIL,
+	S_PUT_SACC, S_UPD_ACCUM, S_PUT_MOV, S_UPD_ACCT, S_GET_SETL, S_GET_SACC,
+	S_GET_MOVS, S_MARK, S_EACH_CAT, S_HAS_MULAID,
+	S_COUNT
+};
+
+#define AMOUNT_COLS "medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt," \
+	" inscp_scp_amt, act_pay_dedc, hifp_pay, cvlserv_pay, hifes_pay, hifmi_pay," \
+	" hifob_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, acct_pay," \
+	" psn_cash_pay, hosp_part_amt, acct_mulaid_pay"
+#define SETL_COLS "psn_no, setl_id, mdtrt_id, fixmedins_code, msgid, refd_setl_id," \
+	" insutype, med_type, setl_time, year, pol_ver, pool_prop, balc, " AMOUNT_COLS
+
+static const char *const sql[S_COUNT] = {
+	[S_BEGIN_READ] = "BEGIN",
+	[S_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT unit",
+	[S_RELEASE] = "RELEASE unit",
+	[S_ROLLBACK_TO] = "ROLLBACK TO unit",
+	[S_PUT_FIX] = "INSERT INTO fixmedins VALUES(?1,?2,?3,?4,?5,?6,?7)"
+		" ON CONFLICT(fixmedins_code) DO UPDATE SET fixmedins_name=?2,"
+		" fixmedins_type=?3, hosp_lv=?4, prim_flag=?5, admdvs=?6, secret=?7",
+	[S_PUT_PSN] = "INSERT INTO psn VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no)"
+		" DO UPDATE SET certno=?2, psn_name=?3, gend=?4, brdy=?5, insu_admdvs=?6",
+	[S_PUT_INSU] = "INSERT INTO psn_insu VALUES(?1,?2,?3,?4,?5,?6)"
+		" ON CONFLICT(psn_no, insutype, begndate) DO UPDATE SET psn_type=?3,"
+		" enddate=?5, psn_insu_stas=?6",
+	/* an account opens once; a later load of the person leaves it alone
+	 * (balances move only by settlements and cancels) */
+	[S_PUT_ACCT] = "INSERT INTO acct VALUES(?1,?2,?2) ON CONFLICT(psn_no) DO NOTHING",
+	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no=?1"
+		" AND bound_psn_no<>?2",
+	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES(?1,?2,?3)"
+		" ON CONFLICT(bound_psn_no, initiator_psn_no) DO UPDATE SET bind_time=?3",
+	[S_PUT_CAT] = "INSERT INTO catalogue VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+		" ON CONFLICT(med_list_codg, begndate) DO UPDATE SET enddate=?3,"
+		" med_list_name=?4, chrgitm_lv=?5, selfpay_prop=?6, pric_uplmt_amt=?7, flags=?8",
+	[S_GET_FIX] = "SELECT fixmedins_code, fixmedins_name, fixmedins_type, hosp_lv,"
+		" prim_flag, admdvs, secret FROM fixmedins WHERE fixmedins_code=?1",
+	[S_GET_PSN] = "SELECT p.psn_no, certno, psn_name, gend, brdy, insu_admdvs,"
+		" coalesce(a.balc, 0) FROM psn p LEFT JOIN acct a ON a.psn_no=p.psn_no"
+		" WHERE p.psn_no=?1",
+	[S_GET_PSN_CERT] = "SELECT p.psn_no, certno, psn_name, gend, brdy, insu_admdvs,"
+		" coalesce(a.balc, 0) FROM psn p LEFT JOIN acct a ON a.psn_no=p.psn_no"
+		" WHERE p.certno=?1 LIMIT 1",
+	[S_GET_INSU] = "SELECT insutype, psn_type, begndate, enddate, psn_insu_stas"
+		" FROM psn_insu WHERE psn_no=?1 AND begndate<=?2 AND enddate>=?2"
+		" ORDER BY psn_insu_stas, begndate DESC LIMIT 1",
+	[S_GET_MULAID] = "SELECT m.initiator_psn_no, coalesce(a.balc, 0), m.bind_time"
+		" FROM mulaid m LEFT JOIN acct a ON a.psn_no=m.initiator_psn_no"
+		" WHERE m.bound_psn_no=?1 ORDER BY m.bind_time LIMIT 7",
+	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no=?1 AND year=?2",
+	[S_GET_IDEM] = "SELECT response FROM idem WHERE fixmedins_code=?1 AND msgid=?2",
+	[S_PUT_IDEM] = "INSERT INTO idem VALUES(?1,?2,?3,?4,?5)",
+	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,"
+		"?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,"
+		"?26,?27,?28,?29,?30,?31,?32,?33)",
+	[S_PUT_FEE] = "INSERT INTO setl_fee VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+	[S_PUT_DETAIL] = "INSERT INTO setl_detail VALUES(?1,?2,?3,?4,?5,?6,?7)",
+	[S_PUT_SACC] = "INSERT INTO setl_accum VALUES(?1,?2,?3,?4,?5)",
+	[S_UPD_ACCUM] = "INSERT INTO accum VALUES(?1,?2,?3,?4) ON CONFLICT(psn_no, year, bucket)"
+		" DO UPDATE SET amount=amount+?4",
+	[S_PUT_MOV] = "INSERT INTO acct_mov VALUES(?1,?2,?3,?4)",
+	[S_UPD_ACCT] = "UPDATE acct SET balc=balc+?2 WHERE psn_no=?1",
+	[S_GET_SETL] = "SELECT " SETL_COLS ", cancelled FROM setl WHERE setl_id=?1",
+	[S_GET_SACC] = "SELECT bucket, delta FROM setl_accum WHERE psn_no=?1 AND setl_id=?2",
+	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id=?1 ORDER BY amount",
+	[S_MARK] = "UPDATE setl SET cancelled=1 WHERE psn_no=?1 AND setl_id=?2 AND cancelled=0",
+	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
+		" selfpay_prop, pric_uplmt_amt, flags FROM catalogue",
+	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2",
+};
+
+struct yb_conn {
+	yb_backend *be;
+	sqlite3 *db;
+	sqlite3_stmt *st[S_COUNT];
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static int dberr(yb_conn *c, const char *what)
+{
+	int code = sqlite3_errcode(c->db);
+	int rc = code == SQLITE_BUSY || code == SQLITE_LOCKED ? YB_EBUSY :
+		 code == SQLITE_CONSTRAINT ? YB_ECONFLICT : YB_ERROR;
+	return yb_error_set(rc, "%s: %s", what, sqlite3_errmsg(c->db));
+}
+
+/* The prepared statement k, reset and ready for binding. */
+static sqlite3_stmt *stmt(yb_conn *c, int k)
+{
+	if (!c->st[k] &&
+	    sqlite3_prepare_v3(c->db, sql[k], -1, SQLITE_PREPARE_PERSISTENT, &c->st[k], NULL) != SQLITE_OK) {
+		dberr(c, "prepare");
+		return NULL;
+	}
+	sqlite3_reset(c->st[k]);
+	sqlite3_clear_bindings(c->st[k]);
+	return c->st[k];
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+static void bind_date(sqlite3_stmt *s, int i, yb_date d)
+{
+	char buf[12];
+	if (d == YB_DATE_NONE)
+		buf[0] = '\0';
+	else if (d == YB_DATE_MAX)
+		memcpy(buf, "9999-12-31", 11);
+	else
+		yb_date_format(buf, d);
+	sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+static yb_date col_date(sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	yb_date d;
+	if (!t || !t[0])
+		return YB_DATE_NONE;
+	if (strcmp(t, "9999-12-31") == 0)
+		return YB_DATE_MAX;
+	return yb_date_parse(&d, t, strlen(t)) < 0 ? YB_DATE_NONE : d;
+}
+
+static void col_text(sqlite3_stmt *s, int i, char *out, size_t cap)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	snprintf(out, cap, "%s", t ? t : "");
+}
+
+/* Steps a statement that returns no rows. */
+static int exec_done(yb_conn *c, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : dberr(c, what);
+}
+
+static int run(yb_conn *c, int k)
+{
+	sqlite3_stmt *s = stmt(c, k);
+	return s ? exec_done(c, s, sql[k]) : YB_ERROR;
+}
+
+/* ------------------------------------------------------ open and close */
+
+static int exec_sql(sqlite3 *db, const char *text)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK) {
+		int rc = yb_error_set(YB_ERROR, "sqlite: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+static int migrate(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	int version = 0, i, rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return yb_error_set(YB_ERROR, "sqlite: %s", sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > YB_SQLITE_VERSION)
+		return yb_error_set(YB_EINVALID, "database schema version %d is newer than this binary (%d)",
+				    version, YB_SQLITE_VERSION);
+	for (i = version; i < YB_SQLITE_VERSION; i++) {
+		char pragma[64];
+		if ((rc = exec_sql(db, "BEGIN IMMEDIATE")) < 0)
+			return rc;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", i + 1);
+		if ((rc = exec_sql(db, yb_sqlite_migrations[i])) < 0 ||
+		    (rc = exec_sql(db, pragma)) < 0) {
+			exec_sql(db, "ROLLBACK");
+			return yb_error_prefix(rc, "migration %d", i + 1);
+		}
+		if ((rc = exec_sql(db, "COMMIT")) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int open_db(const char *path, sqlite3 **out)
+{
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = yb_error_set(YB_ERROR, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return rc;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	if ((rc = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			   " PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
+			   " PRAGMA temp_store=MEMORY")) < 0) {
+		sqlite3_close(db);
+		return yb_error_prefix(rc, "%s", path);
+	}
+	*out = db;
+	return 0;
+}
+
+static int be_open(yb_backend **out, const char *url, int *n_writers)
+{
+	yb_backend *be;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (strncmp(url, "sqlite:", 7) == 0)
+		url += 7;
+	if (strlen(url) >= sizeof(be->path))
+		return yb_error_set(YB_EINVALID, "--db: path too long");
+	if ((rc = open_db(url, &db)) < 0)
+		return rc;
+	if ((rc = migrate(db)) < 0) {
+		sqlite3_close(db);
+		return yb_error_prefix(rc, "%s", url);
+	}
+	if (!(be = calloc(1, sizeof(*be)))) {
+		sqlite3_close(db);
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	}
+	snprintf(be->path, sizeof(be->path), "%s", url);
+	atomic_init(&be->next_seq, 1);
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) + 1 FROM setl", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			atomic_store(&be->next_seq, sqlite3_column_int64(s, 0));
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	*n_writers = 1; /* SQLite has one writer */
+	*out = be;
+	return 0;
+}
+
+static void be_close(yb_backend *be)
+{
+	free(be);
+}
+
+static int conn_open(yb_backend *be, yb_conn **out, int writer)
+{
+	yb_conn *c = calloc(1, sizeof(*c));
+	int rc;
+
+	(void)writer;
+	if (!c)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	c->be = be;
+	if ((rc = open_db(be->path, &c->db)) < 0) {
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+static void conn_close(yb_conn *c)
+{
+	int i;
+	if (!c)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(c->st[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static int tx_begin(yb_conn *c, int mode)
+{
+	return run(c, mode == YB_TX_READ ? S_BEGIN_READ : S_BEGIN_WRITE);
+}
+
+static int tx_commit(yb_conn *c) { return run(c, S_COMMIT); }
+
+static int tx_rollback(yb_conn *c)
+{
+	if (sqlite3_get_autocommit(c->db))
+		return 0;
+	return run(c, S_ROLLBACK);
+}
+
+static int tx_savepoint(yb_conn *c) { return run(c, S_SAVEPOINT); }
+static int tx_release(yb_conn *c) { return run(c, S_RELEASE); }
+
+static int tx_rollback_to(yb_conn *c)
+{
+	int rc = run(c, S_ROLLBACK_TO);
+	return rc < 0 ? rc : run(c, S_RELEASE);
+}
+
+/* ------------------------------------------------------------- loading */
+
+static int put_fixmedins(yb_conn *c, const yb_fixmedins_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_FIX);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, r->fixmedins_code);
+	bind_text(s, 2, r->fixmedins_name);
+	sqlite3_bind_int(s, 3, r->fixmedins_type);
+	sqlite3_bind_int(s, 4, r->hosp_lv);
+	sqlite3_bind_int(s, 5, r->prim_flag);
+	bind_text(s, 6, r->admdvs);
+	bind_text(s, 7, r->secret);
+	return exec_done(c, s, "fixmedins");
+}
+
+static int put_psn(yb_conn *c, const yb_psn_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_PSN);
+	char gend[2] = {r->gend, 0};
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, r->psn_no);
+	bind_text(s, 2, r->certno);
+	bind_text(s, 3, r->psn_name);
+	bind_text(s, 4, gend);
+	if (r->brdy == YB_DATE_NONE)
+		sqlite3_bind_null(s, 5);
+	else
+		bind_date(s, 5, r->brdy);
+	bind_text(s, 6, r->insu_admdvs);
+	if ((rc = exec_done(c, s, "psn")) < 0)
+		return rc;
+	if (!(s = stmt(c, S_PUT_INSU)))
+		return YB_ERROR;
+	bind_text(s, 1, r->psn_no);
+	sqlite3_bind_int(s, 2, r->insutype);
+	bind_text(s, 3, r->psn_type);
+	bind_date(s, 4, r->begndate);
+	bind_date(s, 5, r->enddate);
+	sqlite3_bind_int(s, 6, r->psn_insu_stas);
+	if ((rc = exec_done(c, s, "psn_insu")) < 0)
+		return rc;
+	if (!(s = stmt(c, S_PUT_ACCT)))
+		return YB_ERROR;
+	bind_text(s, 1, r->psn_no);
+	sqlite3_bind_int64(s, 2, r->acct_balc);
+	return exec_done(c, s, "acct");
+}
+
+static int put_mulaid(yb_conn *c, const yb_mulaid_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_COUNT_MULAID);
+	int n = 0;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, r->initiator_psn_no);
+	bind_text(s, 2, r->bound_psn_no);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	if (n >= YB_MAX_MULAID)
+		return yb_error_set(YB_EREFUSED, "initiator %s already has %d bound persons (A1: at most %d)",
+				    r->initiator_psn_no, n, YB_MAX_MULAID);
+	if (!(s = stmt(c, S_PUT_MULAID)))
+		return YB_ERROR;
+	bind_text(s, 1, r->bound_psn_no);
+	bind_text(s, 2, r->initiator_psn_no);
+	sqlite3_bind_int64(s, 3, r->bind_time);
+	return exec_done(c, s, "mulaid");
+}
+
+static int put_catalogue(yb_conn *c, const yb_cat_item *it)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_CAT);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, it->med_list_codg);
+	bind_date(s, 2, it->begndate);
+	bind_date(s, 3, it->enddate);
+	bind_text(s, 4, it->med_list_name);
+	sqlite3_bind_int(s, 5, it->chrgitm_lv);
+	sqlite3_bind_int(s, 6, it->selfpay_bp);
+	sqlite3_bind_int64(s, 7, it->pric_uplmt);
+	sqlite3_bind_int(s, 8, (int)it->flags);
+	return exec_done(c, s, "catalogue");
+}
+
+/* ------------------------------------------------------------- reading */
+
+static int get_fixmedins(yb_conn *c, const char *code, yb_fixmedins_rec *out)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_FIX);
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, code);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		col_text(s, 0, out->fixmedins_code, sizeof(out->fixmedins_code));
+		col_text(s, 1, out->fixmedins_name, sizeof(out->fixmedins_name));
+		out->fixmedins_type = sqlite3_column_int(s, 2);
+		out->hosp_lv = sqlite3_column_int(s, 3);
+		out->prim_flag = sqlite3_column_int(s, 4);
+		col_text(s, 5, out->admdvs, sizeof(out->admdvs));
+		col_text(s, 6, out->secret, sizeof(out->secret));
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return dberr(c, "fixmedins");
+	return yb_error_set(YB_ENOTFOUND, "fixmedins_code: unknown institution %s", code);
+}
+
+static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date on, yb_psn_rec *out)
+{
+	sqlite3_stmt *s = stmt(c, psn_no ? S_GET_PSN : S_GET_PSN_CERT);
+	char gend[4];
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no ? psn_no : certno);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return dberr(c, "psn");
+		return yb_error_set(YB_ENOTFOUND, "%s: unknown person", psn_no ? "psn_no" : "certno");
+	}
+	memset(out, 0, sizeof(*out));
+	col_text(s, 0, out->psn_no, sizeof(out->psn_no));
+	col_text(s, 1, out->certno, sizeof(out->certno));
+	col_text(s, 2, out->psn_name, sizeof(out->psn_name));
+	col_text(s, 3, gend, sizeof(gend));
+	out->gend = gend[0];
+	out->brdy = col_date(s, 4);
+	col_text(s, 5, out->insu_admdvs, sizeof(out->insu_admdvs));
+	out->acct_balc = sqlite3_column_int64(s, 6);
+	sqlite3_reset(s);
+
+	if (!(s = stmt(c, S_GET_INSU)))
+		return YB_ERROR;
+	bind_text(s, 1, out->psn_no);
+	bind_date(s, 2, on);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->insutype = sqlite3_column_int(s, 0);
+		col_text(s, 1, out->psn_type, sizeof(out->psn_type));
+		out->begndate = col_date(s, 2);
+		out->enddate = col_date(s, 3);
+		out->psn_insu_stas = sqlite3_column_int(s, 4);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : dberr(c, "psn_insu");
+}
+
+static int get_mulaid(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_MULAID);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < YB_MAX_MULAID) {
+		yb_mulaid_row *m = &out[(*n)++];
+		col_text(s, 0, m->psn_no, sizeof(m->psn_no));
+		m->balc = sqlite3_column_int64(s, 1);
+		m->bind_time = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "mulaid");
+}
+
+static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *out, int *n)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_ACCUMS);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	sqlite3_bind_int(s, 2, year);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < YB_MAX_BUCKETS) {
+		col_text(s, 0, out[*n].bucket, sizeof(out[*n].bucket));
+		out[*n].amount = sqlite3_column_int64(s, 1);
+		(*n)++;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "accum");
+}
+
+static int get_idem(yb_conn *c, const char *fixmedins_code, const char *msgid, yb_buf *resp)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_IDEM);
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, fixmedins_code);
+	bind_text(s, 2, msgid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		yb_buf_put(resp, (const char *)sqlite3_column_text(s, 0),
+			   (size_t)sqlite3_column_bytes(s, 0));
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "idem");
+}
+
+static int put_idem(yb_conn *c, const char *fixmedins_code, const char *msgid,
+		    const char *psn_no, const char *infno, const char *resp)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_IDEM);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, fixmedins_code);
+	bind_text(s, 2, msgid);
+	bind_text(s, 3, psn_no);
+	bind_text(s, 4, infno);
+	bind_text(s, 5, resp);
+	return exec_done(c, s, "idem");
+}
+
+static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
+{
+	long long seq = atomic_fetch_add(&c->be->next_seq, 1);
+	snprintf(out, YB_ID_MAX, "S%015lld", seq);
+	return 0;
+}
+
+/* ------------------------------------------------------- settlements */
+
+static int put_children(yb_conn *c, const yb_setl_row *r)
+{
+	sqlite3_stmt *s;
+	size_t i;
+	int k, rc;
+
+	for (i = 0; i < r->n_lines; i++) {
+		const yb_feeline *l = &r->lines[i];
+		const yb_line_result *x = &r->results[i];
+		if (!(s = stmt(c, S_PUT_FEE)))
+			return YB_ERROR;
+		bind_text(s, 1, r->psn_no);
+		bind_text(s, 2, r->setl_id);
+		bind_text(s, 3, l->feedetl_sn);
+		bind_text(s, 4, l->med_list_codg);
+		sqlite3_bind_int64(s, 5, l->sumamt);
+		sqlite3_bind_int64(s, 6, l->cnt);
+		sqlite3_bind_int64(s, 7, l->pric);
+		sqlite3_bind_int(s, 8, l->known ? l->chrgitm_lv : YB_CLASS_C);
+		sqlite3_bind_int(s, 9, x->selfpay_bp);
+		sqlite3_bind_int64(s, 10, l->pric_uplmt);
+		sqlite3_bind_int64(s, 11, x->fulamt_ownpay_amt);
+		sqlite3_bind_int64(s, 12, x->overlmt_amt);
+		sqlite3_bind_int64(s, 13, x->preselfpay_amt);
+		sqlite3_bind_int64(s, 14, x->inscp_scp_amt);
+		if ((rc = exec_done(c, s, "setl_fee")) < 0)
+			return rc;
+	}
+	for (k = 0; k < r->n_funds; k++) {
+		const yb_fund_pay *f = &r->funds[k];
+		if (!(s = stmt(c, S_PUT_DETAIL)))
+			return YB_ERROR;
+		bind_text(s, 1, r->psn_no);
+		bind_text(s, 2, r->setl_id);
+		bind_text(s, 3, f->fund_pay_type);
+		sqlite3_bind_int64(s, 4, f->inscp_scp_amt);
+		sqlite3_bind_int64(s, 5, f->crt_payb_lmt_amt);
+		sqlite3_bind_int64(s, 6, f->fund_payamt);
+		bind_text(s, 7, f->setl_proc_info);
+		if ((rc = exec_done(c, s, "setl_detail")) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int put_deltas(yb_conn *c, const yb_setl_row *r)
+{
+	sqlite3_stmt *s;
+	int k, rc;
+
+	for (k = 0; k < r->n_deltas; k++) {
+		const yb_accum_row *d = &r->deltas[k];
+		if (!(s = stmt(c, S_PUT_SACC)))
+			return YB_ERROR;
+		bind_text(s, 1, r->psn_no);
+		bind_text(s, 2, r->setl_id);
+		sqlite3_bind_int(s, 3, r->year);
+		bind_text(s, 4, d->bucket);
+		sqlite3_bind_int64(s, 5, d->amount);
+		if ((rc = exec_done(c, s, "setl_accum")) < 0)
+			return rc;
+		if (!(s = stmt(c, S_UPD_ACCUM)))
+			return YB_ERROR;
+		bind_text(s, 1, r->psn_no);
+		sqlite3_bind_int(s, 2, r->year);
+		bind_text(s, 3, d->bucket);
+		sqlite3_bind_int64(s, 4, d->amount);
+		if ((rc = exec_done(c, s, "accum")) < 0)
+			return rc;
+	}
+	for (k = 0; k < r->n_movs; k++) {
+		const yb_acct_mov *m = &r->movs[k];
+		if (!(s = stmt(c, S_PUT_MOV)))
+			return YB_ERROR;
+		bind_text(s, 1, m->psn_no);
+		bind_text(s, 2, r->setl_id);
+		bind_text(s, 3, r->psn_no);
+		sqlite3_bind_int64(s, 4, m->amount);
+		if ((rc = exec_done(c, s, "acct_mov")) < 0)
+			return rc;
+		if (!(s = stmt(c, S_UPD_ACCT)))
+			return YB_ERROR;
+		bind_text(s, 1, m->psn_no);
+		sqlite3_bind_int64(s, 2, m->amount);
+		if ((rc = exec_done(c, s, "acct")) < 0)
+			return rc;
+		if (sqlite3_changes(c->db) != 1)
+			return yb_error_set(YB_ECONFLICT, "acct: no account for %s", m->psn_no);
+	}
+	return 0;
+}
+
+static int put_settlement(yb_conn *c, const yb_setl_row *r)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_SETL);
+	int k, rc;
+
+	if (!s)
+		return YB_ERROR;
+	sqlite3_bind_int64(s, 1, strtoll(r->setl_id + 1, NULL, 10));
+	bind_text(s, 2, r->psn_no);
+	bind_text(s, 3, r->setl_id);
+	bind_text(s, 4, r->mdtrt_id);
+	bind_text(s, 5, r->fixmedins_code);
+	bind_text(s, 6, r->msgid);
+	bind_text(s, 7, r->refd_setl_id);
+	sqlite3_bind_int(s, 8, r->insutype);
+	sqlite3_bind_int(s, 9, r->med_type);
+	sqlite3_bind_int64(s, 10, r->setl_time);
+	sqlite3_bind_int(s, 11, r->year);
+	bind_text(s, 12, r->pol_ver);
+	sqlite3_bind_int(s, 13, r->pool_prop);
+	sqlite3_bind_int64(s, 14, r->balc);
+	for (k = 0; k < YB_A_COUNT; k++)
+		sqlite3_bind_int64(s, 15 + k, r->amt[k]);
+	if ((rc = exec_done(c, s, "setl")) < 0)
+		return rc;
+	if ((rc = put_children(c, r)) < 0)
+		return rc;
+	return put_deltas(c, r);
+}
+
+static int get_settlement(yb_conn *c, const char *setl_id, yb_setl_stored *out)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_SETL);
+	yb_setl_row *r = &out->row;
+	int rc, k, n;
+
+	if (!s)
+		return YB_ERROR;
+	memset(out, 0, sizeof(*out));
+	bind_text(s, 1, setl_id);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? yb_error_set(YB_ENOTFOUND, "setl_id: no settlement %s", setl_id)
+					 : dberr(c, "setl");
+	}
+	col_text(s, 0, r->psn_no, sizeof(r->psn_no));
+	col_text(s, 1, r->setl_id, sizeof(r->setl_id));
+	col_text(s, 2, r->mdtrt_id, sizeof(r->mdtrt_id));
+	col_text(s, 3, r->fixmedins_code, sizeof(r->fixmedins_code));
+	col_text(s, 4, r->msgid, sizeof(r->msgid));
+	col_text(s, 5, r->refd_setl_id, sizeof(r->refd_setl_id));
+	r->insutype = sqlite3_column_int(s, 6);
+	r->med_type = sqlite3_column_int(s, 7);
+	r->setl_time = sqlite3_column_int64(s, 8);
+	r->year = sqlite3_column_int(s, 9);
+	col_text(s, 10, r->pol_ver, sizeof(r->pol_ver));
+	r->pool_prop = sqlite3_column_int(s, 11);
+	r->balc = sqlite3_column_int64(s, 12);
+	for (k = 0; k < YB_A_COUNT; k++)
+		r->amt[k] = sqlite3_column_int64(s, 13 + k);
+	out->cancelled = sqlite3_column_int(s, 13 + YB_A_COUNT);
+	sqlite3_reset(s);
+
+	if (!(s = stmt(c, S_GET_SACC)))
+		return YB_ERROR;
+	bind_text(s, 1, r->psn_no);
+	bind_text(s, 2, r->setl_id);
+	for (n = 0; (rc = sqlite3_step(s)) == SQLITE_ROW && n < YB_MAX_BUCKETS; n++) {
+		col_text(s, 0, out->deltas[n].bucket, sizeof(out->deltas[n].bucket));
+		out->deltas[n].amount = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	r->deltas = out->deltas;
+	r->n_deltas = n;
+
+	if (!(s = stmt(c, S_GET_MOVS)))
+		return YB_ERROR;
+	bind_text(s, 1, r->setl_id);
+	for (n = 0; (rc = sqlite3_step(s)) == SQLITE_ROW && n < 1 + YB_MAX_MULAID; n++) {
+		col_text(s, 0, out->movs[n].psn_no, sizeof(out->movs[n].psn_no));
+		out->movs[n].amount = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	r->movs = out->movs;
+	r->n_movs = n;
+	return 0;
+}
+
+static int mark_cancelled(yb_conn *c, const char *psn_no, const char *setl_id)
+{
+	sqlite3_stmt *s = stmt(c, S_MARK);
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, setl_id);
+	if ((rc = exec_done(c, s, "setl")) < 0)
+		return rc;
+	if (sqlite3_changes(c->db) != 1)
+		return yb_error_set(YB_EREFUSED, "setl_id: %s is already cancelled", setl_id);
+	return 0;
+}
+
+static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), void *arg)
+{
+	sqlite3_stmt *s = stmt(c, S_EACH_CAT);
+	yb_cat_item it;
+	int rc, frc = 0;
+
+	if (!s)
+		return YB_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&it, 0, sizeof(it));
+		col_text(s, 0, it.med_list_codg, sizeof(it.med_list_codg));
+		it.begndate = col_date(s, 1);
+		it.enddate = col_date(s, 2);
+		col_text(s, 3, it.med_list_name, sizeof(it.med_list_name));
+		it.chrgitm_lv = sqlite3_column_int(s, 4);
+		it.selfpay_bp = sqlite3_column_int(s, 5);
+		it.pric_uplmt = sqlite3_column_int64(s, 6);
+		it.flags = (uint32_t)sqlite3_column_int(s, 7);
+		if ((frc = fn(&it, arg)) < 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (frc < 0)
+		return frc;
+	return rc == SQLITE_DONE ? 0 : dberr(c, "catalogue");
+}
+
+/* ------------------------------------------------------------- checks */
+
+/* Each query returns rows that violate an invariant: (what, detail). */
+static const struct {
+	const char *name;
+	const char *sql;
+} checks[] = {
+	{"identity medfee = fulamt + overlmt + preselfpay + inscp",
+	 "SELECT setl_id, medfee_sumamt FROM setl WHERE medfee_sumamt <>"
+	 " fulamt_ownpay_amt + overlmt_selfpay + preselfpay_amt + inscp_scp_amt"},
+	{"identity medfee = fund + psn_part + hosp_part",
+	 "SELECT setl_id, medfee_sumamt FROM setl WHERE medfee_sumamt <>"
+	 " fund_pay_sumamt + psn_part_amt + hosp_part_amt"},
+	{"identity psn_part = acct_pay + cash",
+	 "SELECT setl_id, psn_part_amt FROM setl WHERE psn_part_amt <> acct_pay + psn_cash_pay"},
+	{"identity fund = sum of funds",
+	 "SELECT setl_id, fund_pay_sumamt FROM setl WHERE fund_pay_sumamt <> hifp_pay +"
+	 " cvlserv_pay + hifes_pay + hifmi_pay + hifob_pay + maf_pay + oth_pay"},
+	{"setldetail sums to fund_pay_sumamt",
+	 "SELECT s.setl_id, s.fund_pay_sumamt FROM setl s WHERE s.refd_setl_id = '' AND"
+	 " s.fund_pay_sumamt <> (SELECT coalesce(sum(fund_payamt), 0) FROM setl_detail d"
+	 " WHERE d.psn_no = s.psn_no AND d.setl_id = s.setl_id)"},
+	{"fee lines sum to medfee_sumamt",
+	 "SELECT s.setl_id, s.medfee_sumamt FROM setl s WHERE s.refd_setl_id = '' AND"
+	 " s.medfee_sumamt <> (SELECT coalesce(sum(det_item_fee_sumamt), 0) FROM setl_fee f"
+	 " WHERE f.psn_no = s.psn_no AND f.setl_id = s.setl_id)"},
+	{"accumulator differs from the sum of its settlements",
+	 "SELECT a.psn_no || ' ' || a.year || ' ' || a.bucket, a.amount FROM accum a"
+	 " WHERE a.amount <> (SELECT coalesce(sum(delta), 0) FROM setl_accum d WHERE"
+	 " d.psn_no = a.psn_no AND d.year = a.year AND d.bucket = a.bucket)"},
+	{"settlement deltas without an accumulator",
+	 "SELECT d.psn_no || ' ' || d.year || ' ' || d.bucket, sum(d.delta) FROM setl_accum d"
+	 " WHERE NOT EXISTS (SELECT 1 FROM accum a WHERE a.psn_no = d.psn_no AND"
+	 " a.year = d.year AND a.bucket = d.bucket) GROUP BY 1 HAVING sum(d.delta) <> 0"},
+	{"balance differs from opening + movements",
+	 "SELECT a.psn_no, a.balc FROM acct a WHERE a.balc <> a.opening_balc +"
+	 " (SELECT coalesce(sum(amount), 0) FROM acct_mov m WHERE m.psn_no = a.psn_no)"},
+	{"account movements differ from acct_pay",
+	 "SELECT s.setl_id, s.acct_pay FROM setl s WHERE -s.acct_pay <> (SELECT"
+	 " coalesce(sum(amount), 0) FROM acct_mov m WHERE m.setl_id = s.setl_id)"},
+	{"cancel does not mirror its settlement",
+	 "SELECT c.setl_id, c.medfee_sumamt FROM setl c JOIN setl o ON o.setl_id = c.refd_setl_id"
+	 " WHERE c.medfee_sumamt <> -o.medfee_sumamt OR c.fund_pay_sumamt <> -o.fund_pay_sumamt"
+	 " OR c.acct_pay <> -o.acct_pay OR c.psn_cash_pay <> -o.psn_cash_pay OR o.cancelled <> 1"},
+	{"cancelled settlement without exactly one cancel",
+	 "SELECT o.setl_id, 0 FROM setl o WHERE o.cancelled = 1 AND"
+	 " (SELECT count(*) FROM setl c WHERE c.refd_setl_id = o.setl_id) <> 1"},
+	{"settlement without its idempotency record",
+	 "SELECT s.setl_id, 0 FROM setl s WHERE NOT EXISTS (SELECT 1 FROM idem i WHERE"
+	 " i.fixmedins_code = s.fixmedins_code AND i.msgid = s.msgid)"},
+	{"orphan fee line", "SELECT setl_id, 0 FROM setl_fee f WHERE NOT EXISTS"
+	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)"},
+	{"orphan setldetail", "SELECT setl_id, 0 FROM setl_detail f WHERE NOT EXISTS"
+	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)"},
+	{"orphan accumulator delta", "SELECT setl_id, 0 FROM setl_accum f WHERE NOT EXISTS"
+	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)"},
+	{"orphan account movement", "SELECT setl_id, 0 FROM acct_mov f WHERE NOT EXISTS"
+	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.setl_psn_no AND s.setl_id = f.setl_id)"},
+	{"negative account balance", "SELECT psn_no, balc FROM acct WHERE balc < 0"},
+};
+
+static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *checked)
+{
+	sqlite3_stmt *s;
+	size_t i;
+	int rc;
+
+	*checked = 0;
+	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM setl", -1, &s, NULL) != SQLITE_OK)
+		return dberr(c, "check");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*checked = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		if (sqlite3_prepare_v2(c->db, checks[i].sql, -1, &s, NULL) != SQLITE_OK)
+			return dberr(c, checks[i].name);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s: %s (%lld)", checks[i].name,
+				 (const char *)sqlite3_column_text(s, 0),
+				 (long long)sqlite3_column_int64(s, 1));
+			fn(msg, arg);
+		}
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return dberr(c, checks[i].name);
+	}
+	if (sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &s, NULL) == SQLITE_OK) {
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "foreign key broken in %s row %lld",
+				 (const char *)sqlite3_column_text(s, 0),
+				 (long long)sqlite3_column_int64(s, 1));
+			fn(msg, arg);
+		}
+		sqlite3_finalize(s);
+	}
+	if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK) {
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(s, 0);
+			if (t && strcmp(t, "ok") != 0)
+				fn(t, arg);
+		}
+		sqlite3_finalize(s);
+	}
+	return 0;
+}
+
+const yb_store_ops yb_store_sqlite_ops = {
+	"sqlite", be_open, be_close, conn_open, conn_close,
+	tx_begin, tx_commit, tx_rollback, tx_savepoint, tx_release, tx_rollback_to,
+	put_fixmedins, put_psn, put_mulaid, put_catalogue,
+	get_fixmedins, get_psn, get_mulaid, get_accums, get_idem, put_idem,
+	next_setl_id, put_settlement, get_settlement, mark_cancelled,
+	each_catalogue, check,
+};
