@@ -183,7 +183,7 @@ int yb_catalogue_parse(yb_catalogue **out, const char *text, size_t len,
 		       const char *file, yb_diag *diag)
 {
 	static const yb_json_limits lim = {16, 4096};
-	pdiag pd = {file, diag, 0};
+	pdiag pd = {.file = file, .out = diag};
 	yb_json_doc *doc = NULL;
 	const yb_json *root, *arr, *e;
 	yb_jpath ap = YB_JPATH_KEY(NULL, "items");

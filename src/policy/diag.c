@@ -45,7 +45,10 @@ int diag_error(pdiag *pd, uint32_t line, const char *msg)
 
 	snprintf(full, sizeof(full), "%s:%u: %s", pd->file, line, msg);
 	if (!pd->errors)
-		yb_error_set(YB_EINVALID, "%s", full);
+		snprintf(pd->first, sizeof(pd->first), "%s", full);
+	/* the getters behind later errors overwrite the message: put the
+	 * first one back every time */
+	yb_error_set(YB_EINVALID, "%s", pd->first);
 	pd->errors++;
 	diag_append(pd->out, full);
 	return YB_EINVALID;

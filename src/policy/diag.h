@@ -11,6 +11,7 @@ typedef struct pdiag {
 	const char *file;
 	yb_diag *out; /* may be NULL */
 	int errors;
+	char first[768]; /* the first error, restored as yb_error_msg() */
 } pdiag;
 
 int diag_error(pdiag *pd, uint32_t line, const char *msg);

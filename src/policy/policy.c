@@ -495,7 +495,7 @@ int yb_policy_parse(yb_policy **out, const char *text, size_t len,
 	static const char *const keys[] = {"format", "admdvs", "name", "version",
 		"catalogue", "buckets", "psn_categories", "remote_types",
 		"disease_lists", "benefits", "item_rules", "onestop", NULL};
-	pdiag pd = {file, diag, 0};
+	pdiag pd = {.file = file, .out = diag};
 	yb_json_doc *doc = NULL;
 	const yb_json *root;
 	yb_policy *pol;
@@ -551,7 +551,7 @@ int yb_policy_load(yb_policy **out, const char *path, yb_diag *diag)
 	int rc;
 
 	if ((rc = yb_buf_read_file(&b, path, MAX_POLICY_BYTES)) < 0) {
-		pdiag pd = {path, diag, 0};
+		pdiag pd = {.file = path, .out = diag};
 		char msg[512];
 		snprintf(msg, sizeof(msg), "%s", yb_error_msg());
 		diag_error(&pd, 0, msg);
