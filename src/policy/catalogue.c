@@ -208,11 +208,13 @@ int yb_catalogue_parse(yb_catalogue **out, const char *text, size_t len,
 	}
 	for (e = arr->child; e; e = e->next) {
 		yb_jpath ip = YB_JPATH_INDEX(&ap, c->n);
+		/* a bad entry takes its slot too, so paths keep the file's index */
+		yb_cat_item *it = &c->items[c->n++];
 		if (e->type != YB_JSON_OBJECT) {
 			diag_at(&pd, e->line, &ip, NULL, "not an object");
 			continue;
 		}
-		read_item(&pd, e, &ip, &c->items[c->n++]);
+		read_item(&pd, e, &ip, it);
 	}
 	if (!pd.errors)
 		rc = build_index(c);

@@ -423,11 +423,13 @@ static void read_benefits(pdiag *pd, const yb_json *root, const yb_jpath *p, yb_
 	}
 	for (b = arr->child; b; b = b->next) {
 		yb_jpath bp = YB_JPATH_INDEX(&ap, pol->n_benefits);
+		/* a bad entry takes its slot too, so paths keep the file's index */
+		yb_benefit *ben = &pol->benefits[pol->n_benefits++];
 		if (b->type != YB_JSON_OBJECT) {
 			diag_at(pd, b->line, &bp, NULL, "not an object");
 			continue;
 		}
-		read_benefit(pd, b, &bp, pol, &pol->benefits[pol->n_benefits++]);
+		read_benefit(pd, b, &bp, pol, ben);
 	}
 	for (i = 0; i < pol->n_benefits; i++)
 		for (j = 0; j < i; j++)
