@@ -2,7 +2,6 @@
  * path-naming messages, and the writer. */
 #include "unit.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "yibao/buf.h"
