@@ -32,7 +32,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 TOOL_BIN := $(BUILD)/tests/golden $(BUILD)/tests/property
 
-.PHONY: all check unit golden property fuzz-replay cli-test lint bench fuzz run deps clean
+.PHONY: all check test unit golden property fuzz-replay cli-test lint bench fuzz run deps clean
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -64,7 +64,12 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---------------------------------------------------------------- tests
-check: $(BIN) unit golden property fuzz-replay cli-test lint
+# `make check` first installs missing Debian packages (scripts/install-deps.sh),
+# then runs every test; `make test` runs them without the package step.
+check: deps
+	@$(MAKE) --no-print-directory test
+
+test: $(BIN) unit golden property fuzz-replay cli-test lint
 	@echo "make check: all tests passed"
 
 unit: $(UNIT_BIN)
@@ -100,7 +105,8 @@ fuzz:
 	  build/fuzz/bin/$$n -max_total_time=$(FUZZ_TIME) build/fuzz/corpus/$${n#fuzz_} tests/fuzz/corpus/$${n#fuzz_}; done
 
 # -------------------------------------------------------------- the demo
-run: $(BIN)
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
 	sh scripts/run-demo.sh $(BIN)
 
 deps:
