@@ -15,9 +15,9 @@ CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
            -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wno-format-truncation \
            -Iinclude $(OPT) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS  += -lsqlite3 -lpthread -lm
+LDLIBS  += -lsqlite3 -lmicrohttpd -lcrypto -lpthread -lm
 
-LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/store/*.c src/service/*.c)
+LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/store/*.c src/service/*.c src/http/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

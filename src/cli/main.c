@@ -16,6 +16,7 @@ static const struct {
 	{"settle", cmd_settle, "settle --db PATH [FILE]: settle one visit durably"},
 	{"cancel", cmd_cancel, "cancel --db PATH --setl-id ID --msgid M --fixmedins-code C"},
 	{"check", cmd_check, "check --db PATH: verify every invariant of the store"},
+	{"serve", cmd_serve, "serve --db PATH --listen ADDR:PORT: the national interface over HTTP"},
 };
 
 void cli_error(const char *fmt, ...)

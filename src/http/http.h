@@ -1,0 +1,189 @@
+/* The HTTP side of the national interface (docs/interface.md): envelope,
+ * gateway authentication, limits, the idempotent-response cache and the
+ * libmicrohttpd server. Internal to src/http and `yibao serve`.
+ *
+ * Layers: server.c (libmicrohttpd, access log, shutdown) calls handler.c
+ * (one request in, one response out, no sockets), which uses auth.c,
+ * envelope.c and idem.c, and dispatches to src/service/txn_*.c. */
+#ifndef YB_HTTP_H
+#define YB_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "yibao/buf.h"
+#include "yibao/date.h"
+#include "yibao/json.h"
+#include "yibao/service.h"
+
+#define YB_HTTP_PATH "/fsi/api/rsfComIfsService/callService"
+#define YB_HTTP_MAX_BODY (1u << 20)  /* 1 MiB: beyond, 413 */
+#define YB_HTTP_JSON_DEPTH 32
+#define YB_HTTP_JSON_STRING 65536
+#define YB_ERR_MSG_MAX 200           /* err_msg bytes, NHSA.md */
+#define YB_AUTH_WINDOW 300           /* seconds either side of our clock */
+
+/* ---------------------------------------------------------------- mask */
+
+enum { YB_MASK_ID, YB_MASK_NAME };
+
+/* Masks personal data for logs: an ID keeps its first 3 and last 2
+ * characters ("340***********12"; shorter than 8 characters: all '*'),
+ * a name its first character ("张**"). Characters are UTF-8 code points.
+ * Always NUL-terminates out (cap > 0); NULL s gives "". */
+void yb_mask(char *out, size_t cap, const char *s, int kind);
+
+/* ---------------------------------------------------------------- time */
+
+/* Now as Unix seconds and microseconds, and as local yb_datetime. */
+typedef struct yb_now {
+	int64_t unix_us;    /* CLOCK_REALTIME */
+	yb_datetime local;  /* China Standard Time (UTC+8), seconds */
+	int ms;             /* milliseconds within the second */
+} yb_now;
+void yb_now_get(yb_now *t);
+/* yyyyMMddHHmmssSSS (18 bytes with NUL). */
+void yb_now_compact(char out[18], const yb_now *t);
+int64_t yb_monotonic_us(void);
+
+/* ------------------------------------------------------------ envelope */
+
+typedef struct yb_envelope {
+	yb_json_doc *doc;
+	char infno[8];
+	char msgid[32];
+	char fixmedins_code[32];
+	char insuplc_admdvs[7];
+	char mdtrtarea_admvs[7];
+	const char *sign_no;     /* "" when absent */
+	const char *opter;       /* "" when absent */
+	yb_datetime inf_time;    /* 0 when absent */
+	const yb_json *input;
+} yb_envelope;
+
+/* Parses a request envelope. On failure returns YB_EINVALID (or
+ * YB_ENOTFOUND, YB_ENOMEM) with a message naming the field; the fields read
+ * before the failure stay filled in for the access log. Call
+ * yb_envelope_free() in both cases. */
+int yb_envelope_parse(yb_envelope *e, const char *body, size_t len);
+void yb_envelope_free(yb_envelope *e);
+
+typedef struct yb_reply {
+	int infcode;              /* 0 or -1 */
+	const char *admdvs;       /* of inf_refmsgid; NULL -> "000000" */
+	const yb_now *received;   /* refmsg_time */
+	const char *err_msg;      /* NULL on success; cut to 200 bytes */
+	const char *warn_msg;     /* NULL or "" for none */
+	const char *output;       /* serialised output object, or NULL */
+	size_t output_len;
+} yb_reply;
+
+/* Writes a response envelope into out (cleared first). */
+void yb_envelope_reply(yb_buf *out, const yb_reply *r);
+/* Cuts msg to at most max bytes at a UTF-8 character boundary. */
+size_t yb_utf8_cut(const char *msg, size_t max);
+
+/* ---------------------------------------------------------------- auth */
+
+typedef struct yb_nonce_cache yb_nonce_cache;
+
+/* max: most nonces remembered at once; beyond, new requests are refused
+ * (never a forgotten nonce). */
+int yb_nonce_cache_new(yb_nonce_cache **out, size_t max);
+void yb_nonce_cache_free(yb_nonce_cache *nc);
+
+typedef struct yb_auth_hdr {
+	const char *paasid, *timestamp, *nonce, *signature; /* NULL if absent */
+} yb_auth_hdr;
+
+/* Lowercase hex SHA-256 of timestamp + secret + nonce + timestamp. */
+void yb_auth_sign(char out[65], const char *timestamp, const char *secret,
+		  const char *nonce);
+/* Checks the headers of one request against the institution's secret, at
+ * Unix time now: signature, clock window, then the nonce (remembered only
+ * when all else holds). Returns 0, or YB_EREFUSED with a message naming
+ * the header (HTTP 401), or YB_EBUSY when the nonce cache is full (503). */
+int yb_auth_check(yb_nonce_cache *nc, const yb_auth_hdr *h, const char *secret,
+		  int64_t now);
+
+/* --------------------------------------------------- idempotent answers */
+
+/* An in-memory LRU of whole response bodies by (fixmedins_code, msgid), so
+ * that a retried 2207/2208 gets the first body byte for byte, envelope
+ * included. It sits above the ledger's durable idempotency, which keeps
+ * only the output: after a restart a retry gets the same output in a new
+ * envelope. */
+typedef struct yb_idem_cache yb_idem_cache;
+
+int yb_idem_cache_new(yb_idem_cache **out, size_t max_entries, size_t max_bytes);
+void yb_idem_cache_free(yb_idem_cache *ic);
+/* Copies the stored body into body and its infno into infno[8]; 0 or
+ * YB_ENOTFOUND. */
+int yb_idem_get(yb_idem_cache *ic, const char *fixmedins_code, const char *msgid,
+		char infno[8], yb_buf *body);
+/* Stores body unless the key is there already; either way body ends up
+ * holding the stored (first) answer. */
+void yb_idem_put(yb_idem_cache *ic, const char *fixmedins_code, const char *msgid,
+		 const char *infno, yb_buf *body);
+
+/* ------------------------------------------------------------- handler */
+
+typedef struct yb_handler yb_handler;
+
+typedef struct yb_handler_opts {
+	int no_auth;        /* the fuzz target: no headers, no institution */
+	size_t max_nonces;  /* 0: default */
+	size_t idem_entries, idem_bytes; /* 0: defaults */
+} yb_handler_opts;
+
+/* ledger may be NULL: every transaction then validates its input and
+ * answers "service unavailable". */
+int yb_handler_new(yb_handler **out, yb_ledger *ledger, const yb_handler_opts *o);
+void yb_handler_free(yb_handler *h);
+
+typedef struct yb_request {
+	yb_auth_hdr auth;
+	const char *body;
+	size_t len;
+} yb_request;
+
+typedef struct yb_response {
+	int status;              /* HTTP status */
+	int infcode;
+	yb_buf body;
+	/* for the access log */
+	char infno[8];
+	char msgid[32];
+	char fixmedins_code[32];
+	char subject[64];        /* masked */
+	char err[YB_ERR_MSG_MAX + 1];
+} yb_response;
+
+/* Answers one request. resp->body must start empty (YB_BUF_INIT); the
+ * caller frees it. Never fails: every failure is an envelope with
+ * infcode -1. */
+void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp);
+/* A bare error envelope for the server's own refusals (413, 404, 405). */
+void yb_handle_error(yb_response *resp, int status, const char *msg);
+
+/* -------------------------------------------------------------- server */
+
+typedef struct yb_server yb_server;
+
+typedef struct yb_server_opts {
+	const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any */
+	int threads;         /* 0: number of cores */
+} yb_server_opts;
+
+int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o);
+/* The bound address, "127.0.0.1:43211". */
+const char *yb_server_addr(const yb_server *s);
+int yb_server_threads(const yb_server *s);
+/* Stops accepting, waits up to drain_ms for requests in flight to finish
+ * and be answered, then stops the threads and frees s. */
+void yb_server_stop(yb_server *s, int drain_ms);
+
+/* One line of JSON on stderr (a single write, so lines never interleave). */
+void yb_log_line(const yb_buf *line);
+
+#endif

@@ -1,0 +1,113 @@
+/* What the server needs to log safely: clocks, masking of personal data,
+ * and whole-line writes to stderr. */
+#include "http.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- time */
+
+/* China has one time zone, UTC+8, and no daylight saving: local time is
+ * fixed arithmetic, whatever TZ the machine has (as in the ledger). */
+#define CST_OFFSET (8 * 3600)
+
+void yb_now_get(yb_now *t)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t->unix_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	t->ms = (int)(ts.tv_nsec / 1000000);
+	t->local = (yb_datetime)ts.tv_sec + CST_OFFSET;
+}
+
+void yb_now_compact(char out[18], const yb_now *t)
+{
+	char day[24];
+	size_t i, k = 0;
+
+	yb_datetime_format(day, t->local);
+	for (i = 0; day[i] && k < 14; i++)
+		if (day[i] >= '0' && day[i] <= '9')
+			out[k++] = day[i];
+	out[k++] = (char)('0' + t->ms / 100);
+	out[k++] = (char)('0' + t->ms / 10 % 10);
+	out[k++] = (char)('0' + t->ms % 10);
+	out[k] = '\0';
+}
+
+int64_t yb_monotonic_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---------------------------------------------------------------- mask */
+
+/* Length of the UTF-8 character at s (1 for a stray byte). */
+static size_t charlen(const unsigned char *s)
+{
+	size_t n = *s < 0x80 ? 1 : *s >= 0xF0 ? 4 : *s >= 0xE0 ? 3 : *s >= 0xC0 ? 2 : 1;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 1;
+	return n;
+}
+
+void yb_mask(char *out, size_t cap, const char *s, int kind)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t nchars = 0, i, k = 0, n, head, tail;
+
+	if (!cap)
+		return;
+	out[0] = '\0';
+	if (!s)
+		return;
+	for (i = 0; p[i]; i += charlen(p + i))
+		nchars++;
+	if (kind == YB_MASK_NAME)
+		head = nchars > 1 ? 1 : 0, tail = 0;
+	else if (nchars >= 8)
+		head = 3, tail = 2;
+	else
+		head = tail = 0; /* too short to show any of it */
+	for (i = 0; p[i]; i += n, nchars--) {
+		int keep = head > 0 || nchars <= tail;
+		n = charlen(p + i);
+		if (head)
+			head--;
+		if (k + (keep ? n : 1) >= cap)
+			break;
+		if (keep) {
+			memcpy(out + k, p + i, n);
+			k += n;
+		} else {
+			out[k++] = '*';
+		}
+	}
+	out[k] = '\0';
+}
+
+/* ----------------------------------------------------------------- log */
+
+void yb_log_line(const yb_buf *line)
+{
+	const char *p = line->ptr;
+	size_t left = line->len;
+
+	while (left) {
+		ssize_t w = write(STDERR_FILENO, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		left -= (size_t)w;
+	}
+}

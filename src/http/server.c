@@ -1,0 +1,331 @@
+/* The libmicrohttpd server of `yibao serve`: one POST endpoint, bodies up
+ * to 1 MiB, a thread pool, one access-log line per request, and a shutdown
+ * that answers every request already started.
+ *
+ * A request's life (callbacks of one connection run on one pool thread):
+ *   first call      headers only: count it in flight; 404, 405 and a
+ *                   Content-Length over 1 MiB are answered at once
+ *   upload calls    body appended; past 1 MiB it is dropped and counted,
+ *                   past 8 MiB the connection is closed
+ *   last call       yb_handle(), queue the answer, log the line
+ *   completed       (MHD_OPTION_NOTIFY_COMPLETED) free, leave flight
+ * Shutdown: quiesce (no new connections), wait until nothing is in flight,
+ * then stop the threads. */
+#include "http.h"
+#include "yibao/error.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DISCARD_MAX (8u << 20) /* a chunked body this big: close the connection */
+
+struct yb_server {
+	struct MHD_Daemon *d;
+	yb_handler *h;
+	atomic_int inflight;
+	atomic_int stopping;
+	int threads;
+	char addr[80];
+};
+
+typedef struct conn_state {
+	yb_buf body;
+	size_t seen;
+	int too_big;
+	int64_t t0;
+} conn_state;
+
+/* ---------------------------------------------------------- access log */
+
+static void log_request(const yb_response *r, int64_t t0)
+{
+	yb_buf line = YB_BUF_INIT;
+	yb_now now;
+	char when[32];
+	yb_jw w;
+	size_t n;
+
+	yb_now_get(&now);
+	yb_datetime_format(when, now.local);
+	n = strlen(when);
+	snprintf(when + n, sizeof(when) - n, ".%03d", now.ms);
+	yb_jw_init(&w, &line);
+	yb_jw_obj(&w, NULL);
+	yb_jw_str(&w, "time", when);
+	yb_jw_str(&w, "fixmedins_code", r->fixmedins_code);
+	yb_jw_str(&w, "infno", r->infno);
+	yb_jw_str(&w, "msgid", r->msgid);
+	yb_jw_int(&w, "status", r->status);
+	yb_jw_int(&w, "infcode", r->infcode);
+	yb_jw_int(&w, "us", yb_monotonic_us() - t0);
+	if (r->subject[0])
+		yb_jw_str(&w, "subject", r->subject);
+	if (r->err[0])
+		yb_jw_str(&w, "err", r->err);
+	yb_jw_end(&w, '}');
+	yb_buf_putc(&line, '\n');
+	if (!line.oom)
+		yb_log_line(&line);
+	yb_buf_free(&line);
+}
+
+/* ------------------------------------------------------------ answers */
+
+static enum MHD_Result send_resp(yb_server *s, struct MHD_Connection *conn,
+				 yb_response *r, int64_t t0)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
+	char *body = r->body.ptr;
+	size_t len = r->body.len;
+
+	log_request(r, t0);
+	/* the buffer passes to libmicrohttpd, which frees it when sent */
+	r->body.ptr = NULL;
+	r->body.len = r->body.cap = 0;
+	resp = MHD_create_response_from_buffer_with_free_callback(len, body ? body : (char *)"", body ? free : NULL);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json;charset=UTF-8");
+	if (atomic_load(&s->stopping))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	ok = MHD_queue_response(conn, (unsigned int)r->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static enum MHD_Result refuse(yb_server *s, struct MHD_Connection *conn, int status,
+			      const char *msg, int64_t t0)
+{
+	yb_response r;
+
+	memset(&r, 0, sizeof(r));
+	yb_handle_error(&r, status, msg);
+	return send_resp(s, conn, &r, t0);
+}
+
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* Content-Length over max (or unreadable): answer 413 before the body. */
+static int declared_too_big(struct MHD_Connection *conn, size_t max)
+{
+	const char *cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long v = 0;
+
+	if (!cl)
+		return 0;
+	for (; *cl >= '0' && *cl <= '9'; cl++) {
+		v = v * 10 + (unsigned)(*cl - '0');
+		if (v > max)
+			return 1;
+	}
+	return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	yb_server *s = cls;
+	conn_state *st = *con_cls;
+	yb_request req;
+	yb_response r;
+
+	(void)version;
+	if (!st) {
+		if (!(st = calloc(1, sizeof(*st))))
+			return MHD_NO;
+		st->t0 = yb_monotonic_us();
+		*con_cls = st;
+		atomic_fetch_add(&s->inflight, 1);
+		if (strcmp(url, YB_HTTP_PATH) != 0)
+			return refuse(s, conn, 404, "path: not " YB_HTTP_PATH, st->t0);
+		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+			return refuse(s, conn, 405, "method: only POST", st->t0);
+		if (declared_too_big(conn, YB_HTTP_MAX_BODY))
+			return refuse(s, conn, 413, "request: body larger than 1 MiB", st->t0);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		st->seen += *upload_data_size;
+		if (st->seen > DISCARD_MAX)
+			return MHD_NO;
+		if (st->seen > YB_HTTP_MAX_BODY) {
+			st->too_big = 1;
+			yb_buf_free(&st->body);
+		} else {
+			yb_buf_put(&st->body, upload_data, *upload_data_size);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (st->too_big)
+		return refuse(s, conn, 413, "request: body larger than 1 MiB", st->t0);
+	if (st->body.oom)
+		return refuse(s, conn, 500, "out of memory", st->t0);
+
+	memset(&req, 0, sizeof(req));
+	req.auth.paasid = header(conn, "x-tif-paasid");
+	req.auth.timestamp = header(conn, "x-tif-timestamp");
+	req.auth.nonce = header(conn, "x-tif-nonce");
+	req.auth.signature = header(conn, "x-tif-signature");
+	req.body = st->body.ptr ? st->body.ptr : "";
+	req.len = st->body.len;
+	memset(&r, 0, sizeof(r));
+	yb_handle(s->h, &req, &r);
+	return send_resp(s, conn, &r, st->t0);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	yb_server *s = cls;
+	conn_state *st = *con_cls;
+
+	(void)conn;
+	(void)toe;
+	if (!st)
+		return;
+	yb_buf_free(&st->body);
+	free(st);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* ------------------------------------------------------------ listen */
+
+/* "127.0.0.1:8080", "[::1]:8080" or ":8080" (all IPv4 addresses). */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *v6)
+{
+	char host[64];
+	const char *colon, *h = spec, *port;
+	size_t hl;
+	unsigned long p = 0;
+
+	memset(ss, 0, sizeof(*ss));
+	*v6 = spec[0] == '[';
+	if (*v6) {
+		const char *close = strchr(spec, ']');
+		if (!close || close[1] != ':')
+			return yb_error_set(YB_EINVALID, "--listen: expected [ADDRESS]:PORT");
+		h = spec + 1;
+		hl = (size_t)(close - h);
+		port = close + 2;
+	} else {
+		if (!(colon = strrchr(spec, ':')))
+			return yb_error_set(YB_EINVALID, "--listen: expected ADDRESS:PORT");
+		hl = (size_t)(colon - spec);
+		port = colon + 1;
+	}
+	if (hl >= sizeof(host) || !*port || strlen(port) > 5 ||
+	    strspn(port, "0123456789") != strlen(port))
+		return yb_error_set(YB_EINVALID, "--listen: bad address or port in '%s'", spec);
+	for (; *port; port++)
+		p = p * 10 + (unsigned long)(*port - '0');
+	if (p > 65535)
+		return yb_error_set(YB_EINVALID, "--listen: port above 65535");
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	if (*v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)p);
+		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+			return yb_error_set(YB_EINVALID, "--listen: '%s' is not an IPv6 address", host);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)p);
+		if (!host[0])
+			a->sin_addr.s_addr = htonl(INADDR_ANY);
+		else if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			return yb_error_set(YB_EINVALID, "--listen: '%s' is not an IPv4 address", host);
+	}
+	return 0;
+}
+
+int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o)
+{
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *info;
+	char host[64];
+	yb_server *s;
+	long cores;
+	int v6, rc;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_AUTO;
+
+	if ((rc = parse_listen(o->listen, &ss, &v6)) < 0)
+		return rc;
+	if (!(s = calloc(1, sizeof(*s))))
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	s->h = h;
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	s->threads = o->threads > 0 ? o->threads : cores > 0 ? (int)cores : 1;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->threads,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+				MHD_OPTION_END);
+	if (!s->d) {
+		free(s);
+		return yb_error_set(YB_ERROR, "--listen: cannot listen on %s", o->listen);
+	}
+	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	if (v6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof(host));
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof(host));
+	snprintf(s->addr, sizeof(s->addr), v6 ? "[%s]:%u" : "%s:%u", host,
+		 info ? (unsigned)info->port : 0u);
+	*out = s;
+	return 0;
+}
+
+const char *yb_server_addr(const yb_server *s)
+{
+	return s->addr;
+}
+
+int yb_server_threads(const yb_server *s)
+{
+	return s->threads;
+}
+
+void yb_server_stop(yb_server *s, int drain_ms)
+{
+	MHD_socket fd;
+	int waited = 0;
+	struct timespec ten_ms = {0, 10 * 1000 * 1000};
+
+	if (!s)
+		return;
+	atomic_store(&s->stopping, 1);
+	fd = MHD_quiesce_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	while (atomic_load(&s->inflight) > 0 && waited < drain_ms) {
+		nanosleep(&ten_ms, NULL);
+		waited += 10;
+	}
+	MHD_stop_daemon(s->d);
+	free(s);
+}
