@@ -32,6 +32,12 @@ typedef struct yb_remote_reg {
 	yb_date begndate, enddate;
 } yb_remote_reg;
 
+/* An assisted identity (特困, 低保, ...) held for a period (N4). */
+typedef struct yb_identity {
+	int type;            /* index into policy->identity */
+	yb_date begndate, enddate;
+} yb_identity;
+
 typedef struct yb_person {
 	const char *psn_no;
 	int insutype;        /* 310, 390, ... */
@@ -42,6 +48,8 @@ typedef struct yb_person {
 	yb_money acct_balc;  /* own personal account */
 	const yb_remote_reg *remote;
 	size_t n_remote;
+	const yb_identity *idet;
+	size_t n_idet;
 } yb_person;
 
 /* An account the person may draw on through family mutual aid (A1-A2): the
@@ -87,6 +95,12 @@ typedef struct yb_visit {
 	yb_datetime begntime;
 	int acct_used;       /* acct_used_flag */
 	const char *dise_codg;
+	/* inpatient stays (med_type 21-28) */
+	yb_datetime endtime;
+	int mid_setl;        /* mid_setl_flag: a part of a stay that goes on */
+	yb_money prior_dedc; /* deductible borne by earlier parts of this stay */
+	/* OE9: what another government scheme already paid on this bill */
+	yb_money oth_scheme_pay;
 	const yb_feeline *lines;
 	size_t n_lines;
 } yb_visit;
@@ -123,7 +137,8 @@ typedef struct yb_settlement {
 	yb_money balc;              /* own account after */
 	yb_money acct_mulaid_pay;
 	int age;
-	const yb_benefit *benefit;  /* NULL: not covered by the pooled fund */
+	const yb_benefit *benefit;  /* the basic layer's row; NULL: not covered */
+	const yb_benefit *layer[YB_LAYERS]; /* the row applied in each layer */
 	yb_fund_pay funds[YB_MAX_FUNDS];
 	int n_funds;
 	/* accumulator deltas, indexed like policy->bucket */
@@ -141,9 +156,15 @@ int yb_engine_settle(yb_settlement *out, yb_line_result *lines_out,
 		     const yb_money *acc, const yb_mulaid_acct *mulaid,
 		     size_t n_mulaid, const yb_visit *visit);
 
-/* The benefit row that applies, or NULL (the pooled fund pays nothing). */
+/* The row of a layer that applies, or NULL (that layer pays nothing). */
 const yb_benefit *yb_engine_benefit(const yb_policy *pol, const yb_person *psn,
-				    const yb_visit *visit, uint32_t *place);
+				    const yb_visit *visit, int layer, uint32_t *place);
+
+/* Inpatient med_types (21-28): settled per stay, clr_type 21. */
+static inline int yb_med_type_inpatient(int med_type)
+{
+	return med_type >= 21 && med_type <= 29;
+}
 
 /* Checks the four identities of NHSA.md; 0 or YB_ECONFLICT naming the one
  * that fails. */

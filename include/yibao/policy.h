@@ -13,6 +13,8 @@
 #define YB_MAX_BUCKETS 32     /* accumulator buckets per policy */
 #define YB_MAX_CATEGORIES 32  /* person categories per policy */
 #define YB_MAX_REMOTE_TYPES 8
+#define YB_MAX_IDENTITIES 16  /* assisted identities (特困, 低保, ...) */
+#define YB_MAX_TIERS 8
 #define YB_CODE_MAX 48        /* med_list_codg, dise_codg and similar */
 
 /* Where a visit happens relative to the person's place of insurance. */
@@ -45,7 +47,29 @@ static inline int yb_codeset_has(const yb_codeset *s, int code)
 	return s->any || (code >= 0 && code < 1024 && (s->bits[code >> 6] >> (code & 63) & 1));
 }
 
-/* One benefit row: when it applies, and what the pooled fund pays. */
+/* Fund layers, in the order of IP1: each layer takes what the person
+ * still bears in the policy range after the layers before it. */
+enum {
+	YB_LAYER_BASIC,      /* 统筹基金: hifp_pay */
+	YB_LAYER_CRITICAL,   /* 大病保险 / 职工大额: hifmi_pay or hifob_pay */
+	YB_LAYER_ASSISTANCE, /* 医疗救助: maf_pay */
+	YB_LAYERS
+};
+
+/* The setlinfo field a layer pays into. */
+enum {
+	YB_PAYS_HIFP, YB_PAYS_CVLSERV, YB_PAYS_HIFES, YB_PAYS_HIFMI,
+	YB_PAYS_HIFOB, YB_PAYS_MAF, YB_PAYS_OTH
+};
+
+/* A tier of a tiered ratio: the part of the year's cumulative base that
+ * falls in [from, to) is paid at ratio (critical illness). */
+typedef struct yb_tier {
+	yb_money from, to; /* to = -1: no upper end */
+	int32_t ratio_bp;
+} yb_tier;
+
+/* One benefit row: when it applies, and what its fund pays. */
 typedef struct yb_benefit {
 	char id[32];
 	char name[200];
@@ -61,10 +85,18 @@ typedef struct yb_benefit {
 	uint32_t places;         /* YB_PLACE_* */
 	uint32_t remote_types;   /* registration types accepted for REGISTERED */
 	int dise_list;           /* index of a disease list the diagnosis must be in, -1 none */
+	uint32_t identities;     /* assisted identities, any of; 0 = anyone */
 	/* the benefit */
+	int layer;               /* YB_LAYER_* */
+	int pays;                /* YB_PAYS_* */
 	yb_money deductible;     /* 0 = none */
-	int dedc_bucket;         /* -1 none */
+	int dedc_bucket;         /* -1: per visit or stay, else accumulated in the year */
+	yb_money deductible_next;/* for a later stay in the year, when stay_bucket is set */
+	int stay_bucket;         /* counts finished stays in the year, -1 none */
 	int32_t ratio_bp;
+	yb_tier tiers[YB_MAX_TIERS]; /* when n_tiers > 0, replaces ratio */
+	int n_tiers;
+	int tier_bucket;         /* cumulative base the tiers read */
 	yb_money annual_limit;   /* -1 = none */
 	int limit_bucket;        /* -1 none */
 	char fund_pay_type[8];   /* 310100, 390100, ... */
@@ -112,6 +144,8 @@ typedef struct yb_policy {
 	int n_categories;
 	char remote_type[YB_MAX_REMOTE_TYPES][32];
 	int n_remote_types;
+	char identity[YB_MAX_IDENTITIES][32];
+	int n_identities;
 	yb_benefit *benefits;
 	size_t n_benefits;
 	yb_item_rule *item_rules;
@@ -139,6 +173,7 @@ void yb_policy_free(yb_policy *p);
 
 int yb_policy_bucket(const yb_policy *p, const char *name); /* index or -1 */
 int yb_policy_remote_type(const yb_policy *p, const char *name);
+int yb_policy_identity(const yb_policy *p, const char *name);
 /* Bit mask of the categories a psn_type belongs to. */
 uint32_t yb_policy_categories(const yb_policy *p, const char *psn_type);
 /* The disease list by name, or -1. */

@@ -145,11 +145,28 @@ static uint32_t visit_place(const yb_policy *pol, const yb_person *psn,
 	return *reg_types ? YB_PLACE_REGISTERED : YB_PLACE_ELSEWHERE;
 }
 
-static int benefit_applies(const yb_benefit *b, const yb_policy *pol,
-			   const yb_visit *v, const yb_person *psn, yb_date day,
-			   uint32_t cats, uint32_t place, uint32_t reg_types)
+static uint32_t identities_on(const yb_person *psn, yb_date day)
 {
-	if ((b->from != YB_DATE_NONE && day < b->from) || day > b->to)
+	uint32_t mask = 0;
+	size_t i;
+
+	for (i = 0; i < psn->n_idet; i++)
+		if (psn->idet[i].type >= 0 && day >= psn->idet[i].begndate &&
+		    day <= psn->idet[i].enddate)
+			mask |= 1u << psn->idet[i].type;
+	return mask;
+}
+
+/* What a row's conditions are matched against, computed once a visit. */
+typedef struct facts {
+	yb_date day;
+	uint32_t cats, place, reg_types, idet;
+} facts;
+
+static int benefit_applies(const yb_benefit *b, const yb_policy *pol,
+			   const yb_visit *v, const yb_person *psn, const facts *f)
+{
+	if ((b->from != YB_DATE_NONE && f->day < b->from) || f->day > b->to)
 		return 0;
 	if (!yb_codeset_has(&b->insutype, psn->insutype) ||
 	    !yb_codeset_has(&b->med_type, v->med_type) ||
@@ -158,34 +175,55 @@ static int benefit_applies(const yb_benefit *b, const yb_policy *pol,
 		return 0;
 	if (b->prim_flag >= 0 && b->prim_flag != v->prim_flag)
 		return 0;
-	if (b->psn_categories && !(b->psn_categories & cats))
+	if (b->psn_categories && !(b->psn_categories & f->cats))
 		return 0;
-	if (!(b->places & place))
+	if (!(b->places & f->place))
 		return 0;
-	if (place == YB_PLACE_REGISTERED && b->remote_types && !(b->remote_types & reg_types))
+	if (f->place == YB_PLACE_REGISTERED && b->remote_types && !(b->remote_types & f->reg_types))
+		return 0;
+	if (b->identities && !(b->identities & f->idet))
 		return 0;
 	if (b->dise_list >= 0 && !yb_policy_dise_in(pol, b->dise_list, v->dise_codg))
 		return 0;
 	return 1;
 }
 
-const yb_benefit *yb_engine_benefit(const yb_policy *pol, const yb_person *psn,
-				    const yb_visit *v, uint32_t *place_out)
+static void visit_facts(facts *f, const yb_policy *pol, const yb_person *psn, const yb_visit *v)
 {
-	yb_date day = yb_datetime_date(v->begntime);
-	uint32_t cats = yb_policy_categories(pol, psn->psn_type);
-	uint32_t reg_types, place = visit_place(pol, psn, v, &reg_types);
+	f->day = yb_datetime_date(v->begntime);
+	f->cats = yb_policy_categories(pol, psn->psn_type);
+	f->place = visit_place(pol, psn, v, &f->reg_types);
+	f->idet = identities_on(psn, f->day);
+}
+
+static const yb_benefit *find_row(const yb_policy *pol, const yb_person *psn,
+				  const yb_visit *v, int layer, const facts *f)
+{
 	size_t i;
 
-	if (place_out)
-		*place_out = place;
 	for (i = 0; i < pol->n_benefits; i++)
-		if (benefit_applies(&pol->benefits[i], pol, v, psn, day, cats, place, reg_types))
+		if (pol->benefits[i].layer == layer &&
+		    benefit_applies(&pol->benefits[i], pol, v, psn, f))
 			return &pol->benefits[i];
 	return NULL;
 }
 
+const yb_benefit *yb_engine_benefit(const yb_policy *pol, const yb_person *psn,
+				    const yb_visit *v, int layer, uint32_t *place_out)
+{
+	facts f;
+
+	visit_facts(&f, pol, psn, v);
+	if (place_out)
+		*place_out = f.place;
+	return find_row(pol, psn, v, layer, &f);
+}
+
 /* ---------------------------------------------------------------- funds */
+
+/* A stay bucket counts finished stays in units of 1.00, so that it reads
+ * as a count wherever accumulators are shown. */
+#define STAY_UNIT 100
 
 /* What one settlement works on as it moves through the stages. */
 typedef struct ctx {
@@ -209,36 +247,85 @@ static yb_fund_pay *add_fund(ctx *c, const char *type, const char *name)
 
 static yb_money acc_of(const ctx *c, int bucket)
 {
-	return bucket >= 0 ? c->acc[bucket] : 0;
+	return bucket >= 0 ? c->acc[bucket] + c->s->acc_delta[bucket] : 0;
 }
 
-/* Basic pooled fund (统筹基金): deductible, ratio, annual limit (OE2-OE4,
- * OR2, CD...). The deductible and the limit read their buckets, so a
- * deductible shared across levels (OE2) is one bucket with two amounts. */
-static void stage_basic(ctx *c)
+static yb_money *pays_field(yb_settlement *s, int pays)
+{
+	switch (pays) {
+	case YB_PAYS_CVLSERV: return &s->cvlserv_pay;
+	case YB_PAYS_HIFES: return &s->hifes_pay;
+	case YB_PAYS_HIFMI: return &s->hifmi_pay;
+	case YB_PAYS_HIFOB: return &s->hifob_pay;
+	case YB_PAYS_MAF: return &s->maf_pay;
+	case YB_PAYS_OTH: return &s->oth_pay;
+	default: return &s->hifp_pay;
+	}
+}
+
+/* The tiers' ratios over [before, before + amount) of the year's
+ * cumulative base, summed exactly and rounded once. */
+static yb_money tiered(const yb_benefit *b, yb_money before, yb_money amount)
+{
+	__int128 sum = 0;
+	yb_money end = before + amount;
+	int i;
+
+	for (i = 0; i < b->n_tiers; i++) {
+		const yb_tier *t = &b->tiers[i];
+		yb_money lo = yb_money_max(before, t->from);
+		yb_money hi = t->to < 0 ? end : yb_money_min(end, t->to);
+		if (hi > lo)
+			sum += (__int128)(hi - lo) * t->ratio_bp;
+	}
+	return (yb_money)((sum + YB_BP_ONE / 2) / YB_BP_ONE);
+}
+
+/* The deductible still to bear: per year when it has a bucket (OE2), else
+ * per stay for inpatient parts (what earlier parts bore counts), else per
+ * visit; a later stay in the year may have another amount. */
+static yb_money deductible_left(const ctx *c, const yb_benefit *b)
+{
+	yb_money dedc = b->deductible;
+
+	if (b->stay_bucket >= 0 && acc_of(c, b->stay_bucket) > 0)
+		dedc = b->deductible_next;
+	if (b->dedc_bucket >= 0)
+		return yb_money_max(0, dedc - acc_of(c, b->dedc_bucket));
+	if (yb_med_type_inpatient(c->v->med_type))
+		return yb_money_max(0, dedc - c->v->prior_dedc);
+	return dedc;
+}
+
+/* One fund layer: deductible (threshold), ratio or tiers, annual limit, on
+ * what the person still bears in the policy range. */
+static void stage_fund(ctx *c, const yb_benefit *b)
 {
 	yb_settlement *s = c->s;
-	const yb_benefit *b = s->benefit;
-	yb_money base = c->burden, dedc_left, above, pay, limit_left = -1;
+	yb_money base = c->burden, dedc_left, borne, above, pay, limit_left;
 	yb_fund_pay *f;
 	char p[16];
 
-	if (!b) {
-		explain(s->setl_proc_info, "no benefit row matches: pooled fund pays 0; ");
-		return;
-	}
 	f = add_fund(c, b->fund_pay_type, b->fund_pay_type_name);
 	f->inscp_scp_amt = base;
-	dedc_left = yb_money_max(0, b->deductible - acc_of(c, b->dedc_bucket));
-	s->act_pay_dedc = yb_money_min(base, dedc_left);
-	above = base - s->act_pay_dedc;
-	pay = yb_money_mul_bp(above, b->ratio_bp);
-	explain(f->setl_proc_info, "%s (%s): policy range %s", b->id, b->rules, mt(&c->m, base));
-	if (b->deductible > 0)
-		explain(f->setl_proc_info, ", deductible %s of which %s already borne, now %s",
-			mt(&c->m, b->deductible), mt(&c->m, acc_of(c, b->dedc_bucket)),
-			mt(&c->m, s->act_pay_dedc));
-	explain(f->setl_proc_info, "; %s x %s = %s", mt(&c->m, above), pct(p, b->ratio_bp), mt(&c->m, pay));
+	dedc_left = deductible_left(c, b);
+	borne = yb_money_min(base, dedc_left);
+	above = base - borne;
+	explain(f->setl_proc_info, "%s (%s): base %s", b->id, b->rules, mt(&c->m, base));
+	if (dedc_left > 0 || b->deductible > 0)
+		explain(f->setl_proc_info, ", deductible left %s, borne %s",
+			mt(&c->m, dedc_left), mt(&c->m, borne));
+	if (b->n_tiers) {
+		yb_money before = acc_of(c, b->tier_bucket);
+		pay = tiered(b, before, above);
+		explain(f->setl_proc_info, "; tiers on the year's %s..%s = %s",
+			mt(&c->m, before), mt(&c->m, before + above), mt(&c->m, pay));
+		s->acc_delta[b->tier_bucket] += above;
+	} else {
+		pay = yb_money_mul_bp(above, b->ratio_bp);
+		explain(f->setl_proc_info, "; %s x %s = %s", mt(&c->m, above),
+			pct(p, b->ratio_bp), mt(&c->m, pay));
+	}
 	if (b->annual_limit >= 0) {
 		limit_left = yb_money_max(0, b->annual_limit - acc_of(c, b->limit_bucket));
 		f->crt_payb_lmt_amt = limit_left;
@@ -248,14 +335,41 @@ static void stage_basic(ctx *c)
 	}
 	explain(f->setl_proc_info, "; pays %s", mt(&c->m, pay));
 	f->fund_payamt = pay;
-	s->hifp_pay = pay;
-	s->pool_prop_selfpay = b->ratio_bp;
+	*pays_field(s, b->pays) += pay;
+	if (b->layer == YB_LAYER_BASIC) {
+		s->act_pay_dedc = borne;
+		s->pool_prop_selfpay = b->ratio_bp;
+	}
 	if (b->dedc_bucket >= 0)
-		s->acc_delta[b->dedc_bucket] += s->act_pay_dedc;
+		s->acc_delta[b->dedc_bucket] += borne;
 	if (b->limit_bucket >= 0)
 		s->acc_delta[b->limit_bucket] += pay;
+	if (b->stay_bucket >= 0 && yb_med_type_inpatient(c->v->med_type) && !c->v->mid_setl)
+		s->acc_delta[b->stay_bucket] += STAY_UNIT;
 	c->burden -= pay;
 	explain(s->setl_proc_info, "benefit %s (%s): fund %s; ", b->id, b->rules, mt(&c->m, pay));
+}
+
+/* OE9: another government scheme already paid part of this bill. Its
+ * payment covers the policy range first; yibao's funds then work on what
+ * the person still bears, so all schemes together never pay more than the
+ * bill. Recorded as oth_pay. */
+static void stage_other_scheme(ctx *c)
+{
+	yb_settlement *s = c->s;
+	yb_money paid = yb_money_min(c->v->oth_scheme_pay, s->medfee_sumamt);
+	yb_fund_pay *f;
+
+	if (paid <= 0)
+		return;
+	f = add_fund(c, "999997", "其他政府补充保障 (OE9)");
+	f->inscp_scp_amt = c->burden;
+	f->fund_payamt = paid;
+	s->oth_pay += paid;
+	c->burden -= yb_money_min(paid, c->burden);
+	explain(f->setl_proc_info, "OE9: another scheme paid %s; policy-range burden left %s",
+		mt(&c->m, paid), mt(&c->m, c->burden));
+	explain(s->setl_proc_info, "OE9 other scheme %s; ", mt(&c->m, paid));
 }
 
 /* ------------------------------------------------------------- accounts */
@@ -305,8 +419,9 @@ int yb_engine_settle(yb_settlement *out, yb_line_result *lines_out,
 {
 	yb_date day = yb_datetime_date(v->begntime);
 	ctx c;
+	facts f;
 	size_t i;
-	int ovf = 0;
+	int ovf = 0, layer;
 
 	if (n_mulaid > YB_MAX_MULAID)
 		return yb_error_set(YB_EINVALID, "mulaid: more than %d accounts (A1)", YB_MAX_MULAID);
@@ -333,9 +448,18 @@ int yb_engine_settle(yb_settlement *out, yb_line_result *lines_out,
 		out->age = yb_age(psn->brdy, day);
 
 	explain(out->setl_proc_info, "policy %s@%s; ", pol->admdvs, pol->version);
-	out->benefit = yb_engine_benefit(pol, psn, v, NULL);
+	visit_facts(&f, pol, psn, v);
 	c.burden = out->inscp_scp_amt;
-	stage_basic(&c);
+	stage_other_scheme(&c);
+	for (layer = 0; layer < YB_LAYERS; layer++) {
+		const yb_benefit *b = find_row(pol, psn, v, layer, &f);
+		out->layer[layer] = b;
+		if (b)
+			stage_fund(&c, b);
+		else if (layer == YB_LAYER_BASIC)
+			explain(out->setl_proc_info, "no benefit row matches: pooled fund pays 0; ");
+	}
+	out->benefit = out->layer[YB_LAYER_BASIC];
 
 	out->fund_pay_sumamt = out->hifp_pay + out->cvlserv_pay + out->hifes_pay +
 		out->hifmi_pay + out->hifob_pay + out->maf_pay + out->oth_pay;

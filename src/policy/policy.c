@@ -33,6 +33,11 @@ int yb_policy_remote_type(const yb_policy *p, const char *name)
 	return find_name(p->remote_type, p->n_remote_types, name);
 }
 
+int yb_policy_identity(const yb_policy *p, const char *name)
+{
+	return find_name(p->identity, p->n_identities, name);
+}
+
 int yb_policy_dise_list(const yb_policy *p, const char *name)
 {
 	size_t i;
@@ -281,19 +286,21 @@ static void read_categories(pdiag *pd, const yb_json *root, const yb_jpath *p, y
 	}
 }
 
-static void read_remote_types(pdiag *pd, const yb_json *root, const yb_jpath *p, yb_policy *pol)
+/* A section of names -> descriptions ("remote_types", "identities"). */
+static void read_names(pdiag *pd, const yb_json *root, const yb_jpath *p, const char *key,
+		       char (*names)[32], int *n, int max)
 {
 	const yb_json *obj, *c;
+	yb_jpath rp = YB_JPATH_KEY(p, key);
 
-	if (DIAG_GET(pd, root, "remote_types", yb_jget_object(root, p, "remote_types", 0, &obj)) || !obj)
+	if (DIAG_GET(pd, root, key, yb_jget_object(root, p, key, 0, &obj)) || !obj)
 		return;
 	for (c = obj->child; c; c = c->next) {
-		if (pol->n_remote_types == YB_MAX_REMOTE_TYPES || strlen(c->key) > 31) {
-			yb_jpath rp = YB_JPATH_KEY(p, "remote_types");
-			diag_at(pd, c->line, &rp, c->key, "at most %d remote types, names up to 31 bytes", YB_MAX_REMOTE_TYPES);
+		if (*n == max || strlen(c->key) > 31) {
+			diag_at(pd, c->line, &rp, c->key, "at most %d names of up to 31 bytes", max);
 			continue;
 		}
-		memcpy(pol->remote_type[pol->n_remote_types++], c->key, strlen(c->key) + 1);
+		memcpy(names[(*n)++], c->key, strlen(c->key) + 1);
 	}
 }
 
@@ -342,7 +349,7 @@ static void read_when(pdiag *pd, const yb_json *b, const yb_jpath *bp,
 {
 	static const char *const keys[] = {"insutype", "med_type", "fixmedins_type",
 		"hosp_lv", "prim_flag", "psn_category", "place", "remote_type",
-		"dise_list", NULL};
+		"dise_list", "idet", NULL};
 	const yb_json *w;
 	yb_jpath wp = YB_JPATH_KEY(bp, "when");
 	char prim[4] = "", list[32] = "";
@@ -366,17 +373,86 @@ static void read_when(pdiag *pd, const yb_json *b, const yb_jpath *bp,
 	if (yb_json_get(w, "place"))
 		ben->places = get_names(pd, w, &wp, "place", pol, lookup_place, "place (home, registered, elsewhere)");
 	ben->remote_types = get_names(pd, w, &wp, "remote_type", pol, yb_policy_remote_type, "remote type");
+	ben->identities = get_names(pd, w, &wp, "idet", pol, yb_policy_identity, "assisted identity (declare it in identities)");
 	get_text(pd, w, &wp, "dise_list", 0, list, sizeof(list));
 	if (list[0] && (ben->dise_list = yb_policy_dise_list(pol, list)) < 0)
 		diag_at(pd, diag_line(w, "dise_list"), &wp, "dise_list", "unknown disease list '%s'", list);
+}
+
+static void read_layer(pdiag *pd, const yb_json *b, const yb_jpath *bp, yb_benefit *ben)
+{
+	static const char *const layers[] = {"basic", "critical", "assistance"};
+	static const char *const pays[] = {"hifp_pay", "cvlserv_pay", "hifes_pay",
+		"hifmi_pay", "hifob_pay", "maf_pay", "oth_pay"};
+	static const int default_pays[] = {YB_PAYS_HIFP, YB_PAYS_HIFMI, YB_PAYS_MAF};
+	char layer[16] = "basic", field[16] = "";
+	int i;
+
+	get_text(pd, b, bp, "layer", 0, layer, sizeof(layer));
+	for (i = 0; i < YB_LAYERS && strcmp(layers[i], layer) != 0; i++)
+		;
+	if (i == YB_LAYERS) {
+		diag_at(pd, diag_line(b, "layer"), bp, "layer", "not basic, critical or assistance");
+		i = 0;
+	}
+	ben->layer = i;
+	ben->pays = default_pays[i];
+	get_text(pd, b, bp, "pays", 0, field, sizeof(field));
+	if (field[0]) {
+		for (i = 0; i < 7 && strcmp(pays[i], field) != 0; i++)
+			;
+		if (i == 7)
+			diag_at(pd, diag_line(b, "pays"), bp, "pays", "not a fund field of setlinfo (hifp_pay, hifmi_pay, hifob_pay, maf_pay, ...)");
+		else
+			ben->pays = i;
+	}
+}
+
+/* "tiers": [{"from": 15000, "to": 50000, "ratio": 0.6}, ...], ascending,
+ * not overlapping; the last may have no "to". */
+static void read_tiers(pdiag *pd, const yb_json *b, const yb_jpath *bp,
+		       const yb_policy *pol, yb_benefit *ben)
+{
+	const yb_json *arr, *t;
+	yb_jpath tp = YB_JPATH_KEY(bp, "tiers");
+
+	if (DIAG_GET(pd, b, "tiers", yb_jget_array(b, bp, "tiers", 0, &arr)) || !arr)
+		return;
+	ben->tier_bucket = get_bucket(pd, b, bp, "tier_bucket", pol);
+	if (ben->tier_bucket < 0 && !yb_json_get(b, "tier_bucket"))
+		diag_at(pd, b->line, bp, "tier_bucket", "missing (tiers read a cumulative bucket)");
+	for (t = arr->child; t; t = t->next) {
+		yb_jpath ip = YB_JPATH_INDEX(&tp, ben->n_tiers);
+		yb_tier *x;
+		if (ben->n_tiers == YB_MAX_TIERS) {
+			diag_at(pd, t->line, &tp, NULL, "more than %d tiers", YB_MAX_TIERS);
+			return;
+		}
+		static const char *const keys[] = {"from", "to", "ratio", NULL};
+		x = &ben->tiers[ben->n_tiers++];
+		x->to = -1;
+		if (t->type != YB_JSON_OBJECT) {
+			diag_at(pd, t->line, &ip, NULL, "not an object");
+			continue;
+		}
+		diag_keys(pd, t, &ip, keys);
+		get_amount(pd, t, &ip, "from", &x->from);
+		get_amount(pd, t, &ip, "to", &x->to);
+		get_ratio(pd, t, &ip, "ratio", 1, &x->ratio_bp);
+		if (x->to >= 0 && x->to <= x->from)
+			diag_at(pd, t->line, &ip, "to", "not above 'from'");
+		if (ben->n_tiers > 1 && (x[-1].to < 0 || x->from < x[-1].to))
+			diag_at(pd, t->line, &ip, "from", "overlaps the tier before");
+	}
 }
 
 static void read_benefit(pdiag *pd, const yb_json *b, const yb_jpath *bp,
 			 yb_policy *pol, yb_benefit *ben)
 {
 	static const char *const keys[] = {"id", "name", "rules", "from", "to",
-		"when", "deductible", "deductible_bucket", "ratio", "annual_limit",
-		"limit_bucket", "fund_pay_type", "fund_pay_type_name", NULL};
+		"when", "layer", "pays", "deductible", "deductible_bucket",
+		"deductible_next", "stay_bucket", "ratio", "tiers", "tier_bucket",
+		"annual_limit", "limit_bucket", "fund_pay_type", "fund_pay_type_name", NULL};
 	const yb_json *rules, *r;
 	size_t used = 0;
 
@@ -395,11 +471,17 @@ static void read_benefit(pdiag *pd, const yb_json *b, const yb_jpath *bp,
 		}
 	get_period(pd, b, bp, &ben->from, &ben->to);
 	read_when(pd, b, bp, pol, ben);
+	read_layer(pd, b, bp, ben);
 	get_amount(pd, b, bp, "deductible", &ben->deductible);
 	ben->dedc_bucket = get_bucket(pd, b, bp, "deductible_bucket", pol);
-	if (ben->deductible > 0 && ben->dedc_bucket < 0 && !yb_json_get(b, "deductible_bucket"))
-		diag_at(pd, b->line, bp, "deductible_bucket", "missing (a deductible accumulates in a bucket)");
-	get_ratio(pd, b, bp, "ratio", 1, &ben->ratio_bp);
+	ben->deductible_next = ben->deductible;
+	get_amount(pd, b, bp, "deductible_next", &ben->deductible_next);
+	ben->stay_bucket = get_bucket(pd, b, bp, "stay_bucket", pol);
+	if (yb_json_get(b, "deductible_next") && ben->stay_bucket < 0)
+		diag_at(pd, b->line, bp, "stay_bucket", "missing (deductible_next counts stays in a bucket)");
+	ben->tier_bucket = -1;
+	read_tiers(pd, b, bp, pol, ben);
+	get_ratio(pd, b, bp, "ratio", ben->n_tiers == 0, &ben->ratio_bp);
 	ben->annual_limit = -1;
 	get_amount(pd, b, bp, "annual_limit", &ben->annual_limit);
 	ben->limit_bucket = get_bucket(pd, b, bp, "limit_bucket", pol);
@@ -496,7 +578,7 @@ int yb_policy_parse(yb_policy **out, const char *text, size_t len,
 {
 	static const char *const keys[] = {"format", "admdvs", "name", "version",
 		"catalogue", "buckets", "psn_categories", "remote_types",
-		"disease_lists", "benefits", "item_rules", "onestop", NULL};
+		"disease_lists", "identities", "benefits", "item_rules", NULL};
 	pdiag pd = {.file = file, .out = diag};
 	yb_json_doc *doc = NULL;
 	const yb_json *root;
@@ -532,7 +614,8 @@ int yb_policy_parse(yb_policy **out, const char *text, size_t len,
 	derive_pool_prefix(pol);
 	read_buckets(&pd, root, NULL, pol);
 	read_categories(&pd, root, NULL, pol);
-	read_remote_types(&pd, root, NULL, pol);
+	read_names(&pd, root, NULL, "remote_types", pol->remote_type, &pol->n_remote_types, YB_MAX_REMOTE_TYPES);
+	read_names(&pd, root, NULL, "identities", pol->identity, &pol->n_identities, YB_MAX_IDENTITIES);
 	read_disease_lists(&pd, root, NULL, pol);
 	read_benefits(&pd, root, NULL, pol);
 	read_item_rules(&pd, root, NULL, pol);
