@@ -35,6 +35,11 @@ void yb_resolve_feeline(yb_feeline_in *in, const yb_catalogue *cat, yb_date on,
 /* Reads "fixmedins" and "mdtrt" objects of a visit into v (not the lines). */
 int yb_read_fixmedins(yb_visit *v, const yb_json *o, const yb_jpath *p);
 int yb_read_mdtrt(yb_visit *v, const yb_json *o, const yb_jpath *p);
+/* Reads "oth_scheme_pay" of o (OE9) into v. */
+int yb_read_oth_scheme(yb_visit *v, const yb_json *o, const yb_jpath *p);
+/* Reads o["idet"]: [{"idet_type": "min_living", "begndate", "enddate"}]. */
+int yb_read_idet(yb_identity *out, size_t cap, size_t *n, const yb_policy *pol,
+		 const yb_json *o, const yb_jpath *p);
 
 /* Writes the members "setlinfo", "setldetail" and "result" of one
  * settlement into the object the caller has open. setl_id and psn_name may

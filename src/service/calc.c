@@ -13,6 +13,10 @@ typedef struct calc_state {
 	yb_catalogue *cat;
 	yb_person psn;
 	yb_remote_reg remote[16];
+	yb_identity idet[16];
+	/* deductible borne by the earlier parts of each stay (mid-stay) */
+	struct stay { const char *mdtrt_id; yb_money dedc; } stays[256];
+	size_t n_stays;
 	yb_mulaid_acct mulaid[YB_MAX_MULAID];
 	size_t n_mulaid;
 	yb_money acc[YB_MAX_BUCKETS];
@@ -78,8 +82,10 @@ static int read_person(calc_state *st, const yb_json *root, const char *admdvs)
 	if (psn->acct_balc < 0)
 		return yb_jpath_error(&pp, "acct_balc", "negative balance");
 	memcpy(psn->insu_admdvs, admdvs, 7);
-	if ((rc = yb_jget_code(o, &pp, "insu_admdvs", 0, psn->insu_admdvs, sizeof(psn->insu_admdvs))) < 0)
+	if ((rc = yb_jget_code(o, &pp, "insu_admdvs", 0, psn->insu_admdvs, sizeof(psn->insu_admdvs))) < 0 ||
+	    (rc = yb_read_idet(st->idet, 16, &psn->n_idet, st->pol, o, &pp)) < 0)
 		return rc;
+	psn->idet = st->idet;
 	return read_remote(st, o, &pp);
 }
 
@@ -152,6 +158,33 @@ static int load_policy(calc_state *st, const yb_json *root, const yb_calc_opts *
 	return 0;
 }
 
+static struct stay *find_stay(calc_state *st, const char *mdtrt_id)
+{
+	size_t i;
+	for (i = 0; i < st->n_stays; i++)
+		if (strcmp(st->stays[i].mdtrt_id, mdtrt_id) == 0)
+			return &st->stays[i];
+	return NULL;
+}
+
+/* A mid-stay part leaves its deductible for the next part of the stay; the
+ * final part closes the stay. */
+static int note_stay(calc_state *st, struct stay *stay, const yb_visit *v, const yb_settlement *s)
+{
+	if (!stay) {
+		if (st->n_stays == sizeof(st->stays) / sizeof(st->stays[0]))
+			return yb_error_set(YB_EINVALID, "visits: more than %zu inpatient stays",
+					    sizeof(st->stays) / sizeof(st->stays[0]));
+		stay = &st->stays[st->n_stays++];
+		stay->mdtrt_id = v->mdtrt_id;
+		stay->dedc = 0;
+	}
+	stay->dedc += s->act_pay_dedc;
+	if (!v->mid_setl)
+		stay->mdtrt_id = ""; /* settled: a later visit with this id is a new stay */
+	return 0;
+}
+
 static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 {
 	yb_jpath vp = YB_JPATH_INDEX(NULL, idx);
@@ -164,6 +197,7 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 	char when[24];
 	size_t i = 0, k;
 	int rc, year;
+	struct stay *stay;
 
 	vp.parent = &visits;
 	memset(&v, 0, sizeof(v));
@@ -175,6 +209,7 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 		    (rc = yb_read_fixmedins(&v, fix, &fxp)) < 0 ||
 		    (rc = yb_jget_object(vo, &vp, "mdtrt", 1, &md)) < 0 ||
 		    (rc = yb_read_mdtrt(&v, md, &mdp)) < 0 ||
+		    (rc = yb_read_oth_scheme(&v, vo, &vp)) < 0 ||
 		    (rc = yb_jget_array(vo, &vp, "feedetail", 1, &arr)) < 0)
 			return rc;
 	}
@@ -201,9 +236,13 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 		memset(st->acc, 0, sizeof(st->acc));
 	}
 	st->acc_year = year;
+	stay = find_stay(st, v.mdtrt_id);
+	v.prior_dedc = stay ? stay->dedc : 0;
 	if ((rc = yb_engine_settle(&s, st->results, st->pol, &st->psn, st->acc,
 				   st->mulaid, st->n_mulaid, &v)) < 0)
 		return yb_error_prefix(rc, "visits[%zu]", idx);
+	if (yb_med_type_inpatient(v.med_type) && (rc = note_stay(st, stay, &v, &s)) < 0)
+		return rc;
 	if ((rc = yb_settlement_check(&s)) < 0)
 		return yb_error_prefix(YB_ERROR, "visits[%zu]: internal error, identity broken", idx);
 	yb_datetime_format(when, v.begntime);

@@ -134,16 +134,64 @@ int yb_read_fixmedins(yb_visit *v, const yb_json *o, const yb_jpath *p)
 
 int yb_read_mdtrt(yb_visit *v, const yb_json *o, const yb_jpath *p)
 {
-	int rc, acct = 0;
+	int rc, acct = 0, mid = 0, dscg_way = 0;
 
 	v->dise_codg = "";
+	v->endtime = 0;
 	if ((rc = yb_jget_str(o, p, "mdtrt_id", 1, 30, &v->mdtrt_id)) < 0 ||
 	    (rc = get_code_int(o, p, "med_type", 1, 1, 999, &v->med_type)) < 0 ||
 	    (rc = yb_jget_datetime(o, p, "begntime", 1, &v->begntime)) < 0 ||
+	    (rc = yb_jget_datetime(o, p, "endtime", 0, &v->endtime)) < 0 ||
 	    (rc = get_code_int(o, p, "acct_used_flag", 0, 0, 1, &acct)) < 0 ||
+	    (rc = get_code_int(o, p, "mid_setl_flag", 0, 0, 1, &mid)) < 0 ||
+	    (rc = get_code_int(o, p, "dscg_way", 0, 1, 9, &dscg_way)) < 0 ||
 	    (rc = yb_jget_str(o, p, "dise_codg", 0, YB_CODE_MAX - 1, &v->dise_codg)) < 0)
 		return rc;
+	if (v->endtime && v->endtime < v->begntime)
+		return yb_jpath_error(p, "endtime", "before begntime");
+	if (mid && !yb_med_type_inpatient(v->med_type))
+		return yb_jpath_error(p, "mid_setl_flag", "only an inpatient stay (med_type 21-28) settles mid-stay");
 	v->acct_used = acct;
+	v->mid_setl = mid;
+	return 0;
+}
+
+int yb_read_oth_scheme(yb_visit *v, const yb_json *o, const yb_jpath *p)
+{
+	int rc = yb_jget_decimal(o, p, "oth_scheme_pay", 0, YB_SCALE_MONEY, &v->oth_scheme_pay, NULL);
+	if (rc < 0)
+		return rc;
+	if (v->oth_scheme_pay < 0)
+		return yb_jpath_error(p, "oth_scheme_pay", "negative amount");
+	return 0;
+}
+
+int yb_read_idet(yb_identity *out, size_t cap, size_t *n, const yb_policy *pol,
+		 const yb_json *o, const yb_jpath *p)
+{
+	const yb_json *arr, *e;
+	yb_jpath ap = YB_JPATH_KEY(p, "idet");
+	int rc;
+
+	*n = 0;
+	if ((rc = yb_jget_array(o, p, "idet", 0, &arr)) < 0 || !arr)
+		return rc;
+	if (arr->len > cap)
+		return yb_jpath_error(p, "idet", "more than %zu identities", cap);
+	for (e = arr->child; e; e = e->next) {
+		yb_jpath ip = YB_JPATH_INDEX(&ap, *n);
+		yb_identity *x = &out[*n];
+		char type[32] = "";
+		if ((rc = yb_jget_code(e, &ip, "idet_type", 1, type, sizeof(type))) < 0 ||
+		    (rc = yb_jget_date(e, &ip, "begndate", 1, &x->begndate)) < 0)
+			return rc;
+		x->enddate = YB_DATE_MAX;
+		if ((rc = yb_jget_date(e, &ip, "enddate", 0, &x->enddate)) < 0)
+			return rc;
+		if ((x->type = yb_policy_identity(pol, type)) < 0)
+			return yb_jpath_error(&ip, "idet_type", "not an identity of policy %s", pol->admdvs);
+		(*n)++;
+	}
 	return 0;
 }
 
