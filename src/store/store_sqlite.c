@@ -100,8 +100,12 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_SACC] = "SELECT bucket, delta FROM setl_accum WHERE psn_no=?1 AND setl_id=?2",
 	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id=?1 ORDER BY amount",
 	[S_MARK] = "UPDATE setl SET cancelled=1 WHERE psn_no=?1 AND setl_id=?2 AND cancelled=0",
+	/* newest version first: yb_catalogue_find() takes the first version
+	 * that covers the day, so a version loaded with a later begndate
+	 * supersedes an older (or undated, '') one from that day on */
 	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
-		" selfpay_prop, pric_uplmt_amt, flags FROM catalogue",
+		" selfpay_prop, pric_uplmt_amt, flags FROM catalogue"
+		" ORDER BY med_list_codg, begndate DESC",
 	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2",
 };
 
