@@ -98,11 +98,18 @@ bench: $(BENCH_BIN)
 # ------------------------------------------------------- libFuzzer runs
 FUZZ_TIME ?= 60
 fuzz:
-	$(MAKE) CC=clang BUILD=build/fuzz SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" $(LIB)
-	@set -e; mkdir -p build/fuzz/bin; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  clang $(CFLAGS) -fsanitize=fuzzer,address,undefined $$f build/fuzz/libyibao.a -o build/fuzz/bin/$$n $(LDLIBS); \
-	  mkdir -p build/fuzz/corpus/$${n#fuzz_}; \
-	  build/fuzz/bin/$$n -max_total_time=$(FUZZ_TIME) build/fuzz/corpus/$${n#fuzz_} tests/fuzz/corpus/$${n#fuzz_}; done
+	CFLAGS=-Wno-unknown-warning-option $(MAKE) CC=clang BUILD=build/fuzz \
+	  SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LIB_SRC="$(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/service/*.c)" \
+	  build/fuzz/libyibao.a
+	@mkdir -p build/fuzz/bin build/fuzz/crashes; fail=0; for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); c=$${n#fuzz_}; \
+	  clang $(CFLAGS) -Wno-unknown-warning-option -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all $$f build/fuzz/libyibao.a -o build/fuzz/bin/$$n $(LDLIBS) || exit 1; \
+	  mkdir -p build/fuzz/corpus/$$c; echo "== $$n, $(FUZZ_TIME) s"; \
+	  build/fuzz/bin/$$n -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/crashes/$$n- build/fuzz/corpus/$$c tests/fuzz/corpus/$$c || fail=1; \
+	done; exit $$fail
 
 # -------------------------------------------------------------- the demo
 run: deps
