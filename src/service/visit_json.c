@@ -74,6 +74,10 @@ int yb_read_feeline(yb_feeline_in *out, const yb_json *o, const yb_jpath *p)
 	if (!present) {
 		int ovf = 0;
 		l->pric = yb_muldiv_round(l->sumamt, 100000000, l->cnt, &ovf);
+		/* a unit price that does not fit would read as 0 and slip
+		 * under every price cap (CL2) */
+		if (ovf)
+			return yb_jpath_error(p, "pric", "absent, and det_item_fee_sumamt / cnt is out of range");
 	} else if (l->pric < 0) {
 		return yb_jpath_error(p, "pric", "negative price");
 	}
