@@ -98,30 +98,44 @@ static int free_policy(void **state)
 	return 0;
 }
 
+/* The outpatient rows of POLICY.md, in the file's order: first match wins,
+ * so a general row placed before a specific one would hide it. Rows for
+ * other chapters may follow. */
+static const char *const outpatient_rows[] = {
+	"oe-l1-in-service", "oe-l1-retired", "oe-l23-in-service", "oe-l23-retired",
+	"oe-emergency-l1-in-service", "oe-emergency-l1-retired",
+	"oe-emergency-l23-in-service", "oe-emergency-l23-retired", "oe-not-covered",
+	"or-primary", "or-not-covered", "cd-employee", "cd-resident",
+	"cd-employee-cross-province", "cd-resident-cross-province",
+	"cd-employee-not-covered", "cd-resident-not-covered",
+};
+
 static void huaibei_counts(void **state)
 {
 	const yb_policy *p = *state;
+	size_t i, n = sizeof(outpatient_rows) / sizeof(outpatient_rows[0]);
 
 	assert_string_equal(p->admdvs, "340600");
 	assert_string_equal(p->pool_prefix, "3406");
-	assert_string_equal(p->version, "2024.1");
+	assert_true(p->version[0] != '\0');
 	assert_string_equal(p->catalogue_path, HUAIBEI_CAT);
-	assert_int_equal(p->n_benefits, 17);
-	assert_int_equal(p->n_item_rules, 2);
-	assert_int_equal(p->n_buckets, 4);
+	assert_true(p->n_benefits >= n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(p->benefits[i].id, outpatient_rows[i]);
+	assert_int_equal(p->n_item_rules, 2);   /* OE5, CL3 */
 	assert_int_equal(p->n_categories, 4);
-	assert_int_equal(p->n_remote_types, 4);
+	assert_int_equal(p->n_remote_types, 4); /* OE8 */
 	assert_int_equal(p->n_dise_lists, 2);
 	assert_int_equal(p->dise_lists[0].n, 15);
-	assert_int_equal(p->dise_lists[1].n, 7);
+	assert_int_equal(p->dise_lists[1].n, 7); /* CD5: five diseases, 7 codes */
+	assert_true(p->n_buckets >= 4);
 	assert_int_equal(yb_policy_bucket(p, "oe_dedc"), 0);
+	assert_int_equal(yb_policy_bucket(p, "oe_hifp"), 1);
+	assert_int_equal(yb_policy_bucket(p, "or_hifp"), 2);
 	assert_int_equal(yb_policy_bucket(p, "cd_hifp"), 3);
 	assert_int_equal(yb_policy_bucket(p, "nope"), -1);
 	assert_int_equal(yb_policy_remote_type(p, "temporary"), 3);
 	assert_int_equal(yb_policy_remote_type(p, "nope"), -1);
-	/* benefit rows keep file order: first match wins */
-	assert_string_equal(p->benefits[0].id, "oe-l1-in-service");
-	assert_string_equal(p->benefits[16].id, "cd-resident-not-covered");
 }
 
 static void huaibei_benefits(void **state)
@@ -468,8 +482,7 @@ static void huaibei_catalogue(void **state)
 
 	assert_int_equal(yb_catalogue_load(&c, HUAIBEI_CAT, &diag), 0);
 	assert_int_equal(diag.count, 0);
-	assert_int_equal(yb_catalogue_count(c), 20);
-	assert_string_equal(yb_catalogue_at(c, 0)->med_list_codg, "001101000010000");
+	assert_true(yb_catalogue_count(c) >= 20);
 	/* the granule begins on 2024-10-01 (CL3) */
 	assert_null(yb_catalogue_find(c, "T001700643", day(2024, 9, 30)));
 	it = yb_catalogue_find(c, "T001700643", day(2024, 10, 1));
