@@ -113,6 +113,17 @@ EOF
 
 printf '{"admdvs": "340600",\n "psn": {\n' >"$tmp/truncated.json"
 
+# No pric, and det_item_fee_sumamt / cnt does not fit a unit price: refused,
+# not read as a price of 0 that passes under the cap of 250101001 (CL2).
+cat >"$tmp/huge_price.json" <<'EOF'
+{"admdvs": "340600",
+ "psn": {"psn_no": "P001", "insutype": "310", "psn_type": "1201"},
+ "visits": [{"fixmedins": {"fixmedins_code": "H1", "fixmedins_type": "1", "admdvs": "340602"},
+             "mdtrt": {"mdtrt_id": "M1", "med_type": "11", "begntime": "2024-03-01 09:30:00"},
+             "feedetail": [{"feedetl_sn": "1", "med_list_codg": "250101001",
+                            "det_item_fee_sumamt": "999999999.99", "cnt": "0.0001"}]}]}
+EOF
+
 # A policy with two errors, on lines 9 and 10.
 cat >"$tmp/bad.json" <<'EOF'
 {
@@ -166,6 +177,10 @@ has "calc bad amount (stdin)" err 'visits[0].feedetail[1].det_item_fee_sumamt'
 
 expect "calc missing field" 2 "$YIBAO" calc "$tmp/missing_code.json"
 has "calc missing field" err 'visits[0].feedetail[0].med_list_codg: missing'
+
+expect "calc unit price out of range" 2 "$YIBAO" calc "$tmp/huge_price.json"
+has "calc unit price out of range" err 'visits[0].feedetail[0].pric: absent, and det_item_fee_sumamt / cnt is out of range'
+empty "calc unit price out of range" out
 
 expect "calc unknown admdvs" 2 "$YIBAO" calc "$tmp/unknown_admdvs.json"
 has "calc unknown admdvs" err 'admdvs'
