@@ -450,6 +450,42 @@ static void index_after_non_object(void **state)
 		"t.json:15: item_rules[1]: needs \"exclude\": true or a \"selfpay_prop\"\n");
 }
 
+/* Tables of fixed size refuse what does not fit, naming the entry. */
+static void section_limits(void **state)
+{
+	char text[8192];
+	size_t n = 0;
+	int i;
+	yb_policy *p = NULL;
+	yb_diag diag = {0};
+	(void)state;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+		"{\"format\": \"yibao-policy/1\", \"admdvs\": \"340600\", \"version\": \"v\",\n"
+		" \"buckets\": {\"dup\": \"\", \"dup\": \"\", "
+		"\"a_name_of_thirty_two_bytes_long_\": \"\"");
+	for (i = 0; i < YB_MAX_BUCKETS + 1; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", \"b%d\": \"\"", i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "},\n"
+		" \"psn_categories\": {\"c\": [\"12345678\", \"\", 11]},\n"
+		" \"disease_lists\": {\"l1\": {}, \"l2\": [1, {\"name\": \"no code\"}]},\n"
+		" \"benefits\": []}\n");
+	assert_true(n < sizeof(text));
+	assert_int_equal(yb_policy_parse(&p, text, n, "t.json", &diag), YB_EINVALID);
+	assert_null(p);
+	assert_non_null(strstr(diag.text, "t.json:2: buckets.dup: bucket name too long or repeated\n"));
+	assert_non_null(strstr(diag.text,
+		"t.json:2: buckets.a_name_of_thirty_two_bytes_long_: bucket name too long or repeated\n"));
+	assert_non_null(strstr(diag.text, "t.json:2: buckets.b31: more than 32 buckets\n"));
+	assert_non_null(strstr(diag.text, "t.json:3: psn_categories.c: psn_type pattern"));
+	assert_non_null(strstr(diag.text, "t.json:4: disease_lists.l1: not an array\n"));
+	assert_non_null(strstr(diag.text, "t.json:4: disease_lists.l2[0]: not an object\n"));
+	assert_non_null(strstr(diag.text, "t.json:4: disease_lists.l2[1].code: missing\n"));
+	/* three bad patterns, one line each */
+	assert_int_equal(diag.count, 1 + 1 + 1 + 3 + 1 + 1 + 1);
+	yb_diag_free(&diag);
+}
+
 static void not_a_policy(void **state)
 {
 	yb_policy *p = NULL;
@@ -642,6 +678,7 @@ int main(void)
 		cmocka_unit_test(bad_ratio_and_date),
 		cmocka_unit_test(missing_buckets),
 		cmocka_unit_test(index_after_non_object),
+		cmocka_unit_test(section_limits),
 		cmocka_unit_test(not_a_policy),
 		cmocka_unit_test(huaibei_catalogue),
 		cmocka_unit_test(catalogue_versions),
