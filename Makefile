@@ -91,6 +91,25 @@ cli-test: $(BIN)
 lint:
 	sh tests/lint.sh
 
+# ledger, crash and write-failure tests (issue 3); crashtest-short is the
+# short crash test for `make check`, crashtest the long one (50 kills)
+.PHONY: ledger-test crashtest crashtest-short faulttest
+CRASH_DRIVER := $(BUILD)/tests/crash_driver
+$(CRASH_DRIVER): $(BUILD)/tests/crash/crash_driver.o $(BUILD)/tests/crash/faultvfs.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+ledger-test: $(BIN)
+	YIBAO=$(BIN) sh tests/ledger/ledger_test.sh
+
+crashtest: $(BIN) $(CRASH_DRIVER)
+	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) sh tests/crash/crashtest.sh 50
+
+crashtest-short: $(BIN) $(CRASH_DRIVER)
+	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) sh tests/crash/crashtest.sh 5
+
+faulttest: $(BIN) $(CRASH_DRIVER)
+	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) sh tests/crash/faulttest.sh
+
 # -------------------------------------------------------------- benches
 bench: $(BENCH_BIN)
 	$(BUILD)/bench/engine
