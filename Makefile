@@ -113,6 +113,7 @@ faulttest: $(BIN) $(CRASH_DRIVER)
 # -------------------------------------------------------------- benches
 bench: $(BENCH_BIN)
 	$(BUILD)/bench/engine
+	$(BUILD)/bench/ledger
 
 # ------------------------------------------------------- libFuzzer runs
 FUZZ_TIME ?= 60

@@ -149,6 +149,17 @@ int yb_store_read(yb_store *st, yb_store_work work, void *arg);
  * nothing, not grouped with others. */
 int yb_store_exclusive(yb_store *st, yb_store_work work, void *arg);
 
+/* Counters since open (for benchmarks and monitoring). */
+typedef struct yb_store_stats {
+	uint64_t commits;   /* group transactions committed (one fsync each) */
+	uint64_t units;     /* units of work run in committed groups */
+	uint64_t failed;    /* units that rolled back alone (refusals, errors) */
+} yb_store_stats;
+void yb_store_get_stats(yb_store *st, yb_store_stats *out);
+/* Caps the units per group transaction (default 1024; 1 = one transaction
+ * per unit, the naive way, for comparison). Takes effect from the next group. */
+void yb_store_set_max_group(yb_store *st, int n);
+
 /* ------------------------------------------------- operations in a tx */
 
 int yb_tx_put_fixmedins(yb_store_tx *tx, const yb_fixmedins_rec *r);

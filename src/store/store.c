@@ -22,6 +22,7 @@
 #include "yibao/error.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ typedef struct writer {
 	pthread_cond_t done;   /* callers wait for their job */
 	job *head, *tail;
 	int stopping;
+	yb_store_stats stats;  /* under mu */
 } writer;
 
 struct yb_store_tx {
@@ -61,6 +63,7 @@ struct yb_store {
 	yb_backend *be;
 	writer *writers;
 	int n_writers;
+	_Atomic int max_group; /* units per group, 1..MAX_GROUP */
 	/* a pool of reading connections */
 	pthread_mutex_t rmu;
 	yb_conn *readers[MAX_READERS];
@@ -98,8 +101,9 @@ static void run_unit(writer *w, yb_store_tx *tx, job *j)
 	j->rc = rc;
 }
 
-/* Runs one group: all jobs in one transaction, or one exclusive job. */
-static void run_group(writer *w, job *first)
+/* Runs one group: all jobs in one transaction, or one exclusive job.
+ * Returns 1 if a transaction was committed. */
+static int run_group(writer *w, job *first)
 {
 	const yb_store_ops *ops = w->st->ops;
 	yb_store_tx tx = {ops, w->conn};
@@ -109,7 +113,7 @@ static void run_group(writer *w, job *first)
 	if ((rc = ops->begin(w->conn, first->exclusive ? YB_TX_EXCLUSIVE : YB_TX_WRITE)) < 0) {
 		for (j = first; j; j = j->next)
 			finish(w, j, rc);
-		return;
+		return 0;
 	}
 	if (first->exclusive) {
 		yb_error_clear();
@@ -117,7 +121,7 @@ static void run_group(writer *w, job *first)
 		if (rc < 0) {
 			finish(w, first, rc);
 			ops->rollback(w->conn);
-			return;
+			return 0;
 		}
 		first->rc = rc;
 	} else {
@@ -132,7 +136,9 @@ static void run_group(writer *w, job *first)
 			j->rc = rc;
 			memcpy(j->err, err, sizeof(err));
 		}
+		return 0;
 	}
+	return 1;
 }
 
 /* Takes the jobs to run next: everything queued up to MAX_GROUP, but an
@@ -140,12 +146,12 @@ static void run_group(writer *w, job *first)
 static job *take_group(writer *w)
 {
 	job *first = w->head, *j = first;
-	int n = 1;
+	int n = 1, max = atomic_load_explicit(&w->st->max_group, memory_order_relaxed);
 
 	if (first->exclusive) {
 		w->head = first->next;
 	} else {
-		while (j->next && !j->next->exclusive && n < MAX_GROUP) {
+		while (j->next && !j->next->exclusive && n < max) {
 			j = j->next;
 			n++;
 		}
@@ -164,16 +170,22 @@ static void *writer_main(void *arg)
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		job *group, *j, *next;
+		int committed;
 		while (!w->head && !w->stopping)
 			pthread_cond_wait(&w->wake, &w->mu);
 		if (!w->head && w->stopping)
 			break;
 		group = take_group(w);
 		pthread_mutex_unlock(&w->mu);
-		run_group(w, group);
+		committed = run_group(w, group);
 		pthread_mutex_lock(&w->mu);
+		w->stats.commits += (uint64_t)committed;
 		for (j = group; j; j = next) {
 			next = j->next;
+			if (committed) {
+				w->stats.units++;
+				w->stats.failed += j->rc < 0;
+			}
 			j->done = 1;
 		}
 		pthread_cond_broadcast(&w->done);
@@ -263,6 +275,28 @@ int yb_store_read(yb_store *st, yb_store_work work, void *arg)
 	return rc;
 }
 
+/* ------------------------------------------------------------ stats */
+
+void yb_store_get_stats(yb_store *st, yb_store_stats *out)
+{
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < st->n_writers; i++) {
+		writer *w = &st->writers[i];
+		pthread_mutex_lock(&w->mu);
+		out->commits += w->stats.commits;
+		out->units += w->stats.units;
+		out->failed += w->stats.failed;
+		pthread_mutex_unlock(&w->mu);
+	}
+}
+
+void yb_store_set_max_group(yb_store *st, int n)
+{
+	atomic_store(&st->max_group, n < 1 ? 1 : n > MAX_GROUP ? MAX_GROUP : n);
+}
+
 /* ------------------------------------------------------- open, close */
 
 int yb_store_open(yb_store **out, const char *url)
@@ -275,6 +309,7 @@ int yb_store_open(yb_store **out, const char *url)
 	if (!(st = calloc(1, sizeof(*st))))
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	st->ops = &yb_store_sqlite_ops;
+	atomic_init(&st->max_group, MAX_GROUP);
 	pthread_mutex_init(&st->rmu, NULL);
 	if ((rc = st->ops->open(&st->be, url, &n)) < 0) {
 		free(st);
