@@ -13,7 +13,8 @@
  *   S msgid setl_id fixmedins_code psn_no .
  *   C msgid setl_id fixmedins_code cancelled_setl_id .
  * so the files hold acknowledged work only. Now and then it retries a call
- * with the same msgid and requires the answer byte for byte.
+ * with the same msgid and requires the answer byte for byte, and sends a
+ * visit that must be refused (msgid ending in R: never in the store).
  *
  * --replay FILE: before the threads start, re-sends up to 64 acknowledged
  * messages of earlier runs (lines as above) and requires their first
@@ -304,14 +305,41 @@ done:
 	yb_buf_free(&again);
 }
 
+/* A visit in 2027, when nobody is insured: refused inside its group of
+ * units (its savepoint rolls back alone) while the others commit. Its
+ * msgid ends in R; crash_verify checks that none such is in the store. */
+static void do_refused(worker *w)
+{
+	char msgid[YB_ID_MAX], psn[YB_ID_MAX];
+	yb_buf out = YB_BUF_INIT;
+	visit_buf v;
+	int rc;
+
+	snprintf(msgid, sizeof(msgid), "%s-%02d-%06ldR", opt.run, w->t, ++w->seq);
+	snprintf(psn, sizeof(psn), "T%02dP%02d", w->t, (int)(rnd(&w->rng) % (uint32_t)opt.persons));
+	make_visit(w, &v, msgid, psn, "CH1", 11);
+	v.req.visit.begntime += (yb_datetime)(yb_date_from_ymd(2027, 1, 1) - yb_date_from_ymd(2024, 1, 1)) * 86400;
+	rc = yb_ledger_settle(ledger, &v.req, &out);
+	if (rc >= 0)
+		die(3, "settle %s of a person not insured was not refused: %.160s", msgid, out.ptr ? out.ptr : "");
+	if (rc != YB_EREFUSED)
+		failed("refused settle", msgid);
+	else if (out.len)
+		die(3, "refused settle %s left an answer: %.160s", msgid, out.ptr);
+	yb_buf_free(&out);
+}
+
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
 	long n;
 
 	for (n = 0; !atomic_load(&stop) && (!opt.ops || n < opt.ops); n++) {
-		if (w->n_open && rnd(&w->rng) % 5 == 0)
+		uint32_t r = rnd(&w->rng) % 20;
+		if (w->n_open && r < 4)
 			do_cancel(w);
+		else if (r == 4)
+			do_refused(w);
 		else
 			do_settle(w);
 	}

@@ -103,6 +103,9 @@ SELECT 'VIOLATION cancelled settlement not flagged: ' || a.extra FROM ack a
 SELECT 'VIOLATION idempotency record without its settlement: ' || i.fix || ' ' || i.msgid
  FROM i WHERE i.infno IN ('2207', '2208') AND NOT EXISTS
  (SELECT 1 FROM s WHERE s.fix = i.fix AND s.msgid = i.msgid);
+-- a refused visit (msgid ending in R) leaves nothing
+SELECT 'VIOLATION a refused settlement is in the store: ' || msgid FROM s WHERE msgid LIKE '%R';
+SELECT 'VIOLATION a refused settlement has an idempotency record: ' || msgid FROM i WHERE msgid LIKE '%R';
 -- calls the driver gave up on (every attempt failed): their outcome was
 -- unknown to the client; count those present after all
 SELECT 'VIOLATION a call given up on was acknowledged too: ' || g.msgid FROM gave_up g
