@@ -91,6 +91,12 @@ cli-test: $(BIN)
 lint:
 	sh tests/lint.sh
 
+# the real `yibao serve` over loopback: envelope, limits, gateway refusals,
+# 9001/1101/2206/2207/2208, retries, SIGTERM (tests/integration/server_test.sh)
+.PHONY: integration
+integration: $(BIN)
+	YIBAO=$(BIN) sh tests/integration/server_test.sh
+
 # ledger, crash and write-failure tests (issue 3); crashtest-short is the
 # short crash test for `make check`, crashtest the long one (50 kills)
 .PHONY: ledger-test crashtest crashtest-short faulttest
