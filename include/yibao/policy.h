@@ -172,6 +172,10 @@ int yb_policy_parse(yb_policy **out, const char *text, size_t len,
 void yb_policy_free(yb_policy *p);
 
 int yb_policy_bucket(const yb_policy *p, const char *name); /* index or -1 */
+/* Region codes nest: 340600 is a city, 340621 a county in it, 340000 the
+ * province. region covers place when it is place's prefix after dropping
+ * region's trailing "00" pairs. Returns the prefix length (0: no). */
+int yb_region_covers(const char *region, const char *place);
 int yb_policy_remote_type(const yb_policy *p, const char *name);
 int yb_policy_identity(const yb_policy *p, const char *name);
 /* Bit mask of the categories a psn_type belongs to. */
@@ -183,6 +187,7 @@ int yb_policy_dise_in(const yb_policy *p, int list, const char *dise_codg);
 /* ------------------------------------------------------------ catalogue */
 
 typedef struct yb_cat_item {
+	char admdvs[7];          /* region whose list this is ("" everywhere): 就医地目录 */
 	char med_list_codg[YB_CODE_MAX];
 	char med_list_name[64];
 	int chrgitm_lv;          /* YB_CLASS_* */

@@ -116,17 +116,6 @@ static void split_line(yb_line_result *r, const yb_feeline *l,
 
 /* ------------------------------------------------------------- benefit */
 
-/* Region codes nest: 340600 is a city, 340621 a county in it, 340000 the
- * province. A code covers another when it is its prefix after dropping
- * trailing "00" pairs. */
-static int region_covers(const char *region, const char *place)
-{
-	size_t n = strlen(region);
-	while (n >= 2 && region[n - 1] == '0' && region[n - 2] == '0')
-		n -= 2;
-	return n > 0 && strncmp(region, place, n) == 0;
-}
-
 static uint32_t visit_place(const yb_policy *pol, const yb_person *psn,
 			    const yb_visit *v, uint32_t *reg_types)
 {
@@ -134,12 +123,12 @@ static uint32_t visit_place(const yb_policy *pol, const yb_person *psn,
 	size_t i;
 
 	*reg_types = 0;
-	if (region_covers(pol->admdvs, v->admdvs))
+	if (yb_region_covers(pol->admdvs, v->admdvs))
 		return YB_PLACE_HOME;
 	for (i = 0; i < psn->n_remote; i++) {
 		const yb_remote_reg *r = &psn->remote[i];
 		if (day >= r->begndate && day <= r->enddate && r->type >= 0 &&
-		    region_covers(r->admdvs, v->admdvs))
+		    yb_region_covers(r->admdvs, v->admdvs))
 			*reg_types |= 1u << r->type;
 	}
 	return *reg_types ? YB_PLACE_REGISTERED : YB_PLACE_ELSEWHERE;
@@ -335,6 +324,10 @@ static void stage_fund(ctx *c, const yb_benefit *b)
 	}
 	explain(f->setl_proc_info, "; pays %s", mt(&c->m, pay));
 	f->fund_payamt = pay;
+	/* a layer above the basic one shows in setldetail only when it pays;
+	 * it still accumulates its base (CD4) */
+	if (b->layer != YB_LAYER_BASIC && pay == 0)
+		s->n_funds--;
 	*pays_field(s, b->pays) += pay;
 	if (b->layer == YB_LAYER_BASIC) {
 		s->act_pay_dedc = borne;

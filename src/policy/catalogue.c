@@ -105,7 +105,7 @@ static void read_item(pdiag *pd, const yb_json *e, const yb_jpath *ip, yb_cat_it
 {
 	static const char *const keys[] = {"med_list_codg", "med_list_name",
 		"chrgitm_lv", "selfpay_prop", "pric_uplmt_amt", "flags", "begndate",
-		"enddate", "kind", NULL};
+		"enddate", "kind", "admdvs", NULL};
 	const yb_json *flags, *f;
 	char lv[4] = "";
 	int64_t v;
@@ -114,6 +114,7 @@ static void read_item(pdiag *pd, const yb_json *e, const yb_jpath *ip, yb_cat_it
 	diag_keys(pd, e, ip, keys);
 	DIAG_GET(pd, e, "med_list_codg", yb_jget_code(e, ip, "med_list_codg", 1, it->med_list_codg, sizeof(it->med_list_codg)));
 	DIAG_GET(pd, e, "med_list_name", yb_jget_code(e, ip, "med_list_name", 0, it->med_list_name, sizeof(it->med_list_name)));
+	DIAG_GET(pd, e, "admdvs", yb_jget_code(e, ip, "admdvs", 0, it->admdvs, sizeof(it->admdvs)));
 	DIAG_GET(pd, e, "chrgitm_lv", yb_jget_code(e, ip, "chrgitm_lv", 1, lv, sizeof(lv)));
 	if (lv[0] && !(it->chrgitm_lv = yb_class_parse(lv)))
 		diag_at(pd, diag_line(e, "chrgitm_lv"), ip, "chrgitm_lv", "not 01, 02 or 03");
@@ -188,6 +189,7 @@ int yb_catalogue_parse(yb_catalogue **out, const char *text, size_t len,
 	const yb_json *root, *arr, *e;
 	yb_jpath ap = YB_JPATH_KEY(NULL, "items");
 	yb_catalogue *c;
+	char admdvs[7] = "";
 	int rc = 0;
 
 	if (yb_json_parse(&doc, text, len, &lim) < 0) {
@@ -202,6 +204,10 @@ int yb_catalogue_parse(yb_catalogue **out, const char *text, size_t len,
 	}
 	if (DIAG_GET(&pd, root, "items", yb_jget_array(root, NULL, "items", 1, &arr)) || !arr)
 		goto done;
+	if (DIAG_GET(&pd, root, "admdvs", yb_jget_code(root, NULL, "admdvs", 0, admdvs, sizeof(admdvs))))
+		goto done;
+	if (admdvs[0] && (strlen(admdvs) != 6 || strspn(admdvs, "0123456789") != 6))
+		diag_at(&pd, diag_line(root, "admdvs"), NULL, "admdvs", "not a 6-digit region code");
 	if (!(c->items = calloc(arr->len ? arr->len : 1, sizeof(yb_cat_item)))) {
 		rc = yb_error_set(YB_ENOMEM, "out of memory");
 		goto done;

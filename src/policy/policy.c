@@ -61,6 +61,14 @@ int yb_policy_dise_in(const yb_policy *p, int list, const char *dise_codg)
 	return 0;
 }
 
+int yb_region_covers(const char *region, const char *place)
+{
+	size_t n = strlen(region);
+	while (n >= 2 && region[n - 1] == '0' && region[n - 2] == '0')
+		n -= 2;
+	return n > 0 && strncmp(region, place, n) == 0 ? (int)n : 0;
+}
+
 static int pattern_match(const char *pat, const char *s)
 {
 	size_t n = strlen(pat);

@@ -11,6 +11,10 @@
 typedef struct calc_state {
 	yb_policy *pol;
 	yb_catalogue *cat;
+	int cat_fixed; /* --catalogue: one list for every visit */
+	/* lists of other places of care, loaded on first use */
+	struct place_cat { char admdvs[7]; yb_catalogue *cat; } places[8];
+	int n_places;
 	yb_person psn;
 	yb_remote_reg remote[16];
 	yb_identity idet[16];
@@ -152,10 +156,43 @@ static int load_policy(calc_state *st, const yb_json *root, const yb_calc_opts *
 		return rc;
 	if (!admdvs[0])
 		memcpy(admdvs, st->pol->admdvs, 7);
-	catfile = opts && opts->catalogue_path ? opts->catalogue_path : st->pol->catalogue_path;
+	st->cat_fixed = opts && opts->catalogue_path;
+	catfile = st->cat_fixed ? opts->catalogue_path : st->pol->catalogue_path;
 	if (catfile[0] && (rc = yb_catalogue_load(&st->cat, catfile, NULL)) < 0)
 		return rc;
 	return 0;
+}
+
+/* The list of the place of care (就医地目录, OE8): for a visit outside the
+ * policy's region, the catalogue of the policy of the institution's city
+ * or province when one is shipped; else the home list. */
+static const yb_catalogue *place_catalogue(calc_state *st, const char *place)
+{
+	char cand[2][7], path[4300];
+	int i, k;
+
+	if (st->cat_fixed || yb_region_covers(st->pol->admdvs, place))
+		return st->cat;
+	for (i = 0; i < st->n_places; i++)
+		if (yb_region_covers(st->places[i].admdvs, place))
+			return st->places[i].cat;
+	snprintf(cand[0], 7, "%.4s00", place);
+	snprintf(cand[1], 7, "%.2s0000", place);
+	for (k = 0; k < 2 && st->n_places < 8; k++) {
+		yb_policy *pol = NULL;
+		yb_catalogue *cat = NULL;
+		if (yb_policy_path(path, sizeof(path), cand[k]) < 0)
+			continue;
+		if (yb_policy_load(&pol, path, NULL) == 0 && pol->catalogue_path[0] &&
+		    yb_catalogue_load(&cat, pol->catalogue_path, NULL) == 0) {
+			memcpy(st->places[st->n_places].admdvs, cand[k], 7);
+			st->places[st->n_places++].cat = cat;
+		}
+		yb_policy_free(pol);
+		if (cat)
+			return cat;
+	}
+	return st->cat;
 }
 
 static struct stay *find_stay(calc_state *st, const char *mdtrt_id)
@@ -198,6 +235,7 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 	size_t i = 0, k;
 	int rc, year;
 	struct stay *stay;
+	const yb_catalogue *cat;
 
 	vp.parent = &visits;
 	memset(&v, 0, sizeof(v));
@@ -216,6 +254,7 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 	if (arr->len > YB_MAX_FEELINES)
 		return yb_jpath_error(&vp, "feedetail", "more than %d fee lines", YB_MAX_FEELINES);
 	day = yb_datetime_date(v.begntime);
+	cat = place_catalogue(st, v.admdvs);
 	for (l = arr->child; l; l = l->next, i++) {
 		yb_jpath lp = YB_JPATH_INDEX(&fp, i);
 		if ((rc = yb_read_feeline(&st->in[i], l, &lp)) < 0)
@@ -223,7 +262,7 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 		for (k = 0; k < i; k++)
 			if (strcmp(st->in[k].line.feedetl_sn, st->in[i].line.feedetl_sn) == 0)
 				return yb_jpath_error(&lp, "feedetl_sn", "repeats line %zu", k);
-		yb_resolve_feeline(&st->in[i], st->cat, day, 1);
+		yb_resolve_feeline(&st->in[i], cat, day, 1);
 		st->lines[i] = st->in[i].line;
 	}
 	v.lines = st->lines;
@@ -312,6 +351,8 @@ done:
 	free(st.in);
 	free(st.lines);
 	free(st.results);
+	for (b = 0; b < st.n_places; b++)
+		yb_catalogue_free(st.places[b].cat);
 	yb_catalogue_free(st.cat);
 	yb_policy_free(st.pol);
 	yb_json_free(doc);

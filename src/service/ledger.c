@@ -42,7 +42,11 @@ struct yb_ledger {
 	yb_policy *pol[MAX_POLICIES];
 	int n_pol;
 	pthread_rwlock_t cat_lock;
-	yb_catalogue *cat;
+	struct region_cat {
+		char admdvs[7];       /* "" for a list valid everywhere */
+		yb_catalogue *cat;
+	} cats[MAX_POLICIES];
+	int n_cats;
 };
 
 yb_store *yb_ledger_store(yb_ledger *l)
@@ -102,24 +106,85 @@ static int read_catalogue(yb_store_tx *tx, void *arg)
 	return yb_tx_each_catalogue(tx, collect_item, arg);
 }
 
-/* Rebuilds the in-memory catalogue from the store's table. */
+static void free_cats(struct region_cat *cats, int n)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		yb_catalogue_free(cats[i].cat);
+}
+
+/* Rebuilds the in-memory catalogues (one per region) from the store. */
 int yb_ledger_refresh_catalogue(yb_ledger *l)
 {
 	item_vec iv = {NULL, 0, 0};
-	yb_catalogue *cat = NULL, *old;
-	int rc;
+	struct region_cat cats[MAX_POLICIES], old[MAX_POLICIES];
+	size_t i, from = 0;
+	int rc, n = 0, n_old;
 
-	if ((rc = yb_store_read(l->st, read_catalogue, &iv)) >= 0)
-		rc = yb_catalogue_from_items(&cat, iv.v, iv.n);
-	free(iv.v);
-	if (rc < 0)
-		return rc;
+	if ((rc = yb_store_read(l->st, read_catalogue, &iv)) < 0)
+		goto done;
+	/* the store lists items ordered by region */
+	for (i = 0; i <= iv.n && rc == 0; i++) {
+		if (i < iv.n && strcmp(iv.v[i].admdvs, iv.v[from].admdvs) == 0)
+			continue;
+		if (i == from)
+			break;
+		if (n == MAX_POLICIES) {
+			rc = yb_error_set(YB_ERROR, "catalogue: more than %d regions", MAX_POLICIES);
+			break;
+		}
+		memcpy(cats[n].admdvs, iv.v[from].admdvs, sizeof(cats[n].admdvs));
+		if ((rc = yb_catalogue_from_items(&cats[n].cat, iv.v + from, i - from)) == 0)
+			n++;
+		from = i;
+	}
+	if (rc < 0) {
+		free_cats(cats, n);
+		goto done;
+	}
 	pthread_rwlock_wrlock(&l->cat_lock);
-	old = l->cat;
-	l->cat = cat;
+	memcpy(old, l->cats, sizeof(old));
+	n_old = l->n_cats;
+	memcpy(l->cats, cats, sizeof(cats));
+	l->n_cats = n;
 	pthread_rwlock_unlock(&l->cat_lock);
-	yb_catalogue_free(old);
-	return 0;
+	free_cats(old, n_old);
+done:
+	free(iv.v);
+	return rc;
+}
+
+/* The list of the place of care (就医地目录): the region covering the
+ * institution most narrowly; else the person's home region's; else the
+ * list valid everywhere. Called with cat_lock held. */
+static const yb_catalogue *pick_catalogue(const yb_ledger *l, const char *place, const char *home)
+{
+	const yb_catalogue *best = NULL, *home_cat = NULL, *any = NULL;
+	int i, len, best_len = 0;
+
+	for (i = 0; i < l->n_cats; i++) {
+		const struct region_cat *rc = &l->cats[i];
+		if (!rc->admdvs[0]) {
+			any = rc->cat;
+			continue;
+		}
+		if ((len = yb_region_covers(rc->admdvs, place)) > best_len) {
+			best = rc->cat;
+			best_len = len;
+		}
+		if (yb_region_covers(rc->admdvs, home))
+			home_cat = rc->cat;
+	}
+	return best ? best : home_cat ? home_cat : any;
+}
+
+static size_t catalogue_items(const yb_ledger *l)
+{
+	size_t n = 0;
+	int i;
+	for (i = 0; i < l->n_cats; i++)
+		n += yb_catalogue_count(l->cats[i].cat);
+	return n;
 }
 
 static int put_items(yb_store_tx *tx, void *arg)
@@ -172,7 +237,7 @@ int yb_ledger_open(yb_ledger **out, const char *db_url)
 	if ((rc = yb_store_open(&l->st, db_url)) < 0 ||
 	    (rc = yb_ledger_refresh_catalogue(l)) < 0)
 		goto fail;
-	if (yb_catalogue_count(l->cat) == 0 &&
+	if (catalogue_items(l) == 0 &&
 	    ((rc = seed_catalogue(l)) < 0 || (rc = yb_ledger_refresh_catalogue(l)) < 0))
 		goto fail;
 	*out = l;
@@ -191,7 +256,7 @@ void yb_ledger_close(yb_ledger *l)
 	yb_store_close(l->st);
 	for (i = 0; i < l->n_pol; i++)
 		yb_policy_free(l->pol[i]);
-	yb_catalogue_free(l->cat);
+	free_cats(l->cats, l->n_cats);
 	pthread_mutex_destroy(&l->pol_mu);
 	pthread_rwlock_destroy(&l->cat_lock);
 	free(l);
@@ -205,7 +270,17 @@ typedef struct settle_job {
 	yb_buf *out;
 	yb_feeline *lines;
 	yb_line_result *results;
+	size_t mark;          /* out's length before the answer */
 } settle_job;
+
+/* A unit of work may run more than once before its commit (the store
+ * re-runs a group after a deadlock): each run starts the answer afresh. */
+static void restart_answer(yb_buf *out, size_t mark)
+{
+	out->len = mark;
+	if (out->ptr)
+		out->ptr[mark] = '\0';
+}
 
 static void fmt_date(char buf[12], yb_date d)
 {
@@ -306,13 +381,15 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	yb_setl_row row;
 	yb_visit v = req->visit;
 	yb_date day = yb_datetime_date(v.begntime);
+	const yb_catalogue *cat;
 	char setl_id[YB_ID_MAX] = "", when[24];
 	size_t i, n_mulaid = 0;
 	int rc, n_rows = 0, b;
 	yb_jw w;
 
+	restart_answer(j->out, j->mark);
 	if (!req->dry_run) {
-		rc = yb_tx_get_idem(tx, req->fixmedins_code, req->msgid, j->out);
+		rc = yb_tx_get_idem_psn(tx, req->psn_no, req->fixmedins_code, req->msgid, j->out);
 		if (rc == 0)
 			return 0; /* a retry: the first answer, nothing written */
 		if (rc != YB_ENOTFOUND)
@@ -342,9 +419,10 @@ static int settle_work(yb_store_tx *tx, void *arg)
 
 	/* the store's catalogue decides class, ratio and cap (never the client) */
 	pthread_rwlock_rdlock(&l->cat_lock);
+	cat = pick_catalogue(l, v.admdvs, p.insu_admdvs);
 	for (i = 0; i < req->n_lines; i++) {
 		yb_feeline_in in = req->lines[i];
-		yb_resolve_feeline(&in, l->cat, day, 0);
+		yb_resolve_feeline(&in, cat, day, 0);
 		j->lines[i] = in.line;
 	}
 	pthread_rwlock_unlock(&l->cat_lock);
@@ -372,14 +450,14 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	settlement_row(&row, req, &s, &v, pol, &psn, setl_id, deltas, movs, mulaid, n_mulaid);
 	row.results = j->results;
 	if ((rc = yb_tx_put_settlement(tx, &row)) < 0 ||
-	    (rc = yb_tx_put_idem(tx, req->fixmedins_code, req->msgid, p.psn_no, "2207", j->out->ptr)) < 0)
+	    (rc = yb_tx_put_idem(tx, req->fixmedins_code, req->msgid, p.psn_no, "2207", j->out->ptr + j->mark)) < 0)
 		return rc;
 	return 0;
 }
 
 int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out)
 {
-	settle_job j = {l, req, out, NULL, NULL};
+	settle_job j = {l, req, out, NULL, NULL, out->len};
 	int rc;
 
 	if (req->n_lines > YB_MAX_FEELINES)
@@ -467,6 +545,7 @@ done:
 typedef struct cancel_job {
 	const char *fixmedins_code, *msgid, *setl_id;
 	yb_buf *out;
+	size_t mark;
 } cancel_job;
 
 static void write_setlinfo_row(yb_jw *w, const yb_setl_row *r)
@@ -503,6 +582,7 @@ static int cancel_work(yb_store_tx *tx, void *arg)
 	yb_jw w;
 	int k, rc;
 
+	restart_answer(j->out, j->mark);
 	rc = yb_tx_get_idem(tx, j->fixmedins_code, j->msgid, j->out);
 	if (rc == 0)
 		return 0;
@@ -554,7 +634,7 @@ static int cancel_work(yb_store_tx *tx, void *arg)
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	if ((rc = yb_tx_put_settlement(tx, &neg)) < 0 ||
 	    (rc = yb_tx_mark_cancelled(tx, orig.row.psn_no, orig.row.setl_id)) < 0 ||
-	    (rc = yb_tx_put_idem(tx, j->fixmedins_code, j->msgid, orig.row.psn_no, "2208", j->out->ptr)) < 0)
+	    (rc = yb_tx_put_idem(tx, j->fixmedins_code, j->msgid, orig.row.psn_no, "2208", j->out->ptr + j->mark)) < 0)
 		return rc;
 	return 0;
 }
@@ -562,7 +642,7 @@ static int cancel_work(yb_store_tx *tx, void *arg)
 int yb_ledger_cancel(yb_ledger *l, const char *fixmedins_code, const char *msgid,
 		     const char *setl_id, yb_buf *out)
 {
-	cancel_job j = {fixmedins_code, msgid, setl_id, out};
+	cancel_job j = {fixmedins_code, msgid, setl_id, out, out->len};
 	size_t mark = out->len;
 	int rc;
 

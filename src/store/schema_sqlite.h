@@ -92,6 +92,18 @@ static const char *const yb_sqlite_migrations[] = {
 	"  med_list_name TEXT NOT NULL, chrgitm_lv INTEGER NOT NULL,"
 	"  selfpay_prop INTEGER NOT NULL, pric_uplmt_amt INTEGER NOT NULL,"
 	"  flags INTEGER NOT NULL, PRIMARY KEY(med_list_codg, begndate)) STRICT;",
+
+	/* 2: a catalogue per region (就医地目录: a visit elsewhere uses the
+	 * list of the place of care); "" is a list valid everywhere */
+	"CREATE TABLE catalogue2("
+	"  admdvs TEXT NOT NULL, med_list_codg TEXT NOT NULL, begndate TEXT NOT NULL,"
+	"  enddate TEXT NOT NULL, med_list_name TEXT NOT NULL, chrgitm_lv INTEGER NOT NULL,"
+	"  selfpay_prop INTEGER NOT NULL, pric_uplmt_amt INTEGER NOT NULL,"
+	"  flags INTEGER NOT NULL, PRIMARY KEY(admdvs, med_list_codg, begndate)) STRICT;"
+	"INSERT INTO catalogue2 SELECT '', med_list_codg, begndate, enddate, med_list_name,"
+	"  chrgitm_lv, selfpay_prop, pric_uplmt_amt, flags FROM catalogue;"
+	"DROP TABLE catalogue;"
+	"ALTER TABLE catalogue2 RENAME TO catalogue;",
 };
 
 #define YB_SQLITE_VERSION (int)(sizeof(yb_sqlite_migrations) / sizeof(yb_sqlite_migrations[0]))

@@ -66,8 +66,8 @@ static const char *const sql[S_COUNT] = {
 		" AND bound_psn_no<>?2",
 	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES(?1,?2,?3)"
 		" ON CONFLICT(bound_psn_no, initiator_psn_no) DO UPDATE SET bind_time=?3",
-	[S_PUT_CAT] = "INSERT INTO catalogue VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
-		" ON CONFLICT(med_list_codg, begndate) DO UPDATE SET enddate=?3,"
+	[S_PUT_CAT] = "INSERT INTO catalogue VALUES(?9,?1,?2,?3,?4,?5,?6,?7,?8)"
+		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate=?3,"
 		" med_list_name=?4, chrgitm_lv=?5, selfpay_prop=?6, pric_uplmt_amt=?7, flags=?8",
 	[S_GET_FIX] = "SELECT fixmedins_code, fixmedins_name, fixmedins_type, hosp_lv,"
 		" prim_flag, admdvs, secret FROM fixmedins WHERE fixmedins_code=?1",
@@ -104,8 +104,8 @@ static const char *const sql[S_COUNT] = {
 	 * that covers the day, so a version loaded with a later begndate
 	 * supersedes an older (or undated, '') one from that day on */
 	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
-		" selfpay_prop, pric_uplmt_amt, flags FROM catalogue"
-		" ORDER BY med_list_codg, begndate DESC",
+		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
+		" ORDER BY admdvs, med_list_codg, begndate DESC",
 	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2",
 };
 
@@ -429,6 +429,7 @@ static int put_catalogue(yb_conn *c, const yb_cat_item *it)
 	sqlite3_bind_int(s, 6, it->selfpay_bp);
 	sqlite3_bind_int64(s, 7, it->pric_uplmt);
 	sqlite3_bind_int(s, 8, (int)it->flags);
+	bind_text(s, 9, it->admdvs);
 	return exec_done(c, s, "catalogue");
 }
 
@@ -799,6 +800,7 @@ static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), vo
 		it.selfpay_bp = sqlite3_column_int(s, 5);
 		it.pric_uplmt = sqlite3_column_int64(s, 6);
 		it.flags = (uint32_t)sqlite3_column_int(s, 7);
+		col_text(s, 8, it.admdvs, sizeof(it.admdvs));
 		if ((frc = fn(&it, arg)) < 0)
 			break;
 	}
