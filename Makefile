@@ -16,6 +16,9 @@ CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
            -Iinclude $(OPT) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += -lsqlite3 -lmicrohttpd -lcrypto -lpthread -lm
+# the PostgreSQL backend (src/store/store_pg.c): Debian's libpq-dev
+CFLAGS  += -I/usr/include/postgresql
+LDLIBS  += -lpq
 
 LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/store/*.c src/service/*.c src/http/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
@@ -115,6 +118,12 @@ crashtest-short: $(BIN) $(CRASH_DRIVER)
 
 faulttest: $(BIN) $(CRASH_DRIVER)
 	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) sh tests/crash/faulttest.sh
+
+# PostgreSQL: the ledger and crash tests against a throwaway server, the
+# single-shard proof (tests/pg/pg_test.sh; installs PostgreSQL if missing)
+.PHONY: pg-test bench-pg
+pg-test: $(BIN) $(CRASH_DRIVER)
+	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) sh tests/pg/pg_test.sh
 
 # -------------------------------------------------------------- benches
 bench: $(BENCH_BIN)

@@ -184,6 +184,10 @@ int yb_tx_get_accums(yb_store_tx *tx, const char *psn_no, int year,
 struct yb_buf;
 int yb_tx_get_idem(yb_store_tx *tx, const char *fixmedins_code, const char *msgid,
 		   struct yb_buf *resp);
+/* The same, for a request that names its person (2207 and 2208 do): a
+ * store sharded by person looks in that person's shard only. */
+int yb_tx_get_idem_psn(yb_store_tx *tx, const char *psn_no, const char *fixmedins_code,
+		       const char *msgid, struct yb_buf *resp);
 int yb_tx_put_idem(yb_store_tx *tx, const char *fixmedins_code, const char *msgid,
 		   const char *psn_no, const char *infno, const char *resp);
 /* A new settlement id, unique in the store. */

@@ -13,6 +13,11 @@
  *  3. A failed commit fails every unit of the group; none was acknowledged.
  *  4. Units of one key go to one writer and run in queue order, so one
  *     person's settlements are serialised.
+ *  5. A backend with row locks (PostgreSQL) may meet a deadlock or a
+ *     serialisation failure; it answers YB_ERETRY and the writer rolls the
+ *     whole group back and runs every unit again in a new transaction (up
+ *     to MAX_RETRIES times), before anyone is woken: a retry is invisible to
+ *     callers. An exclusive unit (a bulk load reading a file) is not re-run.
  *
  *   caller:  submit ──queue──▶ writer: BEGIN ─ (SAVEPOINT unit RELEASE)* ─ COMMIT
  *      ▲                                                                   │
@@ -23,13 +28,16 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_GROUP 1024
 #define MAX_WRITERS 64
 #define MAX_READERS 64
+#define MAX_RETRIES 32
 
 typedef struct job {
 	yb_store_work work;
@@ -80,30 +88,35 @@ static void finish(writer *w, job *j, int rc)
 	(void)w;
 }
 
-static void run_unit(writer *w, yb_store_tx *tx, job *j)
+/* Runs one unit in its savepoint. Returns 1 if the backend asks for the
+ * group to run again (note 5). */
+static int run_unit(writer *w, yb_store_tx *tx, job *j)
 {
 	const yb_store_ops *ops = w->st->ops;
 	int rc;
 
 	yb_error_clear();
+	j->err[0] = '\0';
 	if ((rc = ops->savepoint(w->conn)) < 0) {
 		finish(w, j, rc);
-		return;
+		return rc == YB_ERETRY;
 	}
 	rc = j->work(tx, j->arg);
 	if (rc < 0) {
 		snprintf(j->err, sizeof(j->err), "%s", yb_error_msg());
-		ops->rollback_to(w->conn);
-	} else if (ops->release(w->conn) < 0) {
-		rc = YB_ERROR;
+		if (ops->rollback_to(w->conn) == YB_ERETRY)
+			rc = YB_ERETRY;
+	} else if ((rc = ops->release(w->conn)) < 0) {
 		snprintf(j->err, sizeof(j->err), "%s", yb_error_msg());
 	}
 	j->rc = rc;
+	return rc == YB_ERETRY;
 }
 
 /* Runs one group: all jobs in one transaction, or one exclusive job.
- * Returns 1 if a transaction was committed. */
-static int run_group(writer *w, job *first)
+ * Returns 1 if a transaction was committed, YB_ERETRY if the group must
+ * run again (note 5). */
+static int run_group_once(writer *w, job *first)
 {
 	const yb_store_ops *ops = w->st->ops;
 	yb_store_tx tx = {ops, w->conn};
@@ -118,6 +131,8 @@ static int run_group(writer *w, job *first)
 	if (first->exclusive) {
 		yb_error_clear();
 		rc = first->work(&tx, first->arg);
+		if (rc == YB_ERETRY) /* not re-run: it may have read a file */
+			rc = yb_error_set(YB_EBUSY, "deadlock during an exclusive transaction: %s", yb_error_msg());
 		if (rc < 0) {
 			finish(w, first, rc);
 			ops->rollback(w->conn);
@@ -126,9 +141,18 @@ static int run_group(writer *w, job *first)
 		first->rc = rc;
 	} else {
 		for (j = first; j; j = j->next)
-			run_unit(w, &tx, j);
+			if (run_unit(w, &tx, j)) {
+				ops->rollback(w->conn);
+				return YB_ERETRY;
+			}
 	}
-	if ((rc = ops->commit(w->conn)) < 0) {
+	if ((rc = ops->commit(w->conn)) == YB_ERETRY) {
+		ops->rollback(w->conn);
+		if (!first->exclusive)
+			return YB_ERETRY;
+		rc = YB_EBUSY;
+	}
+	if (rc < 0) {
 		char err[512];
 		snprintf(err, sizeof(err), "commit failed, nothing kept: %s", yb_error_msg());
 		ops->rollback(w->conn);
@@ -139,6 +163,28 @@ static int run_group(writer *w, job *first)
 		return 0;
 	}
 	return 1;
+}
+
+static int run_group(writer *w, job *first)
+{
+	int attempt, rc;
+	job *j;
+
+	for (attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+		if ((rc = run_group_once(w, first)) != YB_ERETRY)
+			return rc;
+		if (attempt >= 2) { /* a little random backoff if it persists */
+			long us = (long)(((uintptr_t)w >> 6) % 997 + 1) * (attempt < 8 ? attempt : 8);
+			struct timespec ts = {0, us * 1000L};
+			nanosleep(&ts, NULL);
+		}
+	}
+	for (j = first; j; j = j->next) {
+		j->rc = YB_EBUSY;
+		snprintf(j->err, sizeof(j->err), "deadlock or serialisation failure %d times,"
+			 " nothing kept: try again", MAX_RETRIES + 1);
+	}
+	return 0;
 }
 
 /* Takes the jobs to run next: everything queued up to MAX_GROUP, but an
@@ -304,11 +350,10 @@ int yb_store_open(yb_store **out, const char *url)
 	yb_store *st;
 	int i, rc, n = 1;
 
-	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-		return yb_error_set(YB_EINVALID, "--db %s: the PostgreSQL backend is not built yet", url);
 	if (!(st = calloc(1, sizeof(*st))))
 		return yb_error_set(YB_ENOMEM, "out of memory");
-	st->ops = &yb_store_sqlite_ops;
+	st->ops = strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0
+		? &yb_store_pg_ops : &yb_store_sqlite_ops;
 	atomic_init(&st->max_group, MAX_GROUP);
 	pthread_mutex_init(&st->rmu, NULL);
 	if ((rc = st->ops->open(&st->be, url, &n)) < 0) {
@@ -379,7 +424,8 @@ int yb_tx_get_psn(yb_store_tx *tx, const char *psn_no, yb_date on, yb_psn_rec *o
 int yb_tx_get_psn_by_certno(yb_store_tx *tx, const char *certno, yb_date on, yb_psn_rec *out) { return tx->ops->get_psn(tx->conn, NULL, certno, on, out); }
 int yb_tx_get_mulaid(yb_store_tx *tx, const char *psn_no, yb_mulaid_row *out, size_t *n) { return tx->ops->get_mulaid(tx->conn, psn_no, out, n); }
 int yb_tx_get_accums(yb_store_tx *tx, const char *psn_no, int year, yb_accum_row *out, int *n) { return tx->ops->get_accums(tx->conn, psn_no, year, out, n); }
-int yb_tx_get_idem(yb_store_tx *tx, const char *f, const char *m, yb_buf *resp) { return tx->ops->get_idem(tx->conn, f, m, resp); }
+int yb_tx_get_idem(yb_store_tx *tx, const char *f, const char *m, yb_buf *resp) { return tx->ops->get_idem(tx->conn, NULL, f, m, resp); }
+int yb_tx_get_idem_psn(yb_store_tx *tx, const char *p, const char *f, const char *m, yb_buf *resp) { return tx->ops->get_idem(tx->conn, p, f, m, resp); }
 int yb_tx_put_idem(yb_store_tx *tx, const char *f, const char *m, const char *p, const char *i, const char *r) { return tx->ops->put_idem(tx->conn, f, m, p, i, r); }
 int yb_tx_next_setl_id(yb_store_tx *tx, char out[YB_ID_MAX]) { return tx->ops->next_setl_id(tx->conn, out); }
 int yb_tx_put_settlement(yb_store_tx *tx, const yb_setl_row *r) { return tx->ops->put_settlement(tx->conn, r); }

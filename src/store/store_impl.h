@@ -31,7 +31,9 @@ typedef struct yb_store_ops {
 	int (*get_psn)(yb_conn *c, const char *psn_no, const char *certno, yb_date on, yb_psn_rec *out);
 	int (*get_mulaid)(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t *n);
 	int (*get_accums)(yb_conn *c, const char *psn_no, int year, yb_accum_row *out, int *n);
-	int (*get_idem)(yb_conn *c, const char *fixmedins_code, const char *msgid, yb_buf *resp);
+	/* psn_no: the person the request names, or NULL if unknown */
+	int (*get_idem)(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			const char *msgid, yb_buf *resp);
 	int (*put_idem)(yb_conn *c, const char *fixmedins_code, const char *msgid,
 			const char *psn_no, const char *infno, const char *resp);
 	int (*next_setl_id)(yb_conn *c, char out[YB_ID_MAX]);
@@ -44,6 +46,14 @@ typedef struct yb_store_ops {
 
 enum { YB_TX_READ = 0, YB_TX_WRITE = 1, YB_TX_EXCLUSIVE = 2 };
 
+/* A backend returns YB_ERETRY from any operation (or from release,
+ * rollback_to or commit) when its transaction met a serialisation failure
+ * or a deadlock: store.c then rolls the whole group back and runs every unit
+ * again in a new transaction. Units of work must therefore start from their
+ * arguments each time they run (see yb_store_submit). */
+#define YB_ERETRY (-64)
+
 extern const yb_store_ops yb_store_sqlite_ops;
+extern const yb_store_ops yb_store_pg_ops;
 
 #endif

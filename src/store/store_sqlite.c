@@ -543,11 +543,14 @@ static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *ou
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "accum");
 }
 
-static int get_idem(yb_conn *c, const char *fixmedins_code, const char *msgid, yb_buf *resp)
+/* (fixmedins_code, msgid) is unique in the file: psn_no is not needed */
+static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, const char *msgid,
+		    yb_buf *resp)
 {
 	sqlite3_stmt *s = stmt(c, S_GET_IDEM);
 	int rc;
 
+	(void)psn_no;
 	if (!s)
 		return YB_ERROR;
 	bind_text(s, 1, fixmedins_code);

@@ -1,0 +1,120 @@
+/* Internal: the PostgreSQL schema, one migration per version, recorded in
+ * yb_meta (key 'schema_version'). Migrations N+1.. run at open, in one
+ * transaction under an advisory lock (two processes opening a new database
+ * at once do not both migrate). Never edit a released migration: add the
+ * next one.
+ *
+ * The same tables and columns as schema_sqlite.h, with PostgreSQL types:
+ * money bigint fen, ratios integer basis points, times bigint seconds (local
+ * time, as in SQLite), dates ISO text ('' none, '9999-12-31' open-ended), so
+ * that a store copies row for row from one backend to the other.
+ *
+ * Ready to shard by person (docs/scale-out.md): every person-scoped table
+ * carries psn_no first in its primary key (mulaid: the bound person,
+ * bound_psn_no); fixmedins and catalogue are reference tables. The few
+ * constraints a sharded cluster cannot keep (a unique setl_id across
+ * persons, foreign keys to another person's rows) are named so that
+ * docs/scale-out.md can drop them by name. */
+#ifndef YB_SCHEMA_PG_H
+#define YB_SCHEMA_PG_H
+
+static const char *const yb_pg_migrations[] = {
+	/* 1: the ledger of issue 3 */
+	"CREATE TABLE fixmedins("
+	"  fixmedins_code text PRIMARY KEY, fixmedins_name text NOT NULL,"
+	"  fixmedins_type integer NOT NULL, hosp_lv integer NOT NULL,"
+	"  prim_flag integer NOT NULL, admdvs text NOT NULL,"
+	"  secret text NOT NULL DEFAULT '');"
+	"CREATE TABLE psn("
+	"  psn_no text PRIMARY KEY, certno text NOT NULL, psn_name text NOT NULL,"
+	"  gend text NOT NULL, brdy text, insu_admdvs text NOT NULL);"
+	"CREATE INDEX psn_certno ON psn(certno);"
+	"CREATE TABLE psn_insu("
+	"  psn_no text NOT NULL REFERENCES psn(psn_no), insutype integer NOT NULL,"
+	"  psn_type text NOT NULL, begndate text NOT NULL, enddate text NOT NULL,"
+	"  psn_insu_stas integer NOT NULL DEFAULT 1,"
+	"  PRIMARY KEY(psn_no, insutype, begndate));"
+	"CREATE TABLE acct("
+	"  psn_no text PRIMARY KEY REFERENCES psn(psn_no),"
+	"  opening_balc bigint NOT NULL, balc bigint NOT NULL CHECK(balc >= 0));"
+	"CREATE TABLE mulaid("
+	"  bound_psn_no text NOT NULL REFERENCES psn(psn_no),"
+	"  initiator_psn_no text NOT NULL CONSTRAINT mulaid_initiator_fkey REFERENCES psn(psn_no),"
+	"  bind_time bigint NOT NULL,"
+	"  PRIMARY KEY(bound_psn_no, initiator_psn_no));"
+	"CREATE INDEX mulaid_initiator ON mulaid(initiator_psn_no);"
+	"CREATE TABLE accum("
+	"  psn_no text NOT NULL REFERENCES psn(psn_no), year integer NOT NULL,"
+	"  bucket text NOT NULL, amount bigint NOT NULL,"
+	"  PRIMARY KEY(psn_no, year, bucket));"
+	/* setl_id = 'S' || 15 digits of this sequence; a connection takes 64
+	 * numbers at a time (store_pg.c), so ids are unique, not dense */
+	"CREATE SEQUENCE setl_seq;"
+	"CREATE TABLE setl("
+	"  psn_no text NOT NULL REFERENCES psn(psn_no), setl_id text NOT NULL,"
+	"  seq bigint NOT NULL, mdtrt_id text NOT NULL,"
+	"  fixmedins_code text NOT NULL REFERENCES fixmedins(fixmedins_code),"
+	"  msgid text NOT NULL, refd_setl_id text NOT NULL DEFAULT '',"
+	"  cancelled integer NOT NULL DEFAULT 0, insutype integer NOT NULL,"
+	"  med_type integer NOT NULL, setl_time bigint NOT NULL, year integer NOT NULL,"
+	"  pol_ver text NOT NULL, pool_prop integer NOT NULL,"
+	"  medfee_sumamt bigint NOT NULL, fulamt_ownpay_amt bigint NOT NULL,"
+	"  overlmt_selfpay bigint NOT NULL, preselfpay_amt bigint NOT NULL,"
+	"  inscp_scp_amt bigint NOT NULL, act_pay_dedc bigint NOT NULL,"
+	"  hifp_pay bigint NOT NULL, cvlserv_pay bigint NOT NULL,"
+	"  hifes_pay bigint NOT NULL, hifmi_pay bigint NOT NULL,"
+	"  hifob_pay bigint NOT NULL, maf_pay bigint NOT NULL, oth_pay bigint NOT NULL,"
+	"  fund_pay_sumamt bigint NOT NULL, psn_part_amt bigint NOT NULL,"
+	"  acct_pay bigint NOT NULL, psn_cash_pay bigint NOT NULL,"
+	"  hosp_part_amt bigint NOT NULL, acct_mulaid_pay bigint NOT NULL,"
+	"  balc bigint NOT NULL,"
+	"  PRIMARY KEY(psn_no, setl_id));"
+	"CREATE UNIQUE INDEX setl_by_id ON setl(setl_id);"
+	"CREATE INDEX setl_by_fixmedins ON setl(fixmedins_code, setl_time);"
+	"CREATE INDEX setl_by_refd ON setl(refd_setl_id) WHERE refd_setl_id <> '';"
+	"CREATE TABLE setl_fee("
+	"  psn_no text NOT NULL, setl_id text NOT NULL, feedetl_sn text NOT NULL,"
+	"  med_list_codg text NOT NULL, det_item_fee_sumamt bigint NOT NULL,"
+	"  cnt bigint NOT NULL, pric bigint NOT NULL, chrgitm_lv integer NOT NULL,"
+	"  selfpay_prop integer NOT NULL, pric_uplmt_amt bigint NOT NULL,"
+	"  fulamt_ownpay_amt bigint NOT NULL, overlmt_amt bigint NOT NULL,"
+	"  preselfpay_amt bigint NOT NULL, inscp_scp_amt bigint NOT NULL,"
+	"  PRIMARY KEY(psn_no, setl_id, feedetl_sn),"
+	"  FOREIGN KEY(psn_no, setl_id) REFERENCES setl(psn_no, setl_id));"
+	"CREATE TABLE setl_detail("
+	"  psn_no text NOT NULL, setl_id text NOT NULL, fund_pay_type text NOT NULL,"
+	"  inscp_scp_amt bigint NOT NULL, crt_payb_lmt_amt bigint NOT NULL,"
+	"  fund_payamt bigint NOT NULL, setl_proc_info text NOT NULL,"
+	"  PRIMARY KEY(psn_no, setl_id, fund_pay_type),"
+	"  FOREIGN KEY(psn_no, setl_id) REFERENCES setl(psn_no, setl_id));"
+	"CREATE TABLE setl_accum("
+	"  psn_no text NOT NULL, setl_id text NOT NULL, year integer NOT NULL,"
+	"  bucket text NOT NULL, delta bigint NOT NULL,"
+	"  PRIMARY KEY(psn_no, setl_id, bucket),"
+	"  FOREIGN KEY(psn_no, setl_id) REFERENCES setl(psn_no, setl_id));"
+	/* an account movement belongs to the account's owner (psn_no); the
+	 * settlement may be another person's (family mutual aid, A2) */
+	"CREATE TABLE acct_mov("
+	"  psn_no text NOT NULL REFERENCES acct(psn_no), setl_id text NOT NULL,"
+	"  setl_psn_no text NOT NULL, amount bigint NOT NULL,"
+	"  PRIMARY KEY(psn_no, setl_id),"
+	"  CONSTRAINT acct_mov_setl_fkey FOREIGN KEY(setl_psn_no, setl_id)"
+	"    REFERENCES setl(psn_no, setl_id));"
+	"CREATE INDEX acct_mov_by_setl ON acct_mov(setl_id);"
+	/* the answer of (fixmedins_code, msgid), kept for retries; looked up
+	 * with the person a request names, so it lives on that person's shard */
+	"CREATE TABLE idem("
+	"  fixmedins_code text NOT NULL, msgid text NOT NULL, psn_no text NOT NULL,"
+	"  infno text NOT NULL, response text NOT NULL,"
+	"  PRIMARY KEY(psn_no, fixmedins_code, msgid));"
+	"CREATE UNIQUE INDEX idem_by_msgid ON idem(fixmedins_code, msgid);"
+	"CREATE TABLE catalogue("
+	"  med_list_codg text NOT NULL, begndate text NOT NULL, enddate text NOT NULL,"
+	"  med_list_name text NOT NULL, chrgitm_lv integer NOT NULL,"
+	"  selfpay_prop integer NOT NULL, pric_uplmt_amt bigint NOT NULL,"
+	"  flags integer NOT NULL, PRIMARY KEY(med_list_codg, begndate));",
+};
+
+#define YB_PG_VERSION (int)(sizeof(yb_pg_migrations) / sizeof(yb_pg_migrations[0]))
+
+#endif

@@ -1,0 +1,1363 @@
+/* The PostgreSQL backend of store.h, through libpq: a province's store.
+ *
+ * Design notes
+ *  1. Several writer connections (8 by default, `writers=N` in the URL);
+ *     store.c sends every unit of one key (the psn_no) to one writer and
+ *     runs a group of units in one transaction, each in a savepoint. So one
+ *     person's settlements are serialised by the queue, different persons
+ *     run in parallel, and one commit (one WAL flush) covers a group.
+ *  2. READ COMMITTED with row locks. A write unit that reads a person
+ *     (get_psn) locks that person's account row (SELECT ... FOR UPDATE):
+ *     that row is the person's mutex. Every unit that changes a person's
+ *     accumulators or account reads the person first (settle, cancel), so
+ *     a cancel - which store.c routes by setl_id, hence maybe to another
+ *     writer - waits for a settlement of the same person and the reverse;
+ *     each statement after the lock sees the other's commit. Accounts of
+ *     mutual-aid initiators (A2) are locked too (get_mulaid), in psn_no
+ *     order, before their balances are used.
+ *  3. Deadlocks (40P01; two groups locking two accounts in opposite order,
+ *     which family mutual aid makes possible) and serialisation failures
+ *     (40001) return YB_ERETRY: store.c rolls the group back and runs every
+ *     unit again in a new transaction. A unit's answer depends only on what
+ *     it reads, and the idempotency record is written in the same
+ *     transaction, so a re-run is invisible to the caller.
+ *  4. Statements are parameterised (never SQL built from input), prepared
+ *     once per connection, and sent in pipeline mode: the writes of a
+ *     settlement, SAVEPOINT and BEGIN are queued and go to the server with
+ *     the next statement whose answer is needed (RELEASE at the latest), so
+ *     a settlement costs six round trips, not thirty. An error of a queued
+ *     write is reported by the operation that flushes it; a unit's writes
+ *     are always flushed by its RELEASE, inside its savepoint.
+ *  5. COMMIT must answer "COMMIT": PostgreSQL answers "ROLLBACK" to a COMMIT
+ *     of a failed transaction, which must never be taken for success.
+ *  6. synchronous_commit is forced on if the server has it off: a commit
+ *     returns only once its WAL is on disk.
+ *  7. Connections open on first use and reopen after a loss, between
+ *     transactions; the URL is checked (and the schema migrated) at open.
+ *  8. Types as in SQLite: dates ISO text, times seconds, money bigint fen.
+ *     Amounts travel as decimal text; nothing goes through a double.
+ *
+ *   unit:  [BEGIN] [SAVEPOINT] get_idem │ get_fixmedins │ get_psn+lock │
+ *          get_accums │ get_mulaid(+locks) │ (engine) put_* ... RELEASE │
+ *                                                     ... COMMIT (group)
+ *   (│ = one round trip; [x] = queued, sent with the next one)
+ */
+#include "store_impl.h"
+#include "schema_pg.h"
+#include "yibao/error.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PEND 256        /* queued statements before a forced flush */
+#define MAX_KEEP 16         /* results kept from one flush */
+#define MAX_ARGS 40
+#define ID_BATCH 64         /* setl_seq numbers taken at a time */
+#define DEFAULT_WRITERS 8
+#define MAX_PG_WRITERS 64
+#define EXCLUSIVE_LOCK "7262001" /* advisory lock of bulk loads */
+#define MIGRATE_LOCK "7262000"   /* advisory lock of migrations */
+
+struct yb_backend {
+	char url[4096];      /* what libpq sees (yibao's own parameters removed) */
+	int n_writers;
+	int inject_every;    /* test hook: YIBAO_PG_TEST_DEADLOCK_EVERY (see flush) */
+};
+
+enum {
+	S_BEGIN_READ, S_BEGIN_WRITE, S_EXCL_LOCK, S_COMMIT, S_ROLLBACK, S_SAVEPOINT,
+	S_RELEASE, S_ROLLBACK_TO,
+	S_PUT_FIX, S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_COUNT_MULAID, S_PUT_MULAID,
+	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_LOCK, S_GET_PSN_CERT,
+	S_GET_PSN_CERT_LOCK, S_GET_INSU, S_GET_MULAID, S_GET_BALC, S_GET_BALC_LOCK,
+	S_GET_ACCUMS, S_GET_IDEM, S_GET_IDEM_PSN, S_PUT_IDEM, S_NEXT_IDS, S_PUT_SETL,
+	S_PUT_FEE, S_PUT_DETAIL, S_PUT_SACC, S_UPD_ACCUM, S_PUT_MOV, S_UPD_ACCT,
+	S_GET_SETL, S_GET_SACC, S_GET_MOVS, S_MARK, S_EACH_CAT,
+	S_COUNT
+};
+
+#define AMOUNT_COLS "medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt," \
+	" inscp_scp_amt, act_pay_dedc, hifp_pay, cvlserv_pay, hifes_pay, hifmi_pay," \
+	" hifob_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, acct_pay," \
+	" psn_cash_pay, hosp_part_amt, acct_mulaid_pay"
+#define SETL_COLS "psn_no, setl_id, mdtrt_id, fixmedins_code, msgid, refd_setl_id," \
+	" insutype, med_type, setl_time, year, pol_ver, pool_prop, balc, " AMOUNT_COLS
+#define PSN_COLS "p.psn_no, p.certno, p.psn_name, p.gend, coalesce(p.brdy, ''), p.insu_admdvs"
+
+/* Every statement names psn_no (or bound_psn_no) when it touches a
+ * person-scoped table, so that a sharded cluster routes it to one shard
+ * (tests/pg/shard_test.sh reads the server's statement log to prove it). */
+static const char *const sql[S_COUNT] = {
+	[S_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+	[S_BEGIN_WRITE] = "BEGIN ISOLATION LEVEL READ COMMITTED",
+	[S_EXCL_LOCK] = "SELECT pg_advisory_xact_lock(" EXCLUSIVE_LOCK ")",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT unit",
+	[S_RELEASE] = "RELEASE SAVEPOINT unit",
+	[S_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT unit",
+	[S_PUT_FIX] = "INSERT INTO fixmedins VALUES($1, $2, $3, $4, $5, $6, $7)"
+		" ON CONFLICT(fixmedins_code) DO UPDATE SET fixmedins_name = EXCLUDED.fixmedins_name,"
+		" fixmedins_type = EXCLUDED.fixmedins_type, hosp_lv = EXCLUDED.hosp_lv,"
+		" prim_flag = EXCLUDED.prim_flag, admdvs = EXCLUDED.admdvs, secret = EXCLUDED.secret",
+	[S_PUT_PSN] = "INSERT INTO psn VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(psn_no)"
+		" DO UPDATE SET certno = EXCLUDED.certno, psn_name = EXCLUDED.psn_name,"
+		" gend = EXCLUDED.gend, brdy = EXCLUDED.brdy, insu_admdvs = EXCLUDED.insu_admdvs",
+	[S_PUT_INSU] = "INSERT INTO psn_insu VALUES($1, $2, $3, $4, $5, $6)"
+		" ON CONFLICT(psn_no, insutype, begndate) DO UPDATE SET psn_type = EXCLUDED.psn_type,"
+		" enddate = EXCLUDED.enddate, psn_insu_stas = EXCLUDED.psn_insu_stas",
+	/* an account opens once; a later load of the person leaves it alone */
+	[S_PUT_ACCT] = "INSERT INTO acct VALUES($1, $2, $2) ON CONFLICT(psn_no) DO NOTHING",
+	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no = $1"
+		" AND bound_psn_no <> $2",
+	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES($1, $2, $3)"
+		" ON CONFLICT(bound_psn_no, initiator_psn_no) DO UPDATE SET bind_time = EXCLUDED.bind_time",
+	[S_PUT_CAT] = "INSERT INTO catalogue VALUES($1, $2, $3, $4, $5, $6, $7, $8)"
+		" ON CONFLICT(med_list_codg, begndate) DO UPDATE SET enddate = EXCLUDED.enddate,"
+		" med_list_name = EXCLUDED.med_list_name, chrgitm_lv = EXCLUDED.chrgitm_lv,"
+		" selfpay_prop = EXCLUDED.selfpay_prop, pric_uplmt_amt = EXCLUDED.pric_uplmt_amt,"
+		" flags = EXCLUDED.flags",
+	[S_GET_FIX] = "SELECT fixmedins_code, fixmedins_name, fixmedins_type, hosp_lv,"
+		" prim_flag, admdvs, secret FROM fixmedins WHERE fixmedins_code = $1",
+	[S_GET_PSN] = "SELECT " PSN_COLS ", coalesce(a.balc, 0) FROM psn p"
+		" LEFT JOIN acct a ON a.psn_no = p.psn_no WHERE p.psn_no = $1",
+	/* the person's account row is the person's lock (design note 2) */
+	[S_GET_PSN_LOCK] = "SELECT " PSN_COLS ", a.balc FROM psn p JOIN acct a ON a.psn_no = p.psn_no"
+		" WHERE p.psn_no = $1 AND a.psn_no = $1 FOR UPDATE OF a",
+	[S_GET_PSN_CERT] = "SELECT " PSN_COLS ", coalesce(a.balc, 0) FROM psn p"
+		" LEFT JOIN acct a ON a.psn_no = p.psn_no WHERE p.certno = $1 ORDER BY p.psn_no LIMIT 1",
+	[S_GET_PSN_CERT_LOCK] = "SELECT " PSN_COLS ", a.balc FROM psn p JOIN acct a ON a.psn_no = p.psn_no"
+		" WHERE p.certno = $1 ORDER BY p.psn_no LIMIT 1 FOR UPDATE OF a",
+	[S_GET_INSU] = "SELECT insutype, psn_type, begndate, enddate, psn_insu_stas"
+		" FROM psn_insu WHERE psn_no = $1 AND begndate <= $2 AND enddate >= $2"
+		" ORDER BY psn_insu_stas, begndate DESC LIMIT 1",
+	[S_GET_MULAID] = "SELECT initiator_psn_no, bind_time FROM mulaid WHERE bound_psn_no = $1"
+		" ORDER BY bind_time, initiator_psn_no LIMIT 7",
+	[S_GET_BALC] = "SELECT balc FROM acct WHERE psn_no = $1",
+	[S_GET_BALC_LOCK] = "SELECT balc FROM acct WHERE psn_no = $1 FOR UPDATE",
+	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no = $1 AND year = $2",
+	[S_GET_IDEM] = "SELECT response FROM idem WHERE fixmedins_code = $1 AND msgid = $2",
+	[S_GET_IDEM_PSN] = "SELECT response FROM idem WHERE psn_no = $1 AND fixmedins_code = $2"
+		" AND msgid = $3",
+	[S_PUT_IDEM] = "INSERT INTO idem VALUES($1, $2, $3, $4, $5)",
+	[S_NEXT_IDS] = "SELECT nextval('setl_seq') FROM generate_series(1, $1::integer)",
+	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7,"
+		" $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,"
+		" $25, $26, $27, $28, $29, $30, $31, $32, $33)",
+	[S_PUT_FEE] = "INSERT INTO setl_fee VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+		" $12, $13, $14)",
+	[S_PUT_DETAIL] = "INSERT INTO setl_detail VALUES($1, $2, $3, $4, $5, $6, $7)",
+	[S_PUT_SACC] = "INSERT INTO setl_accum VALUES($1, $2, $3, $4, $5)",
+	[S_UPD_ACCUM] = "INSERT INTO accum VALUES($1, $2, $3, $4) ON CONFLICT(psn_no, year, bucket)"
+		" DO UPDATE SET amount = accum.amount + EXCLUDED.amount",
+	[S_PUT_MOV] = "INSERT INTO acct_mov VALUES($1, $2, $3, $4)",
+	/* Queued writes must fail on the server, not in a later check, so that
+	 * the unit's RELEASE (sent with them) never releases a failed unit:
+	 * "no row changed" is a division by zero (see flush()). */
+	[S_UPD_ACCT] = "WITH u AS (UPDATE acct SET balc = balc + $2 WHERE psn_no = $1 RETURNING 1)"
+		" SELECT 1 / count(*)::integer FROM u",
+	[S_GET_SETL] = "SELECT " SETL_COLS ", cancelled FROM setl WHERE setl_id = $1",
+	[S_GET_SACC] = "SELECT bucket, delta FROM setl_accum WHERE psn_no = $1 AND setl_id = $2"
+		" ORDER BY bucket",
+	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id = $1 ORDER BY amount, psn_no",
+	[S_MARK] = "WITH u AS (UPDATE setl SET cancelled = 1 WHERE psn_no = $1 AND setl_id = $2"
+		" AND cancelled = 0 RETURNING 1) SELECT 1 / count(*)::integer FROM u",
+	/* newest version first: yb_catalogue_find() takes the first version
+	 * that covers the day (as in store_sqlite.c) */
+	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
+		" selfpay_prop, pric_uplmt_amt, flags FROM catalogue"
+		" ORDER BY med_list_codg, begndate DESC",
+};
+
+/* A statement sent and not yet answered. */
+typedef struct pend {
+	int k;
+	int keep;             /* the caller wants the result */
+	int fail_code;        /* for a division by zero of a "must change a row" */
+	char fail_msg[128];
+} pend;
+
+struct yb_conn {
+	yb_backend *be;
+	PGconn *pg;
+	int mode;             /* of the open transaction */
+	int in_tx;
+	int retry;            /* a deadlock or serialisation failure since BEGIN */
+	pend q[MAX_PEND];
+	int nq;
+	PGresult *kept[MAX_KEEP];
+	int nkept;
+	long long ids[ID_BATCH];
+	int n_ids, next_id, batch;
+	unsigned txs, flushes, inject_at; /* for the test hook */
+};
+
+/* Parameters of one statement, as text. */
+typedef struct args {
+	const char *v[MAX_ARGS];
+	char num[MAX_ARGS][24];
+	int n;
+} args;
+
+static void a_text(args *a, const char *s) { a->v[a->n++] = s ? s : ""; }
+static void a_null(args *a) { a->v[a->n++] = NULL; }
+
+static void a_int(args *a, long long x)
+{
+	snprintf(a->num[a->n], sizeof(a->num[0]), "%lld", x);
+	a->v[a->n] = a->num[a->n];
+	a->n++;
+}
+
+static void a_date(args *a, yb_date d)
+{
+	char *b = a->num[a->n];
+	if (d == YB_DATE_NONE)
+		b[0] = '\0';
+	else if (d == YB_DATE_MAX)
+		memcpy(b, "9999-12-31", 11);
+	else
+		yb_date_format(b, d);
+	a->v[a->n++] = b;
+}
+
+/* ------------------------------------------------------------ results */
+
+static const char *col(const PGresult *r, int row, int i)
+{
+	return PQgetisnull(r, row, i) ? "" : PQgetvalue(r, row, i);
+}
+
+static long long col_int(const PGresult *r, int row, int i)
+{
+	return strtoll(col(r, row, i), NULL, 10);
+}
+
+static void col_text(const PGresult *r, int row, int i, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s", col(r, row, i));
+}
+
+static yb_date col_date(const PGresult *r, int row, int i)
+{
+	const char *t = col(r, row, i);
+	yb_date d;
+	if (!t[0])
+		return YB_DATE_NONE;
+	if (strcmp(t, "9999-12-31") == 0)
+		return YB_DATE_MAX;
+	return yb_date_parse(&d, t, strlen(t)) < 0 ? YB_DATE_NONE : d;
+}
+
+/* ------------------------------------------------------------- errors */
+
+#define K_CHECK (-1) /* a check query, sent as text */
+
+static const char *stmt_sql(int k)
+{
+	return k == K_CHECK ? "check" : sql[k];
+}
+
+static int conn_lost(yb_conn *c, const char *what)
+{
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%s", c->pg ? PQerrorMessage(c->pg) : "not connected");
+	msg[strcspn(msg, "\n")] = '\0';
+	if (c->pg && PQstatus(c->pg) == CONNECTION_BAD) {
+		PQfinish(c->pg);
+		c->pg = NULL; /* reopened by the next BEGIN */
+	}
+	return yb_error_set(YB_ERROR, "%s: postgresql: %s", what, msg);
+}
+
+/* The error of a failed statement, as a yibao code and message. */
+static int stmt_error(yb_conn *c, const PGresult *r, const pend *p)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	const char *what = stmt_sql(p->k);
+	char name[48];
+	int code = YB_ERROR;
+
+	/* name the table, not the whole statement */
+	if (strncmp(what, "INSERT INTO ", 12) == 0 || strncmp(what, "UPDATE ", 7) == 0)
+		what += what[0] == 'I' ? 12 : 7;
+	else if (strstr(what, " FROM "))
+		what = strstr(what, " FROM ") + 6;
+	snprintf(name, sizeof(name), "%s", what);
+	name[strcspn(name, " (,")] = '\0';
+	if (!state)
+		state = "";
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+		c->retry = 1;
+		code = YB_ERETRY;
+	} else if (strcmp(state, "22012") == 0 && p->fail_code) {
+		return yb_error_set(p->fail_code, "%s", p->fail_msg);
+	} else if (strncmp(state, "23", 2) == 0) {
+		code = YB_ECONFLICT;
+	} else if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0 ||
+		   strcmp(state, "53300") == 0) {
+		code = YB_EBUSY;
+	}
+	return yb_error_set(code, "%s: postgresql %s: %s", name, state, msg ? msg : "error");
+}
+
+/* --------------------------------------------------- sending, flushing */
+
+static void drop_kept(yb_conn *c)
+{
+	while (c->nkept)
+		PQclear(c->kept[--c->nkept]);
+}
+
+/* Sends every queued statement's Sync and reads all the answers. Returns
+ * the first error among them (0 if none); results asked to be kept are in
+ * c->kept[], in order. */
+static int flush(yb_conn *c)
+{
+	PGresult *r, *x;
+	int i, rc = 0;
+
+	drop_kept(c);
+	if (!c->nq)
+		return 0;
+	if (!c->pg || PQpipelineSync(c->pg) != 1) {
+		c->nq = 0;
+		return conn_lost(c, "send");
+	}
+	for (i = 0; i < c->nq; i++) {
+		pend *p = &c->q[i];
+		ExecStatusType s;
+		if (!(r = PQgetResult(c->pg))) {
+			if (!rc)
+				rc = conn_lost(c, stmt_sql(p->k));
+			break;
+		}
+		while ((x = PQgetResult(c->pg)))
+			PQclear(x); /* the NULL that ends this statement's results */
+		s = PQresultStatus(r);
+		if (s == PGRES_FATAL_ERROR) {
+			int e = stmt_error(c, r, p);
+			if (!rc)
+				rc = e;
+		} else if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_PIPELINE_ABORTED) {
+			if (!rc)
+				rc = yb_error_set(YB_ERROR, "%s: postgresql: unexpected %s", stmt_sql(p->k),
+						  PQresStatus(s));
+		}
+		if (p->keep && s != PGRES_FATAL_ERROR && s != PGRES_PIPELINE_ABORTED && c->nkept < MAX_KEEP) {
+			c->kept[c->nkept++] = r;
+		} else {
+			PQclear(r);
+		}
+	}
+	/* Test hook: with YIBAO_PG_TEST_DEADLOCK_EVERY=N in the environment,
+	 * one round trip (1st to 8th, never the COMMIT) of every N-th settling
+	 * transaction reports a deadlock after the fact, so that
+	 * tests/pg/pg_test.sh drives store.c's group retry hard: groups rolled
+	 * back and re-run with units that had completed. */
+	if (!rc && c->inject_at && c->q[c->nq - 1].k != S_COMMIT && ++c->flushes == c->inject_at) {
+		c->retry = 1;
+		rc = yb_error_set(YB_ERETRY, "deadlock injected (YIBAO_PG_TEST_DEADLOCK_EVERY)");
+	}
+	c->nq = 0;
+	if (c->pg) {
+		r = PQgetResult(c->pg);
+		if (!r || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+			if (!rc)
+				rc = conn_lost(c, "sync");
+		}
+		PQclear(r);
+	}
+	if (rc < 0)
+		drop_kept(c);
+	return rc;
+}
+
+/* Queues statement k; fail_code/fail_msg name the error of a "must change
+ * one row" statement that changed none. */
+static int send_k(yb_conn *c, int k, const args *a, int keep, int fail_code, const char *fail_msg)
+{
+	char name[8];
+	pend *p;
+	int rc;
+
+	if (c->nq == MAX_PEND && (rc = flush(c)) < 0)
+		return rc;
+	if (!c->pg)
+		return conn_lost(c, sql[k]);
+	snprintf(name, sizeof(name), "y%d", k);
+	if (PQsendQueryPrepared(c->pg, name, a ? a->n : 0, a ? a->v : NULL, NULL, NULL, 0) != 1)
+		return conn_lost(c, sql[k]);
+	p = &c->q[c->nq++];
+	p->k = k;
+	p->keep = keep;
+	p->fail_code = fail_code;
+	if (fail_msg)
+		snprintf(p->fail_msg, sizeof(p->fail_msg), "%s", fail_msg);
+	else
+		p->fail_msg[0] = '\0';
+	return 0;
+}
+
+static int queue(yb_conn *c, int k, const args *a)
+{
+	return send_k(c, k, a, 0, 0, NULL);
+}
+
+/* Runs statement k (with everything queued before it); its result is
+ * c->kept[0] until the next flush. */
+static PGresult *query(yb_conn *c, int k, const args *a, int *rc)
+{
+	if ((*rc = send_k(c, k, a, 1, 0, NULL)) < 0 || (*rc = flush(c)) < 0)
+		return NULL;
+	if (c->nkept < 1) {
+		*rc = yb_error_set(YB_ERROR, "%s: postgresql: no result", sql[k]);
+		return NULL;
+	}
+	return c->kept[c->nkept - 1];
+}
+
+/* ------------------------------------------------------ connecting */
+
+static void no_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg; /* "relation already exists, skipping" and the like */
+}
+
+static int connect_pg(yb_backend *be, PGconn **out)
+{
+	const char *const keys[] = {"dbname", "application_name", "connect_timeout", NULL};
+	const char *const vals[] = {be->url, "yibao", "10", NULL};
+	PGconn *pg = PQconnectdbParams(keys, vals, 1);
+	int rc;
+
+	if (!pg)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	if (PQstatus(pg) != CONNECTION_OK) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pg));
+		msg[strcspn(msg, "\n")] = '\0';
+		PQfinish(pg);
+		return yb_error_set(YB_ERROR, "--db: cannot connect to PostgreSQL: %s", msg);
+	}
+	PQsetNoticeProcessor(pg, no_notice, NULL);
+	rc = PQserverVersion(pg);
+	if (rc < 100000) {
+		PQfinish(pg);
+		return yb_error_set(YB_EINVALID, "--db: PostgreSQL %d.%d is too old (10 or later)",
+				    rc / 10000, rc % 100);
+	}
+	*out = pg;
+	return 0;
+}
+
+static int exec_simple(PGconn *pg, const char *text)
+{
+	PGresult *r = PQexec(pg, text);
+	int rc = 0;
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(r));
+		msg[strcspn(msg, "\n")] = '\0';
+		rc = yb_error_set(YB_ERROR, "postgresql: %s", msg);
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* Opens the connection of c, enters pipeline mode and prepares every
+ * statement (one round trip). */
+static int conn_connect(yb_conn *c)
+{
+	char name[8];
+	int k, rc;
+
+	if ((rc = connect_pg(c->be, &c->pg)) < 0)
+		return rc;
+	/* durability: a commit waits for its WAL flush, whatever the server's
+	 * default (design note 6) */
+	if ((rc = exec_simple(c->pg, "SELECT set_config('synchronous_commit', 'on', false)"
+			      " WHERE current_setting('synchronous_commit') = 'off'")) < 0 ||
+	    PQenterPipelineMode(c->pg) != 1) {
+		PQfinish(c->pg);
+		c->pg = NULL;
+		return rc < 0 ? rc : yb_error_set(YB_ERROR, "postgresql: cannot enter pipeline mode");
+	}
+	c->nq = 0;
+	c->n_ids = c->next_id = 0;
+	for (k = 0; k < S_COUNT; k++) {
+		snprintf(name, sizeof(name), "y%d", k);
+		if (PQsendPrepare(c->pg, name, sql[k], 0, NULL) != 1)
+			return conn_lost(c, "prepare");
+		c->q[c->nq].k = k;
+		c->q[c->nq].keep = 0;
+		c->q[c->nq].fail_code = 0;
+		c->nq++;
+	}
+	if ((rc = flush(c)) < 0) {
+		if (c->pg) {
+			PQfinish(c->pg);
+			c->pg = NULL;
+		}
+		return yb_error_prefix(rc, "prepare");
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------ open and close */
+
+/* Copies url into be->url without yibao's own parameters (writers=N). */
+static int parse_url(yb_backend *be, const char *url)
+{
+	const char *q = strchr(url, '?'), *p;
+	size_t n;
+
+	be->n_writers = DEFAULT_WRITERS;
+	if (strlen(url) >= sizeof(be->url))
+		return yb_error_set(YB_EINVALID, "--db: URL too long");
+	if (!q) {
+		snprintf(be->url, sizeof(be->url), "%s", url);
+		return 0;
+	}
+	n = (size_t)(q - url);
+	memcpy(be->url, url, n);
+	be->url[n] = '\0';
+	for (p = q + 1; *p;) {
+		size_t len = strcspn(p, "&");
+		if (strncmp(p, "writers=", 8) == 0) {
+			char *end;
+			long w = strtol(p + 8, &end, 10);
+			if (end != p + len || w < 1 || w > MAX_PG_WRITERS)
+				return yb_error_set(YB_EINVALID, "--db: writers must be 1 to %d", MAX_PG_WRITERS);
+			be->n_writers = (int)w;
+		} else if (len) {
+			size_t have = strlen(be->url);
+			snprintf(be->url + have, sizeof(be->url) - have, "%c%.*s",
+				 strchr(be->url, '?') ? '&' : '?', (int)len, p);
+		}
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+	return 0;
+}
+
+static int migrate(PGconn *pg)
+{
+	PGresult *r;
+	int version = 0, i, rc;
+
+	if ((rc = exec_simple(pg, "BEGIN")) < 0)
+		return rc;
+	if ((rc = exec_simple(pg, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")")) < 0 ||
+	    (rc = exec_simple(pg, "CREATE TABLE IF NOT EXISTS yb_meta(key text PRIMARY KEY, value text NOT NULL)")) < 0)
+		goto fail;
+	r = PQexec(pg, "SELECT value FROM yb_meta WHERE key = 'schema_version'");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		rc = yb_error_set(YB_ERROR, "postgresql: cannot read yb_meta");
+		goto fail;
+	}
+	if (PQntuples(r) == 1)
+		version = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	if (version > YB_PG_VERSION) {
+		rc = yb_error_set(YB_EINVALID, "database schema version %d is newer than this binary (%d)",
+				  version, YB_PG_VERSION);
+		goto fail;
+	}
+	for (i = version; i < YB_PG_VERSION; i++) {
+		char set[160];
+		snprintf(set, sizeof(set), "INSERT INTO yb_meta VALUES('schema_version', '%d')"
+			 " ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value", i + 1);
+		if ((rc = exec_simple(pg, yb_pg_migrations[i])) < 0 || (rc = exec_simple(pg, set)) < 0) {
+			rc = yb_error_prefix(rc, "migration %d", i + 1);
+			goto fail;
+		}
+	}
+	return exec_simple(pg, "COMMIT");
+fail:
+	exec_simple(pg, "ROLLBACK");
+	return rc;
+}
+
+static int be_open(yb_backend **out, const char *url, int *n_writers)
+{
+	yb_backend *be = calloc(1, sizeof(*be));
+	PGconn *pg = NULL;
+	int rc;
+
+	if (!be)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	if ((rc = parse_url(be, url)) < 0 || (rc = connect_pg(be, &pg)) < 0)
+		goto fail;
+	if (getenv("YIBAO_PG_TEST_DEADLOCK_EVERY"))
+		be->inject_every = (int)strtol(getenv("YIBAO_PG_TEST_DEADLOCK_EVERY"), NULL, 10);
+	if ((rc = migrate(pg)) < 0)
+		goto fail;
+	PQfinish(pg);
+	*n_writers = be->n_writers;
+	*out = be;
+	return 0;
+fail:
+	if (pg)
+		PQfinish(pg);
+	free(be);
+	return rc;
+}
+
+static void be_close(yb_backend *be)
+{
+	free(be);
+}
+
+/* Connections open on first use (design note 7): a command that settles
+ * once opens one connection, not one per writer. */
+static int conn_open(yb_backend *be, yb_conn **out, int writer)
+{
+	yb_conn *c = calloc(1, sizeof(*c));
+
+	(void)writer;
+	if (!c)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	c->be = be;
+	*out = c;
+	return 0;
+}
+
+static void conn_close(yb_conn *c)
+{
+	if (!c)
+		return;
+	drop_kept(c);
+	if (c->pg)
+		PQfinish(c->pg);
+	free(c);
+}
+
+/* ------------------------------------------------------- transactions */
+
+static int tx_begin(yb_conn *c, int mode)
+{
+	int rc;
+
+	if (c->pg && PQstatus(c->pg) != CONNECTION_OK) {
+		PQfinish(c->pg);
+		c->pg = NULL;
+	}
+	if (!c->pg && (rc = conn_connect(c)) < 0)
+		return rc;
+	c->nq = 0;
+	drop_kept(c);
+	c->retry = 0;
+	c->mode = mode;
+	c->flushes = c->inject_at = 0;
+	if (c->be->inject_every > 0 && mode == YB_TX_WRITE && ++c->txs % (unsigned)c->be->inject_every == 0)
+		c->inject_at = 1 + (c->txs / (unsigned)c->be->inject_every) % 8;
+	if ((rc = queue(c, mode == YB_TX_READ ? S_BEGIN_READ : S_BEGIN_WRITE, NULL)) < 0)
+		return rc;
+	c->in_tx = 1;
+	/* bulk loads run one at a time across processes, as under SQLite's
+	 * single writer (A1's count of bindings must not race) */
+	if (mode == YB_TX_EXCLUSIVE && (rc = queue(c, S_EXCL_LOCK, NULL)) < 0)
+		return rc;
+	return 0;
+}
+
+static int tx_commit(yb_conn *c)
+{
+	PGresult *r;
+	int rc;
+
+	c->in_tx = 0;
+	if (!(r = query(c, S_COMMIT, NULL, &rc)))
+		return rc;
+	if (strcmp(PQcmdStatus(r), "COMMIT") != 0) /* design note 5 */
+		return c->retry ? YB_ERETRY
+				: yb_error_set(YB_ERROR, "commit: postgresql rolled the transaction back");
+	return 0;
+}
+
+static int tx_rollback(yb_conn *c)
+{
+	int rc;
+
+	if (!c->in_tx || !c->pg)
+		return 0;
+	c->in_tx = 0;
+	rc = queue(c, S_ROLLBACK, NULL);
+	if (rc == 0)
+		rc = flush(c);
+	/* a rollback that fails leaves nothing behind either; keep the
+	 * connection only if it still answers */
+	if (rc < 0 && c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+		PQfinish(c->pg);
+		c->pg = NULL;
+	}
+	return rc == YB_ERETRY ? 0 : rc;
+}
+
+static int tx_savepoint(yb_conn *c)
+{
+	return queue(c, S_SAVEPOINT, NULL);
+}
+
+/* Rolls back to the unit's savepoint and releases it. Reports YB_ERETRY if
+ * the transaction met a deadlock, even in a unit that failed otherwise. */
+static int tx_rollback_to(yb_conn *c)
+{
+	int rc;
+
+	if ((rc = queue(c, S_ROLLBACK_TO, NULL)) < 0 || (rc = queue(c, S_RELEASE, NULL)) < 0)
+		return rc;
+	flush(c); /* the unit's own errors do not matter any more */
+	if (c->retry)
+		return YB_ERETRY;
+	if (c->pg && PQtransactionStatus(c->pg) == PQTRANS_INERROR)
+		return yb_error_set(YB_ERROR, "rollback to savepoint: postgresql: transaction failed");
+	return c->pg ? 0 : yb_error_set(YB_ERROR, "rollback to savepoint: postgresql: connection lost");
+}
+
+/* Sends the unit's queued writes with its RELEASE; if one failed, the
+ * RELEASE did not run (pipeline aborted) and the unit is rolled back to
+ * its savepoint here, so the group goes on. */
+static int tx_release(yb_conn *c)
+{
+	int rc;
+	char msg[512];
+
+	if ((rc = queue(c, S_RELEASE, NULL)) < 0 || (rc = flush(c)) == 0)
+		return rc;
+	if (rc == YB_ERETRY)
+		return rc; /* the whole group rolls back */
+	snprintf(msg, sizeof(msg), "%s", yb_error_msg());
+	if (tx_rollback_to(c) == YB_ERETRY)
+		rc = YB_ERETRY;
+	return yb_error_set(rc, "%s", msg);
+}
+
+/* ------------------------------------------------------------- loading */
+
+static int put_fixmedins(yb_conn *c, const yb_fixmedins_rec *r)
+{
+	args a = {.n = 0};
+	int rc;
+
+	a_text(&a, r->fixmedins_code);
+	a_text(&a, r->fixmedins_name);
+	a_int(&a, r->fixmedins_type);
+	a_int(&a, r->hosp_lv);
+	a_int(&a, r->prim_flag);
+	a_text(&a, r->admdvs);
+	a_text(&a, r->secret);
+	return query(c, S_PUT_FIX, &a, &rc) ? 0 : rc;
+}
+
+static int put_psn(yb_conn *c, const yb_psn_rec *r)
+{
+	char gend[2] = {r->gend, 0};
+	args a = {.n = 0};
+	int rc;
+
+	a_text(&a, r->psn_no);
+	a_text(&a, r->certno);
+	a_text(&a, r->psn_name);
+	a_text(&a, gend);
+	if (r->brdy == YB_DATE_NONE)
+		a_null(&a);
+	else
+		a_date(&a, r->brdy);
+	a_text(&a, r->insu_admdvs);
+	if ((rc = queue(c, S_PUT_PSN, &a)) < 0)
+		return rc;
+	a.n = 0;
+	a_text(&a, r->psn_no);
+	a_int(&a, r->insutype);
+	a_text(&a, r->psn_type);
+	a_date(&a, r->begndate);
+	a_date(&a, r->enddate);
+	a_int(&a, r->psn_insu_stas);
+	if ((rc = queue(c, S_PUT_INSU, &a)) < 0)
+		return rc;
+	a.n = 0;
+	a_text(&a, r->psn_no);
+	a_int(&a, r->acct_balc);
+	if ((rc = queue(c, S_PUT_ACCT, &a)) < 0)
+		return rc;
+	return flush(c);
+}
+
+static int put_mulaid(yb_conn *c, const yb_mulaid_rec *r)
+{
+	args a = {.n = 0};
+	PGresult *res;
+	int rc;
+	long long n;
+
+	a_text(&a, r->initiator_psn_no);
+	a_text(&a, r->bound_psn_no);
+	if (!(res = query(c, S_COUNT_MULAID, &a, &rc)))
+		return rc;
+	n = col_int(res, 0, 0);
+	if (n >= YB_MAX_MULAID)
+		return yb_error_set(YB_EREFUSED, "initiator %s already has %lld bound persons (A1: at most %d)",
+				    r->initiator_psn_no, n, YB_MAX_MULAID);
+	a.n = 0;
+	a_text(&a, r->bound_psn_no);
+	a_text(&a, r->initiator_psn_no);
+	a_int(&a, r->bind_time);
+	return query(c, S_PUT_MULAID, &a, &rc) ? 0 : rc;
+}
+
+static int put_catalogue(yb_conn *c, const yb_cat_item *it)
+{
+	args a = {.n = 0};
+	int rc;
+
+	a_text(&a, it->med_list_codg);
+	a_date(&a, it->begndate);
+	a_date(&a, it->enddate);
+	a_text(&a, it->med_list_name);
+	a_int(&a, it->chrgitm_lv);
+	a_int(&a, it->selfpay_bp);
+	a_int(&a, it->pric_uplmt);
+	a_int(&a, (long long)it->flags);
+	return query(c, S_PUT_CAT, &a, &rc) ? 0 : rc;
+}
+
+/* ------------------------------------------------------------- reading */
+
+static int get_fixmedins(yb_conn *c, const char *code, yb_fixmedins_rec *out)
+{
+	args a = {.n = 0};
+	PGresult *r;
+	int rc;
+
+	a_text(&a, code);
+	if (!(r = query(c, S_GET_FIX, &a, &rc)))
+		return rc;
+	if (PQntuples(r) < 1)
+		return yb_error_set(YB_ENOTFOUND, "fixmedins_code: unknown institution %s", code);
+	memset(out, 0, sizeof(*out));
+	col_text(r, 0, 0, out->fixmedins_code, sizeof(out->fixmedins_code));
+	col_text(r, 0, 1, out->fixmedins_name, sizeof(out->fixmedins_name));
+	out->fixmedins_type = (int)col_int(r, 0, 2);
+	out->hosp_lv = (int)col_int(r, 0, 3);
+	out->prim_flag = (int)col_int(r, 0, 4);
+	col_text(r, 0, 5, out->admdvs, sizeof(out->admdvs));
+	col_text(r, 0, 6, out->secret, sizeof(out->secret));
+	return 0;
+}
+
+static void read_psn_row(const PGresult *r, yb_psn_rec *out)
+{
+	char gend[4];
+
+	memset(out, 0, sizeof(*out));
+	col_text(r, 0, 0, out->psn_no, sizeof(out->psn_no));
+	col_text(r, 0, 1, out->certno, sizeof(out->certno));
+	col_text(r, 0, 2, out->psn_name, sizeof(out->psn_name));
+	col_text(r, 0, 3, gend, sizeof(gend));
+	out->gend = gend[0];
+	out->brdy = col_date(r, 0, 4);
+	col_text(r, 0, 5, out->insu_admdvs, sizeof(out->insu_admdvs));
+	out->acct_balc = col_int(r, 0, 6);
+}
+
+static void read_insu_row(const PGresult *r, yb_psn_rec *out)
+{
+	if (PQntuples(r) < 1)
+		return; /* no period covers the day: psn_insu_stas stays 0 */
+	out->insutype = (int)col_int(r, 0, 0);
+	col_text(r, 0, 1, out->psn_type, sizeof(out->psn_type));
+	out->begndate = col_date(r, 0, 2);
+	out->enddate = col_date(r, 0, 3);
+	out->psn_insu_stas = (int)col_int(r, 0, 4);
+}
+
+/* A write unit locks the person's account row (design note 2). By psn_no
+ * both statements go in one round trip. */
+static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date on, yb_psn_rec *out)
+{
+	int lock = c->mode != YB_TX_READ;
+	args a = {.n = 0};
+	PGresult *r;
+	int rc;
+
+	if (psn_no) {
+		a_text(&a, psn_no);
+		if ((rc = send_k(c, lock ? S_GET_PSN_LOCK : S_GET_PSN, &a, 1, 0, NULL)) < 0)
+			return rc;
+		a_date(&a, on);
+		if ((rc = send_k(c, S_GET_INSU, &a, 1, 0, NULL)) < 0 || (rc = flush(c)) < 0)
+			return rc;
+		if (c->nkept != 2)
+			return yb_error_set(YB_ERROR, "psn: postgresql: no result");
+		if (PQntuples(c->kept[0]) < 1)
+			return yb_error_set(YB_ENOTFOUND, "psn_no: unknown person");
+		read_psn_row(c->kept[0], out);
+		read_insu_row(c->kept[1], out);
+		return 0;
+	}
+	a_text(&a, certno);
+	if (!(r = query(c, lock ? S_GET_PSN_CERT_LOCK : S_GET_PSN_CERT, &a, &rc)))
+		return rc;
+	if (PQntuples(r) < 1)
+		return yb_error_set(YB_ENOTFOUND, "certno: unknown person");
+	read_psn_row(r, out);
+	a.n = 0;
+	a_text(&a, out->psn_no);
+	a_date(&a, on);
+	if (!(r = query(c, S_GET_INSU, &a, &rc)))
+		return rc;
+	read_insu_row(r, out);
+	return 0;
+}
+
+static int cmp_psn(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The initiators bound to psn_no (A2), by bind_time, with their balances.
+ * A write unit locks their account rows, in psn_no order. Each balance is
+ * read by the initiator's own psn_no: one shard each, in a cluster. */
+static int get_mulaid(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t *n)
+{
+	int lock = c->mode != YB_TX_READ;
+	const char *order[YB_MAX_MULAID];
+	args a = {.n = 0};
+	PGresult *r;
+	size_t i, k;
+	int rc;
+
+	*n = 0;
+	a_text(&a, psn_no);
+	if (!(r = query(c, S_GET_MULAID, &a, &rc)))
+		return rc;
+	for (i = 0; i < (size_t)PQntuples(r) && i < YB_MAX_MULAID; i++) {
+		col_text(r, (int)i, 0, out[i].psn_no, sizeof(out[i].psn_no));
+		out[i].bind_time = col_int(r, (int)i, 1);
+		out[i].balc = 0;
+		order[i] = out[i].psn_no;
+	}
+	if (!i)
+		return 0;
+	qsort(order, i, sizeof(order[0]), cmp_psn);
+	for (k = 0; k < i; k++) {
+		a.n = 0;
+		a_text(&a, order[k]);
+		if ((rc = send_k(c, lock ? S_GET_BALC_LOCK : S_GET_BALC, &a, 1, 0, NULL)) < 0)
+			return rc;
+	}
+	if ((rc = flush(c)) < 0)
+		return rc;
+	if ((size_t)c->nkept != i)
+		return yb_error_set(YB_ERROR, "acct: postgresql: no result");
+	for (k = 0; k < i; k++) {
+		yb_mulaid_row *m = out;
+		while (m->psn_no != order[k])
+			m++;
+		if (PQntuples(c->kept[k]) > 0)
+			m->balc = col_int(c->kept[k], 0, 0);
+	}
+	*n = i;
+	return 0;
+}
+
+static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *out, int *n)
+{
+	args a = {.n = 0};
+	PGresult *r;
+	int rc, i;
+
+	*n = 0;
+	a_text(&a, psn_no);
+	a_int(&a, year);
+	if (!(r = query(c, S_GET_ACCUMS, &a, &rc)))
+		return rc;
+	for (i = 0; i < PQntuples(r) && i < YB_MAX_BUCKETS; i++) {
+		col_text(r, i, 0, out[i].bucket, sizeof(out[i].bucket));
+		out[i].amount = col_int(r, i, 1);
+	}
+	*n = i;
+	return 0;
+}
+
+/* With the person the request names, one shard (and the primary key);
+ * without (a cancel, which names only the settlement), the unique index on
+ * (fixmedins_code, msgid). */
+static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, const char *msgid,
+		    yb_buf *resp)
+{
+	args a = {.n = 0};
+	PGresult *r;
+	int rc;
+
+	if (psn_no)
+		a_text(&a, psn_no);
+	a_text(&a, fixmedins_code);
+	a_text(&a, msgid);
+	if (!(r = query(c, psn_no ? S_GET_IDEM_PSN : S_GET_IDEM, &a, &rc)))
+		return rc;
+	if (PQntuples(r) < 1)
+		return YB_ENOTFOUND;
+	yb_buf_put(resp, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
+	return 0;
+}
+
+static int put_idem(yb_conn *c, const char *fixmedins_code, const char *msgid,
+		    const char *psn_no, const char *infno, const char *resp)
+{
+	args a = {.n = 0};
+
+	a_text(&a, fixmedins_code);
+	a_text(&a, msgid);
+	a_text(&a, psn_no);
+	a_text(&a, infno);
+	a_text(&a, resp);
+	return queue(c, S_PUT_IDEM, &a); /* sent with the unit's RELEASE */
+}
+
+/* setl_seq numbers come in batches per connection, 1, 2, 4, ... then 64
+ * at a time: one round trip in 64 settlements on a busy writer, no numbers
+ * wasted by a command that settles once. Numbers taken and not used leave
+ * gaps, never repeats. */
+static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
+{
+	if (c->next_id == c->n_ids) {
+		args a = {.n = 0};
+		PGresult *r;
+		int rc, i;
+		c->batch = c->batch ? (c->batch * 2 > ID_BATCH ? ID_BATCH : c->batch * 2) : 1;
+		a_int(&a, c->batch);
+		if (!(r = query(c, S_NEXT_IDS, &a, &rc)))
+			return rc;
+		for (i = 0; i < PQntuples(r) && i < ID_BATCH; i++)
+			c->ids[i] = col_int(r, i, 0);
+		c->n_ids = i;
+		c->next_id = 0;
+		if (!i)
+			return yb_error_set(YB_ERROR, "setl_seq: postgresql: no number");
+	}
+	snprintf(out, YB_ID_MAX, "S%015lld", c->ids[c->next_id++]);
+	return 0;
+}
+
+/* ------------------------------------------------------- settlements */
+
+/* Every write of a settlement is queued; the unit's RELEASE sends them. */
+static int put_settlement(yb_conn *c, const yb_setl_row *r)
+{
+	args a = {.n = 0};
+	char msg[128];
+	size_t i;
+	int k, rc;
+
+	a_int(&a, strtoll(r->setl_id + 1, NULL, 10));
+	a_text(&a, r->psn_no);
+	a_text(&a, r->setl_id);
+	a_text(&a, r->mdtrt_id);
+	a_text(&a, r->fixmedins_code);
+	a_text(&a, r->msgid);
+	a_text(&a, r->refd_setl_id);
+	a_int(&a, r->insutype);
+	a_int(&a, r->med_type);
+	a_int(&a, r->setl_time);
+	a_int(&a, r->year);
+	a_text(&a, r->pol_ver);
+	a_int(&a, r->pool_prop);
+	a_int(&a, r->balc);
+	for (k = 0; k < YB_A_COUNT; k++)
+		a_int(&a, r->amt[k]);
+	if ((rc = queue(c, S_PUT_SETL, &a)) < 0)
+		return rc;
+	for (i = 0; i < r->n_lines; i++) {
+		const yb_feeline *l = &r->lines[i];
+		const yb_line_result *x = &r->results[i];
+		a.n = 0;
+		a_text(&a, r->psn_no);
+		a_text(&a, r->setl_id);
+		a_text(&a, l->feedetl_sn);
+		a_text(&a, l->med_list_codg);
+		a_int(&a, l->sumamt);
+		a_int(&a, l->cnt);
+		a_int(&a, l->pric);
+		a_int(&a, l->known ? l->chrgitm_lv : YB_CLASS_C);
+		a_int(&a, x->selfpay_bp);
+		a_int(&a, l->pric_uplmt);
+		a_int(&a, x->fulamt_ownpay_amt);
+		a_int(&a, x->overlmt_amt);
+		a_int(&a, x->preselfpay_amt);
+		a_int(&a, x->inscp_scp_amt);
+		if ((rc = queue(c, S_PUT_FEE, &a)) < 0)
+			return rc;
+	}
+	for (k = 0; k < r->n_funds; k++) {
+		const yb_fund_pay *f = &r->funds[k];
+		a.n = 0;
+		a_text(&a, r->psn_no);
+		a_text(&a, r->setl_id);
+		a_text(&a, f->fund_pay_type);
+		a_int(&a, f->inscp_scp_amt);
+		a_int(&a, f->crt_payb_lmt_amt);
+		a_int(&a, f->fund_payamt);
+		a_text(&a, f->setl_proc_info);
+		if ((rc = queue(c, S_PUT_DETAIL, &a)) < 0)
+			return rc;
+	}
+	for (k = 0; k < r->n_deltas; k++) {
+		const yb_accum_row *d = &r->deltas[k];
+		a.n = 0;
+		a_text(&a, r->psn_no);
+		a_text(&a, r->setl_id);
+		a_int(&a, r->year);
+		a_text(&a, d->bucket);
+		a_int(&a, d->amount);
+		if ((rc = queue(c, S_PUT_SACC, &a)) < 0)
+			return rc;
+		a.n = 0;
+		a_text(&a, r->psn_no);
+		a_int(&a, r->year);
+		a_text(&a, d->bucket);
+		a_int(&a, d->amount);
+		if ((rc = queue(c, S_UPD_ACCUM, &a)) < 0)
+			return rc;
+	}
+	for (k = 0; k < r->n_movs; k++) {
+		const yb_acct_mov *m = &r->movs[k];
+		a.n = 0;
+		a_text(&a, m->psn_no);
+		a_text(&a, r->setl_id);
+		a_text(&a, r->psn_no);
+		a_int(&a, m->amount);
+		if ((rc = queue(c, S_PUT_MOV, &a)) < 0)
+			return rc;
+		a.n = 0;
+		a_text(&a, m->psn_no);
+		a_int(&a, m->amount);
+		snprintf(msg, sizeof(msg), "acct: no account for %s", m->psn_no);
+		if ((rc = send_k(c, S_UPD_ACCT, &a, 0, YB_ECONFLICT, msg)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int get_settlement(yb_conn *c, const char *setl_id, yb_setl_stored *out)
+{
+	yb_setl_row *r = &out->row;
+	args a = {.n = 0};
+	PGresult *res;
+	int rc, k, n;
+
+	memset(out, 0, sizeof(*out));
+	a_text(&a, setl_id);
+	if (!(res = query(c, S_GET_SETL, &a, &rc)))
+		return rc;
+	if (PQntuples(res) < 1)
+		return yb_error_set(YB_ENOTFOUND, "setl_id: no settlement %s", setl_id);
+	col_text(res, 0, 0, r->psn_no, sizeof(r->psn_no));
+	col_text(res, 0, 1, r->setl_id, sizeof(r->setl_id));
+	col_text(res, 0, 2, r->mdtrt_id, sizeof(r->mdtrt_id));
+	col_text(res, 0, 3, r->fixmedins_code, sizeof(r->fixmedins_code));
+	col_text(res, 0, 4, r->msgid, sizeof(r->msgid));
+	col_text(res, 0, 5, r->refd_setl_id, sizeof(r->refd_setl_id));
+	r->insutype = (int)col_int(res, 0, 6);
+	r->med_type = (int)col_int(res, 0, 7);
+	r->setl_time = col_int(res, 0, 8);
+	r->year = (int)col_int(res, 0, 9);
+	col_text(res, 0, 10, r->pol_ver, sizeof(r->pol_ver));
+	r->pool_prop = (int32_t)col_int(res, 0, 11);
+	r->balc = col_int(res, 0, 12);
+	for (k = 0; k < YB_A_COUNT; k++)
+		r->amt[k] = col_int(res, 0, 13 + k);
+	out->cancelled = (int)col_int(res, 0, 13 + YB_A_COUNT);
+
+	a.n = 0;
+	a_text(&a, r->psn_no);
+	a_text(&a, r->setl_id);
+	if ((rc = send_k(c, S_GET_SACC, &a, 1, 0, NULL)) < 0)
+		return rc;
+	a.n = 0;
+	a_text(&a, r->setl_id);
+	if ((rc = send_k(c, S_GET_MOVS, &a, 1, 0, NULL)) < 0 || (rc = flush(c)) < 0)
+		return rc;
+	if (c->nkept != 2)
+		return yb_error_set(YB_ERROR, "setl: postgresql: no result");
+	res = c->kept[0];
+	for (n = 0; n < PQntuples(res) && n < YB_MAX_BUCKETS; n++) {
+		col_text(res, n, 0, out->deltas[n].bucket, sizeof(out->deltas[n].bucket));
+		out->deltas[n].amount = col_int(res, n, 1);
+	}
+	r->deltas = out->deltas;
+	r->n_deltas = n;
+	res = c->kept[1];
+	for (n = 0; n < PQntuples(res) && n < 1 + YB_MAX_MULAID; n++) {
+		col_text(res, n, 0, out->movs[n].psn_no, sizeof(out->movs[n].psn_no));
+		out->movs[n].amount = col_int(res, n, 1);
+	}
+	r->movs = out->movs;
+	r->n_movs = n;
+	return 0;
+}
+
+static int mark_cancelled(yb_conn *c, const char *psn_no, const char *setl_id)
+{
+	args a = {.n = 0};
+	char msg[128];
+
+	a_text(&a, psn_no);
+	a_text(&a, setl_id);
+	snprintf(msg, sizeof(msg), "setl_id: %s is already cancelled", setl_id);
+	return send_k(c, S_MARK, &a, 0, YB_EREFUSED, msg);
+}
+
+static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), void *arg)
+{
+	yb_cat_item it;
+	PGresult *r;
+	int rc, i;
+
+	if (!(r = query(c, S_EACH_CAT, NULL, &rc)))
+		return rc;
+	for (i = 0; i < PQntuples(r); i++) {
+		memset(&it, 0, sizeof(it));
+		col_text(r, i, 0, it.med_list_codg, sizeof(it.med_list_codg));
+		it.begndate = col_date(r, i, 1);
+		it.enddate = col_date(r, i, 2);
+		col_text(r, i, 3, it.med_list_name, sizeof(it.med_list_name));
+		it.chrgitm_lv = (int)col_int(r, i, 4);
+		it.selfpay_bp = (int32_t)col_int(r, i, 5);
+		it.pric_uplmt = col_int(r, i, 6);
+		it.flags = (uint32_t)col_int(r, i, 7);
+		if ((rc = fn(&it, arg)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- checks */
+
+/* The queries of store_sqlite.c: each returns rows that violate an
+ * invariant, (what, detail). They run in one REPEATABLE READ snapshot. */
+static const struct {
+	const char *name;
+	const char *sql;
+} checks[] = {
+	{"identity medfee = fulamt + overlmt + preselfpay + inscp",
+	 "SELECT setl_id, medfee_sumamt FROM setl WHERE medfee_sumamt <>"
+	 " fulamt_ownpay_amt + overlmt_selfpay + preselfpay_amt + inscp_scp_amt"},
+	{"identity medfee = fund + psn_part + hosp_part",
+	 "SELECT setl_id, medfee_sumamt FROM setl WHERE medfee_sumamt <>"
+	 " fund_pay_sumamt + psn_part_amt + hosp_part_amt"},
+	{"identity psn_part = acct_pay + cash",
+	 "SELECT setl_id, psn_part_amt FROM setl WHERE psn_part_amt <> acct_pay + psn_cash_pay"},
+	{"identity fund = sum of funds",
+	 "SELECT setl_id, fund_pay_sumamt FROM setl WHERE fund_pay_sumamt <> hifp_pay +"
+	 " cvlserv_pay + hifes_pay + hifmi_pay + hifob_pay + maf_pay + oth_pay"},
+	{"setldetail sums to fund_pay_sumamt",
+	 "SELECT s.setl_id, s.fund_pay_sumamt FROM setl s WHERE s.refd_setl_id = '' AND"
+	 " s.fund_pay_sumamt <> (SELECT coalesce(sum(fund_payamt), 0) FROM setl_detail d"
+	 " WHERE d.psn_no = s.psn_no AND d.setl_id = s.setl_id)"},
+	{"fee lines sum to medfee_sumamt",
+	 "SELECT s.setl_id, s.medfee_sumamt FROM setl s WHERE s.refd_setl_id = '' AND"
+	 " s.medfee_sumamt <> (SELECT coalesce(sum(det_item_fee_sumamt), 0) FROM setl_fee f"
+	 " WHERE f.psn_no = s.psn_no AND f.setl_id = s.setl_id)"},
+	{"accumulator differs from the sum of its settlements",
+	 "SELECT a.psn_no || ' ' || a.year || ' ' || a.bucket, a.amount FROM accum a"
+	 " WHERE a.amount <> (SELECT coalesce(sum(delta), 0) FROM setl_accum d WHERE"
+	 " d.psn_no = a.psn_no AND d.year = a.year AND d.bucket = a.bucket)"},
+	{"settlement deltas without an accumulator",
+	 "SELECT d.psn_no || ' ' || d.year || ' ' || d.bucket, sum(d.delta) FROM setl_accum d"
+	 " WHERE NOT EXISTS (SELECT 1 FROM accum a WHERE a.psn_no = d.psn_no AND"
+	 " a.year = d.year AND a.bucket = d.bucket) GROUP BY 1 HAVING sum(d.delta) <> 0"},
+	{"balance differs from opening + movements",
+	 "SELECT a.psn_no, a.balc FROM acct a WHERE a.balc <> a.opening_balc +"
+	 " (SELECT coalesce(sum(amount), 0) FROM acct_mov m WHERE m.psn_no = a.psn_no)"},
+	{"account movements differ from acct_pay",
+	 "SELECT s.setl_id, s.acct_pay FROM setl s WHERE -s.acct_pay <> (SELECT"
+	 " coalesce(sum(amount), 0) FROM acct_mov m WHERE m.setl_id = s.setl_id)"},
+	{"cancel does not mirror its settlement",
+	 "SELECT c.setl_id, c.medfee_sumamt FROM setl c JOIN setl o ON o.setl_id = c.refd_setl_id"
+	 " WHERE c.medfee_sumamt <> -o.medfee_sumamt OR c.fund_pay_sumamt <> -o.fund_pay_sumamt"
+	 " OR c.acct_pay <> -o.acct_pay OR c.psn_cash_pay <> -o.psn_cash_pay OR o.cancelled <> 1"},
+	{"cancelled settlement without exactly one cancel",
+	 "SELECT o.setl_id, 0 FROM setl o WHERE o.cancelled = 1 AND"
+	 " (SELECT count(*) FROM setl c WHERE c.refd_setl_id = o.setl_id) <> 1"},
+	{"settlement without its idempotency record",
+	 "SELECT s.setl_id, 0 FROM setl s WHERE NOT EXISTS (SELECT 1 FROM idem i WHERE"
+	 " i.fixmedins_code = s.fixmedins_code AND i.msgid = s.msgid)"},
+	{"orphan fee line", "SELECT setl_id, 0 FROM setl_fee f WHERE NOT EXISTS"
+	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)"},
+	{"orphan setldetail", "SELECT setl_id, 0 FROM setl_detail f WHERE NOT EXISTS"
+	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)"},
+	{"orphan accumulator delta", "SELECT setl_id, 0 FROM setl_accum f WHERE NOT EXISTS"
+	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)"},
+	{"orphan account movement", "SELECT setl_id, 0 FROM acct_mov f WHERE NOT EXISTS"
+	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.setl_psn_no AND s.setl_id = f.setl_id)"},
+	{"negative account balance", "SELECT psn_no, balc FROM acct WHERE balc < 0"},
+	/* what SQLite's foreign_key_check covers, for rows written with the
+	 * foreign keys disabled (session_replication_role = replica) */
+	{"foreign key broken in acct_mov (account)", "SELECT m.setl_id, 0 FROM acct_mov m"
+	 " WHERE NOT EXISTS (SELECT 1 FROM acct a WHERE a.psn_no = m.psn_no)"},
+	{"foreign key broken in setl (person)", "SELECT s.setl_id, 0 FROM setl s"
+	 " WHERE NOT EXISTS (SELECT 1 FROM psn p WHERE p.psn_no = s.psn_no)"},
+	{"foreign key broken in setl (institution)", "SELECT s.setl_id, 0 FROM setl s"
+	 " WHERE NOT EXISTS (SELECT 1 FROM fixmedins f WHERE f.fixmedins_code = s.fixmedins_code)"},
+};
+
+/* Check queries are run once, not prepared: PQsendQueryParams. */
+static PGresult *query_text(yb_conn *c, const char *text, int *rc)
+{
+	if ((*rc = flush(c)) < 0)
+		return NULL;
+	if (PQsendQueryParams(c->pg, text, 0, NULL, NULL, NULL, NULL, 0) != 1) {
+		*rc = conn_lost(c, "check");
+		return NULL;
+	}
+	c->q[c->nq].k = K_CHECK;
+	c->q[c->nq].keep = 1;
+	c->q[c->nq].fail_code = 0;
+	c->nq++;
+	if ((*rc = flush(c)) < 0)
+		return NULL;
+	return c->nkept ? c->kept[0] : NULL;
+}
+
+static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *checked)
+{
+	PGresult *r;
+	size_t i;
+	int rc, row;
+
+	*checked = 0;
+	if (!(r = query_text(c, "SELECT count(*) FROM setl", &rc)))
+		return rc < 0 ? rc : yb_error_set(YB_ERROR, "check: postgresql: no result");
+	*checked = (long)col_int(r, 0, 0);
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		if (!(r = query_text(c, checks[i].sql, &rc)))
+			return yb_error_prefix(rc < 0 ? rc : YB_ERROR, "%s", checks[i].name);
+		for (row = 0; row < PQntuples(r); row++) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s: %s (%lld)", checks[i].name, col(r, row, 0),
+				 col_int(r, row, 1));
+			fn(msg, arg);
+		}
+	}
+	drop_kept(c);
+	return 0;
+}
+
+const yb_store_ops yb_store_pg_ops = {
+	"postgresql", be_open, be_close, conn_open, conn_close,
+	tx_begin, tx_commit, tx_rollback, tx_savepoint, tx_release, tx_rollback_to,
+	put_fixmedins, put_psn, put_mulaid, put_catalogue,
+	get_fixmedins, get_psn, get_mulaid, get_accums, get_idem, put_idem,
+	next_setl_id, put_settlement, get_settlement, mark_cancelled,
+	each_catalogue, check,
+};
