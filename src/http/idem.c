@@ -19,7 +19,7 @@ typedef struct entry {
 	char infno[8];
 	size_t keylen, len;
 	char *body;
-	char key[];                 /* fixmedins_code \x1f msgid */
+	char *key;                  /* fixmedins_code \x1f msgid, in the same block */
 } entry;
 
 struct yb_idem_cache {
@@ -163,6 +163,7 @@ void yb_idem_put(yb_idem_cache *ic, const char *fixmedins_code, const char *msgi
 	}
 	if (!(e = malloc(sizeof(*e) + cl + ml + 2)))
 		goto done;
+	e->key = (char *)(e + 1);
 	if (!(e->body = malloc(body->len + 1))) {
 		free(e);
 		goto done;
