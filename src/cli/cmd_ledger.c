@@ -17,7 +17,7 @@ static int fail(const char *cmd, int rc)
 {
 	cli_error("%s: %s", cmd, yb_error_msg());
 	return rc == YB_EINVALID || rc == YB_EREFUSED || rc == YB_ENOTFOUND ||
-	       rc == YB_EOVERFLOW ? 2 : 1;
+	       rc == YB_EOVERFLOW || rc == YB_ECONFLICT ? 2 : 1;
 }
 
 /* Takes "--db PATH" out of argv; the rest stays in order. */

@@ -170,7 +170,8 @@ int yb_catalogue_from_items(yb_catalogue **out, const yb_cat_item *items, size_t
 		free(c);
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	}
-	memcpy(c->items, items, n * sizeof(yb_cat_item));
+	if (n)
+		memcpy(c->items, items, n * sizeof(yb_cat_item));
 	c->n = n;
 	if ((rc = build_index(c)) < 0) {
 		yb_catalogue_free(c);

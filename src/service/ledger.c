@@ -363,6 +363,30 @@ static void settlement_row(yb_setl_row *r, const yb_settle_req *req, const yb_se
 	r->movs = movs;
 }
 
+/* A msgid names one message: a retry must be the same kind of message for
+ * the same person (or settlement), else it is a client's error, not a
+ * retry. The stored answers are our own JSON, so their fields can be
+ * recognised by their exact text. */
+static int same_settle(const char *stored, const yb_settle_req *req)
+{
+	char psn[YB_ID_MAX + 16];
+
+	snprintf(psn, sizeof(psn), "\"psn_no\":\"%s\"", req->psn_no);
+	if (strstr(stored, "\"refd_setl_id\"") || !strstr(stored, psn))
+		return yb_error_set(YB_ECONFLICT, "msgid: %s was already used for another message", req->msgid);
+	return 0;
+}
+
+static int same_cancel(const char *stored, const char *setl_id)
+{
+	char ref[YB_ID_MAX + 24];
+
+	snprintf(ref, sizeof(ref), "\"refd_setl_id\":\"%s\"", setl_id);
+	if (!strstr(stored, ref))
+		return yb_error_set(YB_ECONFLICT, "msgid: already used for another message than the cancel of %s", setl_id);
+	return 0;
+}
+
 static int settle_work(yb_store_tx *tx, void *arg)
 {
 	settle_job *j = arg;
@@ -390,8 +414,8 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	restart_answer(j->out, j->mark);
 	if (!req->dry_run) {
 		rc = yb_tx_get_idem_psn(tx, req->psn_no, req->fixmedins_code, req->msgid, j->out);
-		if (rc == 0)
-			return 0; /* a retry: the first answer, nothing written */
+		if (rc == 0) /* a retry: the first answer, nothing written */
+			return same_settle(j->out->ptr, req);
 		if (rc != YB_ENOTFOUND)
 			return rc;
 	}
@@ -585,7 +609,7 @@ static int cancel_work(yb_store_tx *tx, void *arg)
 	restart_answer(j->out, j->mark);
 	rc = yb_tx_get_idem(tx, j->fixmedins_code, j->msgid, j->out);
 	if (rc == 0)
-		return 0;
+		return same_cancel(j->out->ptr, j->setl_id);
 	if (rc != YB_ENOTFOUND)
 		return rc;
 	if ((rc = yb_tx_get_settlement(tx, j->setl_id, &orig)) < 0)

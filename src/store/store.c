@@ -154,7 +154,10 @@ static int run_group_once(writer *w, job *first)
 	}
 	if (rc < 0) {
 		char err[512];
-		snprintf(err, sizeof(err), "commit failed, nothing kept: %s", yb_error_msg());
+		/* a failed fsync may still have reached the disk: the client
+		 * must retry with the same msgid, never a new one (S1) */
+		snprintf(err, sizeof(err), "commit failed, outcome unknown until the store is"
+			 " reopened; retry with the same msgid: %s", yb_error_msg());
 		ops->rollback(w->conn);
 		for (j = first; j; j = j->next) {
 			j->rc = rc;
