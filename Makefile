@@ -72,7 +72,8 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: $(BIN) unit golden property fuzz-replay cli-test lint
+test: $(BIN) unit golden property fuzz-replay cli-test lint ledger-test crashtest-short \
+      faulttest integration
 	@echo "make check: all tests passed"
 
 unit: $(UNIT_BIN)
