@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define CERTNO_MAX 30
 
@@ -77,9 +78,18 @@ int txn_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
 	lk.certno = certno;
 	lk.on = yb_datetime_date(when);
 	rc = yb_store_read(yb_ledger_store(c->ledger), by_certno, &lk);
+	if (rc == YB_ENOTFOUND && strlen(certno) == 18 && (certno[17] == 'x' || certno[17] == 'X')) {
+		/* the check character X: clients type it in either case */
+		char other[19];
+		memcpy(other, certno, 19);
+		other[17] = certno[17] == 'x' ? 'X' : 'x';
+		lk.certno = other;
+		rc = yb_store_read(yb_ledger_store(c->ledger), by_certno, &lk);
+		lk.certno = certno;
+	}
 	/* one answer for "unknown" and "wrong name": the message must not
 	 * tell a prober which half was right */
-	if (rc == YB_ENOTFOUND || (rc == 0 && strcmp(p->certno, certno) != 0) ||
+	if (rc == YB_ENOTFOUND || (rc == 0 && strcasecmp(p->certno, certno) != 0) ||
 	    (rc == 0 && name && strcmp(name, p->psn_name) != 0))
 		return yb_jpath_error(&dp, "mdtrt_cert_no", "no insured person with this certificate%s",
 				      name ? " and name" : "");

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ============================================================ reading */
 
@@ -183,7 +184,7 @@ static int check_cert(txn_ctx *c, const setl_in *s)
 		return 0; /* the ledger says so in its own words */
 	if (rc < 0)
 		return rc;
-	if (strcmp(psn.certno, s->cert_no) != 0)
+	if (strcasecmp(psn.certno, s->cert_no) != 0) /* the check character x or X */
 		return yb_error_set(YB_EREFUSED, "input.data.mdtrt_cert_no: not the certificate of this psn_no");
 	return 0;
 }

@@ -189,6 +189,9 @@ msg p2.json 1101 H34060300101202403010900000004 $CLINIC '{"data":{"psn_cert_type
 call $CLINIC $CLINIC_SECRET "$T/p2.json"
 expect "1101 by psn_cert_type + certno" 200 0 '"psn_no":"34060000000000000001"'
 
+msg px.json 1101 H34060300101202403010900000009 $CLINIC '{"data":{"mdtrt_cert_type":"02","mdtrt_cert_no":"34060219900101007x","begntime":"2024-03-01"}}'
+call $CLINIC $CLINIC_SECRET "$T/px.json"
+expect "1101 with the check character typed as x" 200 0 '"psn_no":"34060000000000000007"'
 msg p3.json 1101 H34060300101202403010900000005 $CLINIC '{"data":{"mdtrt_cert_type":"02","mdtrt_cert_no":"340602197003150012"}}'
 call $CLINIC $CLINIC_SECRET "$T/p3.json"
 expect "1101 with a wrong certificate number" 200 -1 'input.data.mdtrt_cert_no: no insured person'
