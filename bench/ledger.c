@@ -509,7 +509,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--naive-clients") && i + 1 < argc)
-			naive_clients = atoi(argv[++i]);
+			naive_clients = (int)strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
 			base = argv[++i];
 		else if (!strcmp(argv[i], "--keep"))
