@@ -113,6 +113,19 @@ static const char *const yb_pg_migrations[] = {
 	"  med_list_name text NOT NULL, chrgitm_lv integer NOT NULL,"
 	"  selfpay_prop integer NOT NULL, pric_uplmt_amt bigint NOT NULL,"
 	"  flags integer NOT NULL, PRIMARY KEY(med_list_codg, begndate));",
+
+	/* 2: a catalogue per region, as SQLite's migration 2 (就医地目录: a
+	 * visit elsewhere uses the list of the place of care); '' is a list
+	 * valid everywhere */
+	"CREATE TABLE catalogue2("
+	"  admdvs text NOT NULL, med_list_codg text NOT NULL, begndate text NOT NULL,"
+	"  enddate text NOT NULL, med_list_name text NOT NULL, chrgitm_lv integer NOT NULL,"
+	"  selfpay_prop integer NOT NULL, pric_uplmt_amt bigint NOT NULL,"
+	"  flags integer NOT NULL, CONSTRAINT catalogue_pk PRIMARY KEY(admdvs, med_list_codg, begndate));"
+	"INSERT INTO catalogue2 SELECT '', med_list_codg, begndate, enddate, med_list_name,"
+	"  chrgitm_lv, selfpay_prop, pric_uplmt_amt, flags FROM catalogue;"
+	"DROP TABLE catalogue;"
+	"ALTER TABLE catalogue2 RENAME TO catalogue;",
 };
 
 #define YB_PG_VERSION (int)(sizeof(yb_pg_migrations) / sizeof(yb_pg_migrations[0]))

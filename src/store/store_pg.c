@@ -114,8 +114,8 @@ static const char *const sql[S_COUNT] = {
 		" AND bound_psn_no <> $2",
 	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES($1, $2, $3)"
 		" ON CONFLICT(bound_psn_no, initiator_psn_no) DO UPDATE SET bind_time = EXCLUDED.bind_time",
-	[S_PUT_CAT] = "INSERT INTO catalogue VALUES($1, $2, $3, $4, $5, $6, $7, $8)"
-		" ON CONFLICT(med_list_codg, begndate) DO UPDATE SET enddate = EXCLUDED.enddate,"
+	[S_PUT_CAT] = "INSERT INTO catalogue VALUES($9, $1, $2, $3, $4, $5, $6, $7, $8)"
+		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate = EXCLUDED.enddate,"
 		" med_list_name = EXCLUDED.med_list_name, chrgitm_lv = EXCLUDED.chrgitm_lv,"
 		" selfpay_prop = EXCLUDED.selfpay_prop, pric_uplmt_amt = EXCLUDED.pric_uplmt_amt,"
 		" flags = EXCLUDED.flags",
@@ -164,11 +164,12 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id = $1 ORDER BY amount, psn_no",
 	[S_MARK] = "WITH u AS (UPDATE setl SET cancelled = 1 WHERE psn_no = $1 AND setl_id = $2"
 		" AND cancelled = 0 RETURNING 1) SELECT 1 / count(*)::integer FROM u",
-	/* newest version first: yb_catalogue_find() takes the first version
-	 * that covers the day (as in store_sqlite.c) */
+	/* by region, newest version first: yb_catalogue_find() takes the
+	 * first version that covers the day (as in store_sqlite.c); COLLATE "C"
+	 * sorts as SQLite does, whatever the database's locale */
 	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
-		" selfpay_prop, pric_uplmt_amt, flags FROM catalogue"
-		" ORDER BY med_list_codg, begndate DESC",
+		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
+		" ORDER BY admdvs COLLATE \"C\", med_list_codg COLLATE \"C\", begndate COLLATE \"C\" DESC",
 };
 
 /* A statement sent and not yet answered. */
@@ -827,6 +828,7 @@ static int put_catalogue(yb_conn *c, const yb_cat_item *it)
 	a_int(&a, it->selfpay_bp);
 	a_int(&a, it->pric_uplmt);
 	a_int(&a, (long long)it->flags);
+	a_text(&a, it->admdvs);
 	return query(c, S_PUT_CAT, &a, &rc) ? 0 : rc;
 }
 
@@ -1235,6 +1237,7 @@ static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), vo
 		it.selfpay_bp = (int32_t)col_int(r, i, 5);
 		it.pric_uplmt = col_int(r, i, 6);
 		it.flags = (uint32_t)col_int(r, i, 7);
+		col_text(r, i, 8, it.admdvs, sizeof(it.admdvs));
 		if ((rc = fn(&it, arg)) < 0)
 			return rc;
 	}
