@@ -35,6 +35,9 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 TOOL_BIN := $(BUILD)/tests/golden $(BUILD)/tests/property
 
+# keep intermediate objects (tests, fuzz, bench) so a second make rebuilds nothing
+.SECONDARY:
+
 .PHONY: all check test unit golden property fuzz-replay cli-test lint bench fuzz run deps clean
 all: $(BIN)
 

@@ -78,11 +78,10 @@ static const char *const sql[S_COUNT] = {
 		" coalesce(a.balc, 0) FROM psn p LEFT JOIN acct a ON a.psn_no=p.psn_no"
 		" WHERE p.certno=?1 LIMIT 1",
 	[S_GET_INSU] = "SELECT insutype, psn_type, begndate, enddate, psn_insu_stas"
-		" FROM psn_insu WHERE psn_no=?1 AND begndate<=?2 AND enddate>=?2"
-		" ORDER BY psn_insu_stas, begndate DESC LIMIT 1",
+		" FROM psn_insu WHERE psn_no=?1 AND begndate<=?2 AND enddate>=?2",
 	[S_GET_MULAID] = "SELECT m.initiator_psn_no, coalesce(a.balc, 0), m.bind_time"
 		" FROM mulaid m LEFT JOIN acct a ON a.psn_no=m.initiator_psn_no"
-		" WHERE m.bound_psn_no=?1 ORDER BY m.bind_time LIMIT 7",
+		" WHERE m.bound_psn_no=?1",
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no=?1 AND year=?2",
 	[S_GET_IDEM] = "SELECT response FROM idem WHERE fixmedins_code=?1 AND msgid=?2",
 	[S_PUT_IDEM] = "INSERT INTO idem VALUES(?1,?2,?3,?4,?5)",
@@ -466,7 +465,7 @@ static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date o
 {
 	sqlite3_stmt *s = stmt(c, psn_no ? S_GET_PSN : S_GET_PSN_CERT);
 	char gend[4];
-	int rc;
+	int rc, found = 0;
 
 	if (!s)
 		return YB_ERROR;
@@ -489,20 +488,28 @@ static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date o
 	out->acct_balc = sqlite3_column_int64(s, 6);
 	sqlite3_reset(s);
 
+	/* The period covering the day, the best status first (1 insured, 2
+	 * paused, 4 ended), then the latest begndate. Chosen here rather than
+	 * by ORDER BY ... LIMIT 1, which costs a temporary B-tree per call
+	 * (a person has one or a few periods). */
 	if (!(s = stmt(c, S_GET_INSU)))
 		return YB_ERROR;
 	bind_text(s, 1, out->psn_no);
 	bind_date(s, 2, on);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int stas = sqlite3_column_int(s, 4);
+		yb_date begn = col_date(s, 2);
+		if (found++ && (stas > out->psn_insu_stas ||
+		    (stas == out->psn_insu_stas && begn <= out->begndate)))
+			continue;
 		out->insutype = sqlite3_column_int(s, 0);
 		col_text(s, 1, out->psn_type, sizeof(out->psn_type));
-		out->begndate = col_date(s, 2);
+		out->begndate = begn;
 		out->enddate = col_date(s, 3);
-		out->psn_insu_stas = sqlite3_column_int(s, 4);
+		out->psn_insu_stas = stas;
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : dberr(c, "psn_insu");
+	return rc == SQLITE_DONE ? 0 : dberr(c, "psn_insu");
 }
 
 static int get_mulaid(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t *n)
@@ -514,14 +521,25 @@ static int get_mulaid(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t
 	if (!s)
 		return YB_ERROR;
 	bind_text(s, 1, psn_no);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < YB_MAX_MULAID) {
-		yb_mulaid_row *m = &out[(*n)++];
-		col_text(s, 0, m->psn_no, sizeof(m->psn_no));
-		m->balc = sqlite3_column_int64(s, 1);
-		m->bind_time = sqlite3_column_int64(s, 2);
+	/* the first YB_MAX_MULAID by bind_time, ties in index order (by
+	 * initiator): an insertion sort here instead of ORDER BY, which costs a
+	 * temporary B-tree per call */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		yb_datetime t = sqlite3_column_int64(s, 2);
+		size_t k = *n;
+		while (k > 0 && out[k - 1].bind_time > t)
+			k--;
+		if (k == YB_MAX_MULAID)
+			continue;
+		if (*n < YB_MAX_MULAID)
+			(*n)++;
+		memmove(&out[k + 1], &out[k], (*n - 1 - k) * sizeof(*out));
+		col_text(s, 0, out[k].psn_no, sizeof(out[k].psn_no));
+		out[k].balc = sqlite3_column_int64(s, 1);
+		out[k].bind_time = t;
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "mulaid");
+	return rc == SQLITE_DONE ? 0 : dberr(c, "mulaid");
 }
 
 static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *out, int *n)
