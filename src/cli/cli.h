@@ -10,6 +10,7 @@ int cmd_settle(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_call(int argc, char **argv);
 
 /* Prints "yibao: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,6 +17,7 @@ static const struct {
 	{"cancel", cmd_cancel, "cancel --db PATH --setl-id ID --msgid M --fixmedins-code C"},
 	{"check", cmd_check, "check --db PATH: verify every invariant of the store"},
 	{"serve", cmd_serve, "serve --db PATH --listen ADDR:PORT: the national interface over HTTP"},
+	{"call", cmd_call, "call --url URL --fixmedins-code C --secret S FILE...: sign and send messages"},
 };
 
 void cli_error(const char *fmt, ...)
