@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "yibao/buf.h"
+#include "yibao/date.h"
 #include "yibao/engine.h"
 #include "yibao/json.h"
 #include "yibao/policy.h"
@@ -86,6 +87,25 @@ int yb_ledger_open(yb_ledger **out, const char *db_url);
 void yb_ledger_close(yb_ledger *l);
 struct yb_store *yb_ledger_store(yb_ledger *l);
 
+/* Builds the whole response body the server sends from the ledger's
+ * output JSON (output, len bytes): called inside the store transaction,
+ * possibly more than once (a re-run group starts the body afresh). The
+ * body is what the idempotency record keeps, so a retry after a restart
+ * gets it byte for byte. Returns 0 or a negative code (the unit rolls
+ * back, nothing is written). */
+typedef int (*yb_ledger_wrap)(yb_buf *body, const char *output, size_t len, void *arg);
+
+/* What every durable ledger request carries. Strings are borrowed. */
+typedef struct yb_ledger_msg {
+	const char *fixmedins_code;  /* the (authenticated) institution */
+	const char *msgid;           /* idempotency key with fixmedins_code */
+	const char *infno;           /* kept with the answer; NULL: derived ("2201"...) */
+	yb_datetime now;             /* local time of the request; 0: the clock */
+	yb_ledger_wrap wrap;         /* NULL: out and the record get the output */
+	void *wrap_arg;
+	int *replayed;               /* optional out: 1 if answered from the record */
+} yb_ledger_msg;
+
 typedef struct yb_settle_req {
 	const char *msgid;
 	const char *fixmedins_code;
@@ -95,6 +115,8 @@ typedef struct yb_settle_req {
 	yb_feeline_in *lines;   /* catalogue facts come from the store, overrides ignored */
 	size_t n_lines;
 	int dry_run;            /* 2206: compute, write nothing */
+	yb_ledger_wrap wrap;    /* as in yb_ledger_msg (NULL: none) */
+	void *wrap_arg;
 } yb_settle_req;
 
 /* Settles durably and writes {"setl_id":...,"setlinfo":{...},"setldetail":[...],
@@ -118,7 +140,217 @@ int yb_ledger_load_files(yb_ledger *l, char *const *files, int n, yb_buf *report
 /* Verifies the invariants of DESIGN.md; report gets a summary and one line
  * per violation. */
 int yb_ledger_check(yb_ledger *l, yb_buf *report, long *violations);
+/* An institution, from an in-memory cache filled at open and after a
+ * load (a miss reads the store once). Cheap: one per request is fine. */
 int yb_ledger_get_fixmedins(yb_ledger *l, const char *code, struct yb_fixmedins_rec *out);
+/* Drops the institution cache (after a load by another process). */
+void yb_ledger_forget_fixmedins(yb_ledger *l);
 int yb_ledger_get_psn(yb_ledger *l, const char *psn_no, yb_date on, struct yb_psn_rec *out);
+/* The person holding certificate number certno (1101), insurance on `on`. */
+int yb_ledger_get_psn_by_certno(yb_ledger *l, const char *certno, yb_date on,
+				struct yb_psn_rec *out);
+
+/* --------------------------------------------------------- visits (2201..)
+ *
+ * Conventions of every function below that takes a yb_ledger_msg:
+ *  - durable (acknowledged after the commit) and idempotent on
+ *    (fixmedins_code, msgid): a retry gets the stored answer (the wrapped
+ *    body if wrap was given) byte for byte and writes nothing; a msgid used
+ *    before for another message, or voided by a reversal (2601), is
+ *    YB_ECONFLICT;
+ *  - out gets the output JSON object documented with each function (or the
+ *    body made by msg->wrap); on failure out is left as it was;
+ *  - a refusal (YB_EREFUSED, YB_ENOTFOUND, YB_EINVALID) names the field
+ *    ("psn_no: ...", "mdtrt_id: ...", "feedetail[3].feedetl_sn: ...") and
+ *    writes nothing;
+ *  - an institution sees and changes only its own visits: another's visit
+ *    or settlement gets the same answer as a missing one. */
+
+/* 2201 outpatient registration / 2401 admission. */
+typedef struct yb_mdtrt_reg {
+	const char *psn_no;
+	int insutype;            /* 0: the insurance covering begntime */
+	int med_type;            /* 11.. outpatient, 21..28 inpatient (an admission) */
+	yb_datetime begntime;
+	const char *ipt_otp_no;  /* the hospital's own number; NULL "" */
+	const char *dise_codg;   /* admission diagnosis; NULL "" */
+	const char *dise_name;
+	const char *diagnoses;   /* JSON array text (2203 diseinfo[]); NULL "[]" */
+} yb_mdtrt_reg;
+
+/* Registers a visit and generates its mdtrt_id. Refused: unknown person,
+ * not insured on begntime (or paused, OE5), an admission while the person
+ * is in another stay (any institution).
+ * out: {"mdtrt_id","psn_no","ipt_otp_no","insutype","med_type","begntime"} */
+int yb_ledger_register(yb_ledger *l, const yb_ledger_msg *m, const yb_mdtrt_reg *r,
+		       yb_buf *out);
+
+/* 2202 / 2404: cancels a registration with no settlement standing; its
+ * unsettled fee lines go with it. out: {"mdtrt_id","psn_no","status":"cancelled"} */
+int yb_ledger_cancel_visit(yb_ledger *l, const yb_ledger_msg *m, const char *psn_no,
+			   const char *mdtrt_id, yb_buf *out);
+
+/* 2203 (diagnoses) / 2403 (admission change): NULL or 0 keeps a field.
+ * Refused on a cancelled or finally settled visit. out: the visit as 5201. */
+typedef struct yb_mdtrt_upd {
+	const char *psn_no;
+	const char *mdtrt_id;
+	int med_type;
+	yb_datetime begntime;
+	const char *ipt_otp_no;
+	const char *dise_codg;
+	const char *dise_name;
+	const char *diagnoses;   /* JSON array text replacing the stored list */
+} yb_mdtrt_upd;
+int yb_ledger_update_visit(yb_ledger *l, const yb_ledger_msg *m, const yb_mdtrt_upd *u,
+			   yb_buf *out);
+
+/* 2402 discharge: an admitted stay gets endtime, dscg_way and the discharge
+ * diagnosis (NULL keeps). out: the visit as 5201. */
+typedef struct yb_dscg {
+	const char *psn_no;
+	const char *mdtrt_id;
+	yb_datetime endtime;     /* >= begntime */
+	int dscg_way;            /* 1..9 */
+	const char *dise_codg;
+	const char *dise_name;
+	const char *diagnoses;
+} yb_dscg;
+int yb_ledger_discharge(yb_ledger *l, const yb_ledger_msg *m, const yb_dscg *d, yb_buf *out);
+/* 2405: back to admitted; refused once the stay is finally settled. */
+int yb_ledger_cancel_discharge(yb_ledger *l, const yb_ledger_msg *m, const char *psn_no,
+			       const char *mdtrt_id, yb_buf *out);
+
+/* --------------------------------------------------- fee lines (2204/2301) */
+
+/* A fee line as uploaded. Strings are borrowed (NULL = ""). A refund line
+ * has a negative cnt and det_item_fee_sumamt and names the line it
+ * refunds in init_feedetl_sn (an unsettled line of the same visit). */
+typedef struct yb_fee_up {
+	yb_feeline_in in;            /* feedetl_sn, med_list_codg, amounts */
+	const char *chrg_bchno;
+	const char *medins_list_codg;
+	const char *init_feedetl_sn;
+	const char *rxno;
+	const char *drug_trac_codg;  /* traceability codes, comma-separated */
+	int trdn_flag;               /* 1: sold in split units */
+	yb_datetime fee_ocur_time;   /* 0: the request time */
+} yb_fee_up;
+
+/* Reads one feedetail[] object of 2204/2301 (a refund line may be
+ * negative). Strings point into the JSON doc. */
+int yb_read_fee_up(yb_fee_up *out, const yb_json *o, const yb_jpath *p);
+
+/* Uploads at most YB_MAX_FEELINES lines to a visit of this institution
+ * (not cancelled, not finally settled). A feedetl_sn already in the visit
+ * or repeated is refused. Each line is split with the catalogue of the
+ * place of care, as a settlement will.
+ * out: {"result":[{feedetl_sn, det_item_fee_sumamt, cnt, pric,
+ *   pric_uplmt_amt, selfpay_prop, fulamt_ownpay_amt, overlmt_amt,
+ *   preselfpay_amt, inscp_scp_amt, chrgitm_lv, med_chrgitm_type,
+ *   bas_medn_flag, hi_nego_drug_flag, lmt_used_flag, memo}]} */
+int yb_ledger_upload(yb_ledger *l, const yb_ledger_msg *m, const char *psn_no,
+		     const char *mdtrt_id, const yb_fee_up *lines, size_t n, yb_buf *out);
+
+/* 2205 / 2302: cancels unsettled lines: those of chrg_bchno ("0000": every
+ * unsettled line), or the one feedetl_sn (then chrg_bchno NULL). A settled
+ * line, or an original whose refund would stay, is refused.
+ * out: {"mdtrt_id","psn_no","cancelled":N} */
+int yb_ledger_cancel_fees(yb_ledger *l, const yb_ledger_msg *m, const char *psn_no,
+			  const char *mdtrt_id, const char *chrg_bchno,
+			  const char *feedetl_sn, yb_buf *out);
+
+/* ------------------------------------------- settlement of a visit (2207/2304) */
+
+typedef struct yb_visit_setl {
+	const char *psn_no;
+	const char *mdtrt_id;
+	int insutype;            /* 0, or must be the visit's */
+	int med_type;            /* 0: the visit's */
+	int acct_used;           /* acct_used_flag */
+	int mid_setl;            /* 2304 mid_setl_flag: a part, the stay goes on */
+	const char *chrg_bchno;  /* NULL, "" or "0000": every unsettled line; else that batch */
+	int has_medfee;          /* 1: medfee_sumamt must be the lines' total */
+	yb_money medfee_sumamt;
+	yb_money oth_scheme_pay; /* OE9 */
+	int dry_run;             /* 2206 / 2303: compute, write nothing */
+} yb_visit_setl;
+
+/* Settles the visit's uploaded unsettled lines (refund lines netted into
+ * their originals) in one transaction, like yb_ledger_settle. A mid-stay
+ * part leaves the stay open and passes the deductible it bore to the next
+ * part; the final settlement closes the visit (IP3: a visit finally
+ * settled is not settled again until that settlement is cancelled). OE5:
+ * an outpatient settlement while the person is in an inpatient stay (any
+ * institution) covering the visit time is refused.
+ * out: {"setl_id","setlinfo":{...},"setldetail":[...],"result":[...]}
+ * (setl_id null on a dry run). */
+int yb_ledger_settle_visit(yb_ledger *l, const yb_ledger_msg *m, const yb_visit_setl *r,
+			   yb_buf *out);
+
+/* 2208 / 2305: cancels a settlement of this institution, checking in its
+ * own transaction that it is of mdtrt_id and psn_no (either NULL: not
+ * checked, for the CLI). Another institution's settlement is "no
+ * settlement" exactly as a missing one. The visit's lines become unsettled
+ * again (re-settle possible) and a final settlement's visit reopens.
+ * out: {"setl_id","setlinfo":{... every amount negated, "refd_setl_id"}} */
+int yb_ledger_cancel_setl(yb_ledger *l, const yb_ledger_msg *m, const char *setl_id,
+			  const char *mdtrt_id, const char *psn_no, yb_buf *out);
+
+/* ---------------------------------------------------------- reversal (2601) */
+
+/* Undoes what message (fixmedins_code, omsgid) did if it completed: a
+ * settlement is cancelled, an upload's lines are cancelled, a
+ * registration is cancelled, a discharge is cancelled; other kinds are
+ * refused. If it never completed, records it as void so that its late
+ * arrival is refused. oinfno must be the message's infno. Idempotent on
+ * msg->msgid; a second reversal of one omsgid is answered as done.
+ * out: {"omsgid","oinfno","rslt":"reversed"|"voided", "setl_id"?: the cancel} */
+int yb_ledger_reverse(yb_ledger *l, const yb_ledger_msg *m, const char *psn_no,
+		      const char *omsgid, const char *oinfno, yb_buf *out);
+
+/* ---------------------------------------------------- reconciliation (3201) */
+
+typedef struct yb_recon_req {
+	const char *fixmedins_code;
+	int insutype;            /* 0: every insutype */
+	int clr_type;            /* 11 outpatient, 21 inpatient, 0: both */
+	yb_date begndate, enddate; /* by settlement time, both included */
+} yb_recon_req;
+
+typedef struct yb_recon {
+	long setl_cnt;           /* settlements */
+	long cancel_cnt;         /* cancels (each also counted in its own period) */
+	yb_money medfee_sumamt;  /* net: settlements plus (negative) cancels */
+	yb_money fund_pay_sumamt;
+	yb_money acct_pay;
+	yb_money psn_cash_pay;
+} yb_recon;
+
+/* Totals of an institution's settlements and cancels in the period. */
+int yb_ledger_reconcile(yb_ledger *l, const yb_recon_req *r, yb_recon *out);
+
+/* ------------------------------------------------------- queries (5201..) */
+
+/* 5201: the person's visits at this institution that began in [begn, end]
+ * (0: open). out: {"mdtrtinfo":[{mdtrt_id, psn_no, insutype, med_type,
+ * begntime, endtime, ipt_otp_no, dise_codg, dise_name, dscg_way, status,
+ * mid_setl_dedc, final_setl_id, diseinfo:[...]}]} */
+int yb_ledger_query_visits(yb_ledger *l, const char *fixmedins_code, const char *psn_no,
+			   yb_datetime begn, yb_datetime end, yb_buf *out);
+/* 5203: settlements (and cancels) of a visit of this institution; setl_id
+ * non-NULL: that one only. out: {"setlinfo":[{...,"refd_setl_id",
+ * "cancelled"}],"setldetail":[{setl_id, fund_pay_type, ...}]} */
+int yb_ledger_query_setl(yb_ledger *l, const char *fixmedins_code, const char *psn_no,
+			 const char *mdtrt_id, const char *setl_id, yb_buf *out);
+/* 5204: fee lines of a visit of this institution, with their split and
+ * setl_id ("" unsettled). out: {"feedetail":[...]} */
+int yb_ledger_query_fees(yb_ledger *l, const char *fixmedins_code, const char *psn_no,
+			 const char *mdtrt_id, yb_buf *out);
+/* 5206: the person's accumulators of the year of cum_ym ("202403" or
+ * "2024"); any institution may ask (it needs them to tell the patient).
+ * out: {"cuminfo":[{"year","cum_type_code","cum"}]} */
+int yb_ledger_query_accums(yb_ledger *l, const char *psn_no, const char *cum_ym,
+			   yb_buf *out);
 
 #endif
