@@ -101,6 +101,7 @@ typedef struct yb_setl_row {
 	int med_type;
 	yb_datetime setl_time;
 	int year;                     /* accumulator year */
+	int mid_setl;                 /* a mid-stay part (2304 mid_setl_flag) */
 	char pol_ver[48];
 	int32_t pool_prop;
 	yb_money amt[YB_A_COUNT];
@@ -117,6 +118,90 @@ typedef struct yb_setl_row {
 	int n_movs;
 	const char *response;         /* JSON answer kept for retries */
 } yb_setl_row;
+
+/* A person's registration (migration 3): an assisted identity (N4) or a
+ * remote-care registration (OE8), by the names of the person's policy. */
+typedef struct yb_psn_reg_rec {
+	char psn_no[YB_ID_MAX];
+	char kind[8];            /* "idet" or "remote" */
+	char type[32];           /* identity or remote-care type name */
+	char admdvs[7];          /* remote: place of care registered; idet: "" */
+	yb_date begndate, enddate;
+} yb_psn_reg_rec;
+#define YB_MAX_PSN_REGS 16   /* per kind, as calc */
+
+/* A visit (2201) or an inpatient stay (2401). */
+enum {
+	YB_MDTRT_REGISTERED = 1, /* an outpatient visit, open */
+	YB_MDTRT_ADMITTED = 2,   /* a stay, not discharged */
+	YB_MDTRT_DISCHARGED = 3,
+	YB_MDTRT_CANCELLED = 9
+};
+#define YB_DIAG_MAX 8192     /* diagnoses JSON text, NUL included */
+typedef struct yb_mdtrt_rec {
+	char psn_no[YB_ID_MAX];
+	char mdtrt_id[YB_ID_MAX];
+	char fixmedins_code[YB_ID_MAX];
+	char msgid[YB_ID_MAX];        /* the registering message */
+	int insutype;
+	int med_type;
+	yb_datetime begntime;
+	yb_datetime endtime;          /* 0: none yet */
+	char dise_codg[YB_CODE_MAX];
+	char dise_name[128];
+	char diagnoses[YB_DIAG_MAX];  /* JSON array (2203 diseinfo) */
+	char ipt_otp_no[48];
+	int dscg_way;                 /* 0: not discharged */
+	int status;                   /* YB_MDTRT_* */
+	yb_money mid_setl_dedc;       /* deductible borne by standing settlements */
+	char final_setl_id[YB_ID_MAX];/* the standing final settlement; "" none */
+} yb_mdtrt_rec;
+
+/* An uploaded fee line (2204/2301) with its split at upload. Strings of
+ * the long, rarely read fields are borrowed pointers (NULL = ""): into the
+ * caller's data on a write, into the row being read during a callback. */
+typedef struct yb_fee_row {
+	char feedetl_sn[32];
+	char msgid[YB_ID_MAX];        /* the uploading message */
+	char chrg_bchno[32];
+	char med_list_codg[YB_CODE_MAX];
+	char init_feedetl_sn[32];     /* a refund line: the line it refunds */
+	yb_money sumamt;              /* det_item_fee_sumamt; < 0 on a refund */
+	int64_t cnt;                  /* scale 4; < 0 on a refund */
+	int64_t pric;                 /* scale 6 */
+	yb_datetime fee_ocur_time;
+	int trdn_flag;
+	/* catalogue facts and split, as computed at upload */
+	int known;
+	int chrgitm_lv;
+	int32_t selfpay_bp;
+	int64_t pric_uplmt;           /* -1: no cap */
+	uint32_t flags;
+	yb_money fulamt_ownpay_amt, overlmt_amt, preselfpay_amt, inscp_scp_amt;
+	char memo[16];                /* rule id that decided a self-pay */
+	char setl_id[YB_ID_MAX];      /* "" while unsettled */
+	const char *medins_list_codg;
+	const char *rxno;
+	const char *drug_trac_codg;
+} yb_fee_row;
+
+/* An idempotency record (migration 3 adds state, request and ref). */
+enum { YB_IDEM_DONE = 0, YB_IDEM_REVERSED = 1, YB_IDEM_VOID = 2 };
+typedef struct yb_idem_rec {
+	char fixmedins_code[YB_ID_MAX];
+	char msgid[YB_ID_MAX];
+	char psn_no[YB_ID_MAX];
+	char infno[8];
+	int state;                    /* YB_IDEM_* */
+	char req[160];                /* what the message asked: a retry must ask the same */
+	char ref[YB_ID_MAX];          /* what it made: mdtrt_id, setl_id; "" */
+} yb_idem_rec;
+
+/* Reconciliation totals (3201). */
+typedef struct yb_recon_rows {
+	long setl_cnt, cancel_cnt;
+	yb_money medfee_sumamt, fund_pay_sumamt, acct_pay, psn_cash_pay;
+} yb_recon_rows;
 
 /* The parts of a stored settlement a cancel needs. */
 typedef struct yb_setl_stored {
@@ -197,6 +282,61 @@ int yb_tx_next_setl_id(yb_store_tx *tx, char out[YB_ID_MAX]);
 int yb_tx_put_settlement(yb_store_tx *tx, const yb_setl_row *r);
 int yb_tx_get_settlement(yb_store_tx *tx, const char *setl_id, yb_setl_stored *out);
 int yb_tx_mark_cancelled(yb_store_tx *tx, const char *psn_no, const char *setl_id);
+/* ---- migration 3: registrations, visits, fee lines, richer idempotency */
+int yb_tx_put_psn_reg(yb_store_tx *tx, const yb_psn_reg_rec *r);
+/* A person's registrations of both kinds; *n <= cap. */
+int yb_tx_get_psn_regs(yb_store_tx *tx, const char *psn_no, yb_psn_reg_rec *out,
+		       size_t cap, size_t *n);
+/* A new mdtrt_id, unique in the store. */
+int yb_tx_next_mdtrt_id(yb_store_tx *tx, char out[YB_ID_MAX]);
+int yb_tx_put_mdtrt(yb_store_tx *tx, const yb_mdtrt_rec *r);
+/* Rewrites the mutable fields of (psn_no, mdtrt_id). */
+int yb_tx_upd_mdtrt(yb_store_tx *tx, const yb_mdtrt_rec *r);
+/* YB_ENOTFOUND (no message set) if the person has no such visit. */
+int yb_tx_get_mdtrt(yb_store_tx *tx, const char *psn_no, const char *mdtrt_id,
+		    yb_mdtrt_rec *out);
+/* Every visit of a person, oldest first; fn returning < 0 stops. */
+int yb_tx_each_mdtrt(yb_store_tx *tx, const char *psn_no,
+		     int (*fn)(const yb_mdtrt_rec *, void *), void *arg);
+/* An inpatient stay of the person, not cancelled, covering time t (begun
+ * by t, not ended before t), other than except_mdtrt_id: 0 and *out, or
+ * YB_ENOTFOUND (no message set). */
+int yb_tx_find_stay(yb_store_tx *tx, const char *psn_no, yb_datetime t,
+		    const char *except_mdtrt_id, yb_mdtrt_rec *out);
+int yb_tx_put_fee(yb_store_tx *tx, const char *psn_no, const char *mdtrt_id,
+		  const yb_fee_row *r);
+/* The fee lines of a visit, by feedetl_sn; fn returning < 0 stops. */
+int yb_tx_each_fee(yb_store_tx *tx, const char *psn_no, const char *mdtrt_id,
+		   int (*fn)(const yb_fee_row *, void *), void *arg);
+/* Sets a line's setl_id ("" to unsettle). */
+int yb_tx_set_fee_setl(yb_store_tx *tx, const char *psn_no, const char *mdtrt_id,
+		       const char *feedetl_sn, const char *setl_id);
+/* Unsettles every line a settlement took (after its cancel). */
+int yb_tx_unsettle_fees(yb_store_tx *tx, const char *psn_no, const char *setl_id);
+int yb_tx_del_fee(yb_store_tx *tx, const char *psn_no, const char *mdtrt_id,
+		  const char *feedetl_sn);
+/* The idempotency record and its stored answer (resp may be NULL). */
+int yb_tx_get_idem_rec(yb_store_tx *tx, const char *psn_no, const char *fixmedins_code,
+		       const char *msgid, yb_idem_rec *rec, struct yb_buf *resp);
+int yb_tx_put_idem_rec(yb_store_tx *tx, const yb_idem_rec *rec, const char *resp);
+int yb_tx_set_idem_state(yb_store_tx *tx, const char *psn_no, const char *fixmedins_code,
+			 const char *msgid, int state);
+/* Settlements and cancels of a visit, oldest first (children not read:
+ * lines, funds, deltas, movements are NULL); fn returning < 0 stops. */
+int yb_tx_each_setl(yb_store_tx *tx, const char *psn_no, const char *mdtrt_id,
+		    int (*fn)(const yb_setl_row *, int cancelled, void *), void *arg);
+/* The fund rows (setldetail) of a settlement; *n <= YB_MAX_FUNDS. */
+int yb_tx_get_setl_funds(yb_store_tx *tx, const char *psn_no, const char *setl_id,
+			 yb_fund_pay *out, int *n);
+/* The settlement (not a cancel) made by message msgid: its setl_id, or
+ * YB_ENOTFOUND (no message set). */
+int yb_tx_find_setl_by_msgid(yb_store_tx *tx, const char *psn_no, const char *fixmedins_code,
+			     const char *msgid, char setl_id[YB_ID_MAX]);
+/* Totals of an institution's settlements and cancels with setl_time in
+ * [from, to) (insutype, clr_type 0: any). */
+int yb_tx_reconcile(yb_store_tx *tx, const char *fixmedins_code, int insutype,
+		    int clr_type, yb_datetime from, yb_datetime to, yb_recon_rows *out);
+
 /* Calls fn for every catalogue item (to build the in-memory catalogue). */
 int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg);
 /* Runs every invariant check; calls fn once per violation with a message.

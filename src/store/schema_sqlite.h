@@ -104,6 +104,50 @@ static const char *const yb_sqlite_migrations[] = {
 	"  chrgitm_lv, selfpay_prop, pric_uplmt_amt, flags FROM catalogue;"
 	"DROP TABLE catalogue;"
 	"ALTER TABLE catalogue2 RENAME TO catalogue;",
+
+	/* 3: visits, uploaded fee lines and registrations (issues 4 and 6);
+	 * settlements know whether they are a mid-stay part; the idempotency
+	 * record keeps the whole response body, what the message asked (req),
+	 * what it made (ref) and whether a reversal (2601) undid or voided it */
+	"CREATE TABLE psn_reg("
+	"  psn_no TEXT NOT NULL REFERENCES psn(psn_no),"
+	"  kind TEXT NOT NULL CHECK(kind IN ('idet', 'remote')), type TEXT NOT NULL,"
+	"  admdvs TEXT NOT NULL DEFAULT '', begndate TEXT NOT NULL, enddate TEXT NOT NULL,"
+	"  PRIMARY KEY(psn_no, kind, type, admdvs, begndate)) STRICT;"
+	"CREATE TABLE mdtrt("
+	"  psn_no TEXT NOT NULL REFERENCES psn(psn_no), mdtrt_id TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  fixmedins_code TEXT NOT NULL REFERENCES fixmedins(fixmedins_code),"
+	"  msgid TEXT NOT NULL, insutype INTEGER NOT NULL, med_type INTEGER NOT NULL,"
+	"  begntime INTEGER NOT NULL, endtime INTEGER NOT NULL DEFAULT 0,"
+	"  dise_codg TEXT NOT NULL DEFAULT '', dise_name TEXT NOT NULL DEFAULT '',"
+	"  diagnoses TEXT NOT NULL DEFAULT '[]', ipt_otp_no TEXT NOT NULL DEFAULT '',"
+	"  dscg_way INTEGER NOT NULL DEFAULT 0,"
+	"  status TEXT NOT NULL CHECK(status IN ('registered', 'admitted', 'discharged', 'cancelled')),"
+	"  mid_setl_dedc INTEGER NOT NULL DEFAULT 0, final_setl_id TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY(psn_no, mdtrt_id)) STRICT;"
+	"CREATE UNIQUE INDEX mdtrt_by_id ON mdtrt(mdtrt_id);"
+	"CREATE INDEX mdtrt_by_fixmedins ON mdtrt(fixmedins_code, begntime);"
+	"CREATE TABLE feedetail("
+	"  psn_no TEXT NOT NULL, mdtrt_id TEXT NOT NULL, feedetl_sn TEXT NOT NULL,"
+	"  msgid TEXT NOT NULL, chrg_bchno TEXT NOT NULL, med_list_codg TEXT NOT NULL,"
+	"  medins_list_codg TEXT NOT NULL, det_item_fee_sumamt INTEGER NOT NULL,"
+	"  cnt INTEGER NOT NULL, pric INTEGER NOT NULL, fee_ocur_time INTEGER NOT NULL,"
+	"  init_feedetl_sn TEXT NOT NULL DEFAULT '', rxno TEXT NOT NULL DEFAULT '',"
+	"  drug_trac_codg TEXT NOT NULL DEFAULT '', trdn_flag INTEGER NOT NULL DEFAULT 0,"
+	"  known INTEGER NOT NULL, chrgitm_lv INTEGER NOT NULL, selfpay_prop INTEGER NOT NULL,"
+	"  pric_uplmt_amt INTEGER NOT NULL, flags INTEGER NOT NULL,"
+	"  fulamt_ownpay_amt INTEGER NOT NULL, overlmt_amt INTEGER NOT NULL,"
+	"  preselfpay_amt INTEGER NOT NULL, inscp_scp_amt INTEGER NOT NULL,"
+	"  memo TEXT NOT NULL DEFAULT '', setl_id TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY(psn_no, mdtrt_id, feedetl_sn),"
+	"  FOREIGN KEY(psn_no, mdtrt_id) REFERENCES mdtrt(psn_no, mdtrt_id)) STRICT;"
+	"CREATE INDEX feedetail_by_setl ON feedetail(psn_no, setl_id);"
+	"ALTER TABLE setl ADD COLUMN mid_setl INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX setl_by_mdtrt ON setl(psn_no, mdtrt_id);"
+	"ALTER TABLE idem ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE idem ADD COLUMN req TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE idem ADD COLUMN ref TEXT NOT NULL DEFAULT '';",
 };
 
 #define YB_SQLITE_VERSION (int)(sizeof(yb_sqlite_migrations) / sizeof(yb_sqlite_migrations[0]))

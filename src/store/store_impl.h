@@ -44,6 +44,40 @@ typedef struct yb_store_ops {
 	int (*check)(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *checked);
 } yb_store_ops;
 
+/* The operations of migration 3 (visits, fee lines, registrations, the
+ * richer idempotency record), in a table of their own so that a backend
+ * adds them without touching its first table. */
+typedef struct yb_store_visit_ops {
+	int (*put_psn_reg)(yb_conn *c, const yb_psn_reg_rec *r);
+	int (*get_psn_regs)(yb_conn *c, const char *psn_no, yb_psn_reg_rec *out, size_t cap, size_t *n);
+	int (*next_mdtrt_id)(yb_conn *c, char out[YB_ID_MAX]);
+	int (*put_mdtrt)(yb_conn *c, const yb_mdtrt_rec *r);
+	int (*upd_mdtrt)(yb_conn *c, const yb_mdtrt_rec *r);
+	int (*get_mdtrt)(yb_conn *c, const char *psn_no, const char *mdtrt_id, yb_mdtrt_rec *out);
+	int (*each_mdtrt)(yb_conn *c, const char *psn_no, int (*fn)(const yb_mdtrt_rec *, void *), void *arg);
+	int (*find_stay)(yb_conn *c, const char *psn_no, yb_datetime t, const char *except, yb_mdtrt_rec *out);
+	int (*put_fee)(yb_conn *c, const char *psn_no, const char *mdtrt_id, const yb_fee_row *r);
+	int (*each_fee)(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+			int (*fn)(const yb_fee_row *, void *), void *arg);
+	int (*set_fee_setl)(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+			    const char *feedetl_sn, const char *setl_id);
+	int (*unsettle_fees)(yb_conn *c, const char *psn_no, const char *setl_id);
+	int (*del_fee)(yb_conn *c, const char *psn_no, const char *mdtrt_id, const char *feedetl_sn);
+	int (*get_idem_rec)(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			    const char *msgid, yb_idem_rec *rec, yb_buf *resp);
+	int (*put_idem_rec)(yb_conn *c, const yb_idem_rec *rec, const char *resp);
+	int (*set_idem_state)(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			      const char *msgid, int state);
+	int (*each_setl)(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+			 int (*fn)(const yb_setl_row *, int, void *), void *arg);
+	int (*get_setl_funds)(yb_conn *c, const char *psn_no, const char *setl_id,
+			      yb_fund_pay *out, int *n);
+	int (*find_setl_by_msgid)(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+				  const char *msgid, char setl_id[YB_ID_MAX]);
+	int (*reconcile)(yb_conn *c, const char *fixmedins_code, int insutype, int clr_type,
+			 yb_datetime from, yb_datetime to, yb_recon_rows *out);
+} yb_store_visit_ops;
+
 enum { YB_TX_READ = 0, YB_TX_WRITE = 1, YB_TX_EXCLUSIVE = 2 };
 
 /* A backend returns YB_ERETRY from any operation (or from release,
@@ -55,5 +89,7 @@ enum { YB_TX_READ = 0, YB_TX_WRITE = 1, YB_TX_EXCLUSIVE = 2 };
 
 extern const yb_store_ops yb_store_sqlite_ops;
 extern const yb_store_ops yb_store_pg_ops;
+extern const yb_store_visit_ops yb_store_sqlite_visit_ops;
+extern const yb_store_visit_ops yb_store_pg_visit_ops;
 
 #endif

@@ -31,6 +31,7 @@
 struct yb_backend {
 	char path[4096];
 	atomic_llong next_seq; /* settlement sequence: only the writer takes */
+	atomic_llong next_mdtrt; /* visit sequence, likewise */
 };
 
 enum {
@@ -41,6 +42,11 @@ enum {
 	S_GET_ACCUMS, S_GET_IDEM, S_PUT_IDEM, S_PUT_SETL, S_PUT_FEE, S_PUT_DETAIL,
 	S_PUT_SACC, S_UPD_ACCUM, S_PUT_MOV, S_UPD_ACCT, S_GET_SETL, S_GET_SACC,
 	S_GET_MOVS, S_MARK, S_EACH_CAT, S_HAS_MULAID,
+	/* migration 3 */
+	S_PUT_REG, S_GET_REGS, S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT, S_EACH_MDTRT,
+	S_FIND_STAY, S_PUT_FEE2, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE, S_DEL_FEE,
+	S_GET_IDEM_REC, S_SET_IDEM_STATE, S_EACH_SETL, S_GET_FUNDS, S_FIND_SETL_MSGID,
+	S_RECON,
 	S_COUNT
 };
 
@@ -50,6 +56,13 @@ enum {
 	" psn_cash_pay, hosp_part_amt, acct_mulaid_pay"
 #define SETL_COLS "psn_no, setl_id, mdtrt_id, fixmedins_code, msgid, refd_setl_id," \
 	" insutype, med_type, setl_time, year, pol_ver, pool_prop, balc, " AMOUNT_COLS
+#define MDTRT_COLS "psn_no, mdtrt_id, fixmedins_code, msgid, insutype, med_type," \
+	" begntime, endtime, dise_codg, dise_name, diagnoses, ipt_otp_no, dscg_way, status," \
+	" mid_setl_dedc, final_setl_id"
+#define FEE_COLS "feedetl_sn, msgid, chrg_bchno, med_list_codg, medins_list_codg," \
+	" det_item_fee_sumamt, cnt, pric, fee_ocur_time, init_feedetl_sn, rxno," \
+	" drug_trac_codg, trdn_flag, known, chrgitm_lv, selfpay_prop, pric_uplmt_amt," \
+	" flags, fulamt_ownpay_amt, overlmt_amt, preselfpay_amt, inscp_scp_amt, memo, setl_id"
 
 static const char *const sql[S_COUNT] = {
 	[S_BEGIN_READ] = "BEGIN",
@@ -92,10 +105,11 @@ static const char *const sql[S_COUNT] = {
 		" WHERE m.bound_psn_no=?1",
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no=?1 AND year=?2",
 	[S_GET_IDEM] = "SELECT response FROM idem WHERE fixmedins_code=?1 AND msgid=?2",
-	[S_PUT_IDEM] = "INSERT INTO idem VALUES(?1,?2,?3,?4,?5)",
-	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,"
+	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response,"
+		" state, req, ref) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES(?1,?2,?3,?4,?5,?6,?7,"
 		"?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,"
-		"?26,?27,?28,?29,?30,?31,?32,?33)",
+		"?26,?27,?28,?29,?30,?31,?32,?33,?34)",
 	[S_PUT_FEE] = "INSERT INTO setl_fee VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
 	[S_PUT_DETAIL] = "INSERT INTO setl_detail VALUES(?1,?2,?3,?4,?5,?6,?7)",
 	[S_PUT_SACC] = "INSERT INTO setl_accum VALUES(?1,?2,?3,?4,?5)",
@@ -103,7 +117,7 @@ static const char *const sql[S_COUNT] = {
 		" DO UPDATE SET amount=amount+?4",
 	[S_PUT_MOV] = "INSERT INTO acct_mov VALUES(?1,?2,?3,?4)",
 	[S_UPD_ACCT] = "UPDATE acct SET balc=balc+?2 WHERE psn_no=?1",
-	[S_GET_SETL] = "SELECT " SETL_COLS ", cancelled FROM setl WHERE setl_id=?1",
+	[S_GET_SETL] = "SELECT " SETL_COLS ", cancelled, mid_setl FROM setl WHERE setl_id=?1",
 	[S_GET_SACC] = "SELECT bucket, delta FROM setl_accum WHERE psn_no=?1 AND setl_id=?2",
 	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id=?1 ORDER BY amount",
 	[S_MARK] = "UPDATE setl SET cancelled=1 WHERE psn_no=?1 AND setl_id=?2 AND cancelled=0",
@@ -114,6 +128,41 @@ static const char *const sql[S_COUNT] = {
 		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
 		" ORDER BY admdvs, med_list_codg, begndate DESC",
 	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2",
+	[S_PUT_REG] = "INSERT INTO psn_reg VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no, kind,"
+		" type, admdvs, begndate) DO UPDATE SET enddate=?6",
+	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no=?1",
+	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES(?17,?1,?2,?3,?4,?5,?6,"
+		"?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype=?5, med_type=?6, begntime=?7, endtime=?8,"
+		" dise_codg=?9, dise_name=?10, diagnoses=?11, ipt_otp_no=?12, dscg_way=?13,"
+		" status=?14, mid_setl_dedc=?15, final_setl_id=?16 WHERE psn_no=?1 AND mdtrt_id=?2",
+	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND mdtrt_id=?2",
+	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 ORDER BY seq",
+	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND med_type BETWEEN 21 AND 29"
+		" AND status IN ('admitted', 'discharged') AND begntime<=?2"
+		" AND (endtime=0 OR endtime>=?2) AND mdtrt_id<>?3 LIMIT 1",
+	[S_PUT_FEE2] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES(?1,?2,?3,?4,"
+		"?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
+	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2",
+	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id=?4 WHERE psn_no=?1 AND mdtrt_id=?2"
+		" AND feedetl_sn=?3",
+	[S_UNSETTLE] = "UPDATE feedetail SET setl_id='' WHERE psn_no=?1 AND setl_id=?2",
+	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2 AND feedetl_sn=?3",
+	[S_GET_IDEM_REC] = "SELECT psn_no, infno, state, req, ref, response FROM idem"
+		" WHERE fixmedins_code=?1 AND msgid=?2",
+	[S_SET_IDEM_STATE] = "UPDATE idem SET state=?3 WHERE fixmedins_code=?1 AND msgid=?2",
+	[S_EACH_SETL] = "SELECT " SETL_COLS ", cancelled, mid_setl FROM setl WHERE psn_no=?1"
+		" AND mdtrt_id=?2 ORDER BY setl_id",
+	[S_GET_FUNDS] = "SELECT fund_pay_type, inscp_scp_amt, crt_payb_lmt_amt, fund_payamt,"
+		" setl_proc_info FROM setl_detail WHERE psn_no=?1 AND setl_id=?2",
+	[S_FIND_SETL_MSGID] = "SELECT setl_id FROM setl WHERE psn_no=?1 AND fixmedins_code=?2"
+		" AND msgid=?3 AND refd_setl_id='' LIMIT 1",
+	[S_RECON] = "SELECT coalesce(sum(refd_setl_id=''), 0), coalesce(sum(refd_setl_id<>''), 0),"
+		" coalesce(sum(medfee_sumamt), 0), coalesce(sum(fund_pay_sumamt), 0),"
+		" coalesce(sum(acct_pay), 0), coalesce(sum(psn_cash_pay), 0) FROM setl"
+		" WHERE fixmedins_code=?1 AND setl_time>=?2 AND setl_time<?3"
+		" AND (?4=0 OR insutype=?4)"
+		" AND (?5=0 OR (CASE WHEN med_type BETWEEN 21 AND 29 THEN 21 ELSE 11 END)=?5)",
 };
 
 struct yb_conn {
@@ -280,9 +329,15 @@ static int be_open(yb_backend **out, const char *url, int *n_writers)
 	}
 	snprintf(be->path, sizeof(be->path), "%s", url);
 	atomic_init(&be->next_seq, 1);
+	atomic_init(&be->next_mdtrt, 1);
 	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) + 1 FROM setl", -1, &s, NULL) == SQLITE_OK) {
 		if (sqlite3_step(s) == SQLITE_ROW)
 			atomic_store(&be->next_seq, sqlite3_column_int64(s, 0));
+		sqlite3_finalize(s);
+	}
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) + 1 FROM mdtrt", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			atomic_store(&be->next_mdtrt, sqlite3_column_int64(s, 0));
 		sqlite3_finalize(s);
 	}
 	sqlite3_close(db);
@@ -592,18 +647,33 @@ static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, 
 	return rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "idem");
 }
 
-static int put_idem(yb_conn *c, const char *fixmedins_code, const char *msgid,
-		    const char *psn_no, const char *infno, const char *resp)
+static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
 {
 	sqlite3_stmt *s = stmt(c, S_PUT_IDEM);
 	if (!s)
 		return YB_ERROR;
-	bind_text(s, 1, fixmedins_code);
-	bind_text(s, 2, msgid);
-	bind_text(s, 3, psn_no);
-	bind_text(s, 4, infno);
+	bind_text(s, 1, r->fixmedins_code);
+	bind_text(s, 2, r->msgid);
+	bind_text(s, 3, r->psn_no);
+	bind_text(s, 4, r->infno);
 	bind_text(s, 5, resp);
+	sqlite3_bind_int(s, 6, r->state);
+	bind_text(s, 7, r->req);
+	bind_text(s, 8, r->ref);
 	return exec_done(c, s, "idem");
+}
+
+static int put_idem(yb_conn *c, const char *fixmedins_code, const char *msgid,
+		    const char *psn_no, const char *infno, const char *resp)
+{
+	yb_idem_rec r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.fixmedins_code, sizeof(r.fixmedins_code), "%s", fixmedins_code);
+	snprintf(r.msgid, sizeof(r.msgid), "%s", msgid);
+	snprintf(r.psn_no, sizeof(r.psn_no), "%s", psn_no ? psn_no : "");
+	snprintf(r.infno, sizeof(r.infno), "%s", infno ? infno : "");
+	return put_idem_rec(c, &r, resp);
 }
 
 static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
@@ -730,6 +800,7 @@ static int put_settlement(yb_conn *c, const yb_setl_row *r)
 	sqlite3_bind_int64(s, 14, r->balc);
 	for (k = 0; k < YB_A_COUNT; k++)
 		sqlite3_bind_int64(s, 15 + k, r->amt[k]);
+	sqlite3_bind_int(s, 34, r->mid_setl);
 	if ((rc = exec_done(c, s, "setl")) < 0)
 		return rc;
 	if ((rc = put_children(c, r)) < 0)
@@ -737,21 +808,11 @@ static int put_settlement(yb_conn *c, const yb_setl_row *r)
 	return put_deltas(c, r);
 }
 
-static int get_settlement(yb_conn *c, const char *setl_id, yb_setl_stored *out)
+/* Reads SETL_COLS, cancelled, mid_setl; returns cancelled. */
+static int setl_cols(sqlite3_stmt *s, yb_setl_row *r)
 {
-	sqlite3_stmt *s = stmt(c, S_GET_SETL);
-	yb_setl_row *r = &out->row;
-	int rc, k, n;
+	int k;
 
-	if (!s)
-		return YB_ERROR;
-	memset(out, 0, sizeof(*out));
-	bind_text(s, 1, setl_id);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return rc == SQLITE_DONE ? yb_error_set(YB_ENOTFOUND, "setl_id: no settlement %s", setl_id)
-					 : dberr(c, "setl");
-	}
 	col_text(s, 0, r->psn_no, sizeof(r->psn_no));
 	col_text(s, 1, r->setl_id, sizeof(r->setl_id));
 	col_text(s, 2, r->mdtrt_id, sizeof(r->mdtrt_id));
@@ -767,7 +828,26 @@ static int get_settlement(yb_conn *c, const char *setl_id, yb_setl_stored *out)
 	r->balc = sqlite3_column_int64(s, 12);
 	for (k = 0; k < YB_A_COUNT; k++)
 		r->amt[k] = sqlite3_column_int64(s, 13 + k);
-	out->cancelled = sqlite3_column_int(s, 13 + YB_A_COUNT);
+	r->mid_setl = sqlite3_column_int(s, 14 + YB_A_COUNT);
+	return sqlite3_column_int(s, 13 + YB_A_COUNT);
+}
+
+static int get_settlement(yb_conn *c, const char *setl_id, yb_setl_stored *out)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_SETL);
+	yb_setl_row *r = &out->row;
+	int rc, n;
+
+	if (!s)
+		return YB_ERROR;
+	memset(out, 0, sizeof(*out));
+	bind_text(s, 1, setl_id);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? yb_error_set(YB_ENOTFOUND, "setl_id: no settlement %s", setl_id)
+					 : dberr(c, "setl");
+	}
+	out->cancelled = setl_cols(s, r);
 	sqlite3_reset(s);
 
 	if (!(s = stmt(c, S_GET_SACC)))
@@ -837,6 +917,459 @@ static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), vo
 	if (frc < 0)
 		return frc;
 	return rc == SQLITE_DONE ? 0 : dberr(c, "catalogue");
+}
+
+/* ------------------------------------- visits, fee lines (migration 3) */
+
+static int put_psn_reg(yb_conn *c, const yb_psn_reg_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_REG);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, r->psn_no);
+	bind_text(s, 2, r->kind);
+	bind_text(s, 3, r->type);
+	bind_text(s, 4, r->admdvs);
+	bind_date(s, 5, r->begndate);
+	bind_date(s, 6, r->enddate);
+	return exec_done(c, s, "psn_reg");
+}
+
+static int get_psn_regs(yb_conn *c, const char *psn_no, yb_psn_reg_rec *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_REGS);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap) {
+		yb_psn_reg_rec *r = &out[(*n)++];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->psn_no, sizeof(r->psn_no), "%s", psn_no);
+		col_text(s, 0, r->kind, sizeof(r->kind));
+		col_text(s, 1, r->type, sizeof(r->type));
+		col_text(s, 2, r->admdvs, sizeof(r->admdvs));
+		r->begndate = col_date(s, 3);
+		r->enddate = col_date(s, 4);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "psn_reg");
+}
+
+static int next_mdtrt_id(yb_conn *c, char out[YB_ID_MAX])
+{
+	long long seq = atomic_fetch_add(&c->be->next_mdtrt, 1);
+	snprintf(out, YB_ID_MAX, "M%015lld", seq);
+	return 0;
+}
+
+static const char *const mdtrt_status[] = {
+	[YB_MDTRT_REGISTERED] = "registered", [YB_MDTRT_ADMITTED] = "admitted",
+	[YB_MDTRT_DISCHARGED] = "discharged", [YB_MDTRT_CANCELLED] = "cancelled",
+};
+
+static const char *status_text(int st)
+{
+	return st > 0 && st <= YB_MDTRT_CANCELLED && mdtrt_status[st] ? mdtrt_status[st] : "";
+}
+
+static int status_code(const char *t)
+{
+	int i;
+	for (i = 1; i <= YB_MDTRT_CANCELLED; i++)
+		if (mdtrt_status[i] && t && strcmp(mdtrt_status[i], t) == 0)
+			return i;
+	return 0;
+}
+
+/* Binds MDTRT_COLS as ?1..?16. */
+static void bind_mdtrt(sqlite3_stmt *s, const yb_mdtrt_rec *r)
+{
+	bind_text(s, 1, r->psn_no);
+	bind_text(s, 2, r->mdtrt_id);
+	bind_text(s, 3, r->fixmedins_code);
+	bind_text(s, 4, r->msgid);
+	sqlite3_bind_int(s, 5, r->insutype);
+	sqlite3_bind_int(s, 6, r->med_type);
+	sqlite3_bind_int64(s, 7, r->begntime);
+	sqlite3_bind_int64(s, 8, r->endtime);
+	bind_text(s, 9, r->dise_codg);
+	bind_text(s, 10, r->dise_name);
+	bind_text(s, 11, r->diagnoses[0] ? r->diagnoses : "[]");
+	bind_text(s, 12, r->ipt_otp_no);
+	sqlite3_bind_int(s, 13, r->dscg_way);
+	bind_text(s, 14, status_text(r->status));
+	sqlite3_bind_int64(s, 15, r->mid_setl_dedc);
+	bind_text(s, 16, r->final_setl_id);
+}
+
+static void mdtrt_cols(sqlite3_stmt *s, yb_mdtrt_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	col_text(s, 0, r->psn_no, sizeof(r->psn_no));
+	col_text(s, 1, r->mdtrt_id, sizeof(r->mdtrt_id));
+	col_text(s, 2, r->fixmedins_code, sizeof(r->fixmedins_code));
+	col_text(s, 3, r->msgid, sizeof(r->msgid));
+	r->insutype = sqlite3_column_int(s, 4);
+	r->med_type = sqlite3_column_int(s, 5);
+	r->begntime = sqlite3_column_int64(s, 6);
+	r->endtime = sqlite3_column_int64(s, 7);
+	col_text(s, 8, r->dise_codg, sizeof(r->dise_codg));
+	col_text(s, 9, r->dise_name, sizeof(r->dise_name));
+	col_text(s, 10, r->diagnoses, sizeof(r->diagnoses));
+	col_text(s, 11, r->ipt_otp_no, sizeof(r->ipt_otp_no));
+	r->dscg_way = sqlite3_column_int(s, 12);
+	r->status = status_code((const char *)sqlite3_column_text(s, 13));
+	r->mid_setl_dedc = sqlite3_column_int64(s, 14);
+	col_text(s, 15, r->final_setl_id, sizeof(r->final_setl_id));
+}
+
+static int put_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_MDTRT);
+	if (!s)
+		return YB_ERROR;
+	bind_mdtrt(s, r);
+	sqlite3_bind_int64(s, 17, strtoll(r->mdtrt_id + 1, NULL, 10));
+	return exec_done(c, s, "mdtrt");
+}
+
+static int upd_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_UPD_MDTRT);
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_mdtrt(s, r);
+	if ((rc = exec_done(c, s, "mdtrt")) < 0)
+		return rc;
+	if (sqlite3_changes(c->db) != 1)
+		return yb_error_set(YB_ENOTFOUND, "mdtrt_id: no visit %s", r->mdtrt_id);
+	return 0;
+}
+
+/* Steps a statement expected to give at most one visit row. */
+static int one_mdtrt(yb_conn *c, sqlite3_stmt *s, yb_mdtrt_rec *out)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		mdtrt_cols(s, out);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "mdtrt");
+}
+
+static int get_mdtrt(yb_conn *c, const char *psn_no, const char *mdtrt_id, yb_mdtrt_rec *out)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_MDTRT);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	return one_mdtrt(c, s, out);
+}
+
+static int find_stay(yb_conn *c, const char *psn_no, yb_datetime t, const char *except,
+		     yb_mdtrt_rec *out)
+{
+	sqlite3_stmt *s = stmt(c, S_FIND_STAY);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	sqlite3_bind_int64(s, 2, t);
+	bind_text(s, 3, except);
+	return one_mdtrt(c, s, out);
+}
+
+/* Iterations step a statement of their own (not the shared prepared one):
+ * a callback may run other operations, even the same one, meanwhile. */
+static int each_mdtrt(yb_conn *c, const char *psn_no, int (*fn)(const yb_mdtrt_rec *, void *),
+		      void *arg)
+{
+	sqlite3_stmt *s;
+	yb_mdtrt_rec *r;
+	int rc, frc = 0;
+
+	if (sqlite3_prepare_v2(c->db, sql[S_EACH_MDTRT], -1, &s, NULL) != SQLITE_OK)
+		return dberr(c, "mdtrt");
+	if (!(r = malloc(sizeof(*r)))) {
+		sqlite3_finalize(s);
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	}
+	bind_text(s, 1, psn_no);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		mdtrt_cols(s, r);
+		if ((frc = fn(r, arg)) < 0)
+			break;
+	}
+	if (frc >= 0 && rc != SQLITE_DONE)
+		frc = dberr(c, "mdtrt");
+	sqlite3_finalize(s);
+	free(r);
+	return frc < 0 ? frc : 0;
+}
+
+static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const yb_fee_row *r)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_FEE2);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	bind_text(s, 3, r->feedetl_sn);
+	bind_text(s, 4, r->msgid);
+	bind_text(s, 5, r->chrg_bchno);
+	bind_text(s, 6, r->med_list_codg);
+	bind_text(s, 7, r->medins_list_codg);
+	sqlite3_bind_int64(s, 8, r->sumamt);
+	sqlite3_bind_int64(s, 9, r->cnt);
+	sqlite3_bind_int64(s, 10, r->pric);
+	sqlite3_bind_int64(s, 11, r->fee_ocur_time);
+	bind_text(s, 12, r->init_feedetl_sn);
+	bind_text(s, 13, r->rxno);
+	bind_text(s, 14, r->drug_trac_codg);
+	sqlite3_bind_int(s, 15, r->trdn_flag);
+	sqlite3_bind_int(s, 16, r->known);
+	sqlite3_bind_int(s, 17, r->chrgitm_lv);
+	sqlite3_bind_int(s, 18, r->selfpay_bp);
+	sqlite3_bind_int64(s, 19, r->pric_uplmt);
+	sqlite3_bind_int64(s, 20, (sqlite3_int64)r->flags);
+	sqlite3_bind_int64(s, 21, r->fulamt_ownpay_amt);
+	sqlite3_bind_int64(s, 22, r->overlmt_amt);
+	sqlite3_bind_int64(s, 23, r->preselfpay_amt);
+	sqlite3_bind_int64(s, 24, r->inscp_scp_amt);
+	bind_text(s, 25, r->memo);
+	bind_text(s, 26, r->setl_id);
+	return exec_done(c, s, "feedetail");
+}
+
+static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+		    int (*fn)(const yb_fee_row *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	yb_fee_row r;
+	int rc, frc = 0;
+
+	if (sqlite3_prepare_v2(c->db, sql[S_EACH_FEE], -1, &s, NULL) != SQLITE_OK)
+		return dberr(c, "feedetail");
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		col_text(s, 0, r.feedetl_sn, sizeof(r.feedetl_sn));
+		col_text(s, 1, r.msgid, sizeof(r.msgid));
+		col_text(s, 2, r.chrg_bchno, sizeof(r.chrg_bchno));
+		col_text(s, 3, r.med_list_codg, sizeof(r.med_list_codg));
+		r.medins_list_codg = (const char *)sqlite3_column_text(s, 4);
+		r.sumamt = sqlite3_column_int64(s, 5);
+		r.cnt = sqlite3_column_int64(s, 6);
+		r.pric = sqlite3_column_int64(s, 7);
+		r.fee_ocur_time = sqlite3_column_int64(s, 8);
+		col_text(s, 9, r.init_feedetl_sn, sizeof(r.init_feedetl_sn));
+		r.rxno = (const char *)sqlite3_column_text(s, 10);
+		r.drug_trac_codg = (const char *)sqlite3_column_text(s, 11);
+		r.trdn_flag = sqlite3_column_int(s, 12);
+		r.known = sqlite3_column_int(s, 13);
+		r.chrgitm_lv = sqlite3_column_int(s, 14);
+		r.selfpay_bp = sqlite3_column_int(s, 15);
+		r.pric_uplmt = sqlite3_column_int64(s, 16);
+		r.flags = (uint32_t)sqlite3_column_int64(s, 17);
+		r.fulamt_ownpay_amt = sqlite3_column_int64(s, 18);
+		r.overlmt_amt = sqlite3_column_int64(s, 19);
+		r.preselfpay_amt = sqlite3_column_int64(s, 20);
+		r.inscp_scp_amt = sqlite3_column_int64(s, 21);
+		col_text(s, 22, r.memo, sizeof(r.memo));
+		col_text(s, 23, r.setl_id, sizeof(r.setl_id));
+		if ((frc = fn(&r, arg)) < 0)
+			break;
+	}
+	if (frc >= 0 && rc != SQLITE_DONE)
+		frc = dberr(c, "feedetail");
+	sqlite3_finalize(s);
+	return frc < 0 ? frc : 0;
+}
+
+static int set_fee_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+			const char *feedetl_sn, const char *setl_id)
+{
+	sqlite3_stmt *s = stmt(c, S_SET_FEE_SETL);
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	bind_text(s, 3, feedetl_sn);
+	bind_text(s, 4, setl_id);
+	if ((rc = exec_done(c, s, "feedetail")) < 0)
+		return rc;
+	if (sqlite3_changes(c->db) != 1)
+		return yb_error_set(YB_ENOTFOUND, "feedetl_sn: no line %s in visit %s", feedetl_sn, mdtrt_id);
+	return 0;
+}
+
+static int unsettle_fees(yb_conn *c, const char *psn_no, const char *setl_id)
+{
+	sqlite3_stmt *s = stmt(c, S_UNSETTLE);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, setl_id);
+	return exec_done(c, s, "feedetail");
+}
+
+static int del_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const char *feedetl_sn)
+{
+	sqlite3_stmt *s = stmt(c, S_DEL_FEE);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	bind_text(s, 3, feedetl_sn);
+	return exec_done(c, s, "feedetail");
+}
+
+static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			const char *msgid, yb_idem_rec *rec, yb_buf *resp)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_IDEM_REC);
+	int rc;
+
+	(void)psn_no; /* (fixmedins_code, msgid) is unique in the file */
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, fixmedins_code);
+	bind_text(s, 2, msgid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		memset(rec, 0, sizeof(*rec));
+		snprintf(rec->fixmedins_code, sizeof(rec->fixmedins_code), "%s", fixmedins_code);
+		snprintf(rec->msgid, sizeof(rec->msgid), "%s", msgid);
+		col_text(s, 0, rec->psn_no, sizeof(rec->psn_no));
+		col_text(s, 1, rec->infno, sizeof(rec->infno));
+		rec->state = sqlite3_column_int(s, 2);
+		col_text(s, 3, rec->req, sizeof(rec->req));
+		col_text(s, 4, rec->ref, sizeof(rec->ref));
+		if (resp)
+			yb_buf_put(resp, (const char *)sqlite3_column_text(s, 5),
+				   (size_t)sqlite3_column_bytes(s, 5));
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "idem");
+}
+
+static int set_idem_state(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			  const char *msgid, int state)
+{
+	sqlite3_stmt *s = stmt(c, S_SET_IDEM_STATE);
+	int rc;
+
+	(void)psn_no;
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, fixmedins_code);
+	bind_text(s, 2, msgid);
+	sqlite3_bind_int(s, 3, state);
+	if ((rc = exec_done(c, s, "idem")) < 0)
+		return rc;
+	return sqlite3_changes(c->db) == 1 ? 0 : yb_error_set(YB_ENOTFOUND, "msgid: no message %s", msgid);
+}
+
+static int each_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+		     int (*fn)(const yb_setl_row *, int, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	yb_setl_row r;
+	int rc, frc = 0, cancelled;
+
+	if (sqlite3_prepare_v2(c->db, sql[S_EACH_SETL], -1, &s, NULL) != SQLITE_OK)
+		return dberr(c, "setl");
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		cancelled = setl_cols(s, &r);
+		if ((frc = fn(&r, cancelled, arg)) < 0)
+			break;
+	}
+	if (frc >= 0 && rc != SQLITE_DONE)
+		frc = dberr(c, "setl");
+	sqlite3_finalize(s);
+	return frc < 0 ? frc : 0;
+}
+
+static int get_setl_funds(yb_conn *c, const char *psn_no, const char *setl_id,
+			  yb_fund_pay *out, int *n)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_FUNDS);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, setl_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < YB_MAX_FUNDS) {
+		yb_fund_pay *f = &out[(*n)++];
+		memset(f, 0, sizeof(*f));
+		col_text(s, 0, f->fund_pay_type, sizeof(f->fund_pay_type));
+		f->inscp_scp_amt = sqlite3_column_int64(s, 1);
+		f->crt_payb_lmt_amt = sqlite3_column_int64(s, 2);
+		f->fund_payamt = sqlite3_column_int64(s, 3);
+		col_text(s, 4, f->setl_proc_info, sizeof(f->setl_proc_info));
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "setl_detail");
+}
+
+static int find_setl_by_msgid(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			      const char *msgid, char setl_id[YB_ID_MAX])
+{
+	sqlite3_stmt *s = stmt(c, S_FIND_SETL_MSGID);
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, fixmedins_code);
+	bind_text(s, 3, msgid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		col_text(s, 0, setl_id, YB_ID_MAX);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "setl");
+}
+
+static int reconcile(yb_conn *c, const char *fixmedins_code, int insutype, int clr_type,
+		     yb_datetime from, yb_datetime to, yb_recon_rows *out)
+{
+	sqlite3_stmt *s = stmt(c, S_RECON);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, fixmedins_code);
+	sqlite3_bind_int64(s, 2, from);
+	sqlite3_bind_int64(s, 3, to);
+	sqlite3_bind_int(s, 4, insutype);
+	sqlite3_bind_int(s, 5, clr_type);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->setl_cnt = (long)sqlite3_column_int64(s, 0);
+		out->cancel_cnt = (long)sqlite3_column_int64(s, 1);
+		out->medfee_sumamt = sqlite3_column_int64(s, 2);
+		out->fund_pay_sumamt = sqlite3_column_int64(s, 3);
+		out->acct_pay = sqlite3_column_int64(s, 4);
+		out->psn_cash_pay = sqlite3_column_int64(s, 5);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : dberr(c, "setl");
 }
 
 /* ------------------------------------------------------------- checks */
@@ -957,4 +1490,11 @@ const yb_store_ops yb_store_sqlite_ops = {
 	get_fixmedins, get_psn, get_mulaid, get_accums, get_idem, put_idem,
 	next_setl_id, put_settlement, get_settlement, mark_cancelled,
 	each_catalogue, check,
+};
+
+const yb_store_visit_ops yb_store_sqlite_visit_ops = {
+	put_psn_reg, get_psn_regs, next_mdtrt_id, put_mdtrt, upd_mdtrt, get_mdtrt,
+	each_mdtrt, find_stay, put_fee, each_fee, set_fee_setl, unsettle_fees, del_fee,
+	get_idem_rec, put_idem_rec, set_idem_state, each_setl, get_setl_funds,
+	find_setl_by_msgid, reconcile,
 };
