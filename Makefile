@@ -20,7 +20,7 @@ LDLIBS  += -lsqlite3 -lmicrohttpd -lcrypto -lpthread -lm
 CFLAGS  += -I/usr/include/postgresql
 LDLIBS  += -lpq
 
-LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/store/*.c src/service/*.c src/http/*.c)
+LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/rules/*.c src/store/*.c src/service/*.c src/http/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

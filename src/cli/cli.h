@@ -10,6 +10,11 @@ int cmd_settle(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_enrol(int argc, char **argv);
+int cmd_retire(int argc, char **argv);
+int cmd_pay(int argc, char **argv);
 int cmd_call(int argc, char **argv);
 
 /* Prints "yibao: <msg>" to stderr. */
