@@ -99,10 +99,16 @@ lint:
 	sh tests/lint.sh
 
 # the real `yibao serve` over loopback: envelope, limits, gateway refusals,
-# 9001/1101/2206/2207/2208, retries, SIGTERM (tests/integration/server_test.sh)
+# retries, SIGTERM (tests/integration/server_test.sh), then the HIS flows kept
+# as data in tests/integration/flows/ (run by tests/integration/flow.c)
 .PHONY: integration
-integration: $(BIN)
+FLOW_BIN := $(BUILD)/tests/flow
+$(FLOW_BIN): $(BUILD)/tests/integration/flow.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+integration: $(BIN) $(FLOW_BIN)
 	YIBAO=$(BIN) sh tests/integration/server_test.sh
+	YIBAO=$(BIN) FLOW=$(FLOW_BIN) sh tests/integration/flows_test.sh
 
 # ledger, crash and write-failure tests (issue 3); crashtest-short is the
 # short crash test for `make check`, crashtest the long one (50 kills)

@@ -18,21 +18,14 @@
 #include "yibao/json.h"
 #include "../http/http.h"
 
-#include <errno.h>
-#include <netdb.h>
 #include <openssl/rand.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAX_FILE (8u << 20)
-#define MAX_ANSWER (64u << 20)
 #define MAX_VARS 64
 
 static const char usage[] =
@@ -48,164 +41,14 @@ typedef struct opts {
 	int pretty, timeout;
 } opts;
 
-/* ----------------------------------------------------------- the URL */
-
-typedef struct url {
-	char host[256];
-	char port[8];
-	char path[1024];
-} url;
-
-static int parse_url(url *u, const char *s)
-{
-	const char *h, *end, *slash;
-	size_t n;
-
-	memset(u, 0, sizeof(*u));
-	if (strncasecmp(s, "http://", 7) != 0)
-		return yb_error_set(YB_EINVALID, "--url: only http:// (this client has no TLS)");
-	h = s + 7;
-	slash = strchr(h, '/');
-	end = slash ? slash : h + strlen(h);
-	if (*h == '[') { /* [IPv6]:port */
-		const char *close = memchr(h, ']', (size_t)(end - h));
-		if (!close)
-			return yb_error_set(YB_EINVALID, "--url: unclosed [ in the host");
-		n = (size_t)(close - h - 1);
-		if (n == 0 || n >= sizeof(u->host))
-			return yb_error_set(YB_EINVALID, "--url: bad host");
-		memcpy(u->host, h + 1, n);
-		h = close + 1;
-	} else {
-		const char *colon = memchr(h, ':', (size_t)(end - h));
-		const char *hend = colon ? colon : end;
-		n = (size_t)(hend - h);
-		if (n == 0 || n >= sizeof(u->host))
-			return yb_error_set(YB_EINVALID, "--url: bad host");
-		memcpy(u->host, h, n);
-		h = hend;
-	}
-	if (h < end && *h == ':') {
-		n = (size_t)(end - h - 1);
-		if (n == 0 || n >= sizeof(u->port) || strspn(h + 1, "0123456789") < n)
-			return yb_error_set(YB_EINVALID, "--url: bad port");
-		memcpy(u->port, h + 1, n);
-	} else if (h != end) {
-		return yb_error_set(YB_EINVALID, "--url: bad host");
-	} else {
-		memcpy(u->port, "80", 3);
-	}
-	/* the interface has one path; a bare host:port means it */
-	if (!slash || strcmp(slash, "/") == 0)
-		slash = YB_HTTP_PATH;
-	if (strlen(slash) >= sizeof(u->path))
-		return yb_error_set(YB_EINVALID, "--url: path too long");
-	memcpy(u->path, slash, strlen(slash) + 1);
-	return 0;
-}
-
-/* ------------------------------------------------------- HTTP/1.1 */
-
-static int connect_to(const url *u, int timeout)
-{
-	struct addrinfo hints, *res = NULL, *ai;
-	struct timeval tv = {timeout, 0};
-	int fd = -1, rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(u->host, u->port, &hints, &res)) != 0)
-		return yb_error_set(YB_ERROR, "%s: %s", u->host, gai_strerror(rc));
-	for (ai = res; ai; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol)) < 0)
-			continue;
-		/* on Linux the send timeout bounds connect() too */
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		return yb_error_set(YB_ERROR, "cannot connect to %s:%s: %s", u->host, u->port, strerror(errno));
-	return fd;
-}
-
-static int send_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return yb_error_set(YB_ERROR, "send: %s", w < 0 ? strerror(errno) : "closed");
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Case-insensitive search for header `name` in the head; its value or NULL. */
-static const char *find_header(const char *head, const char *name, size_t *vlen)
-{
-	size_t n = strlen(name);
-	const char *p = strstr(head, "\r\n");
-
-	while (p && p[2] != '\r') {
-		const char *line = p + 2, *eol = strstr(line, "\r\n");
-		if (!eol)
-			return NULL;
-		if ((size_t)(eol - line) > n && strncasecmp(line, name, n) == 0 && line[n] == ':') {
-			const char *v = line + n + 1;
-			while (*v == ' ' || *v == '\t')
-				v++;
-			*vlen = (size_t)(eol - v);
-			return v;
-		}
-		p = eol;
-	}
-	return NULL;
-}
-
-/* Decodes a chunked body in place; 0 or -1 if malformed. */
-static int unchunk(yb_buf *b, size_t from)
-{
-	char *src = b->ptr + from, *end = b->ptr + b->len, *dst = b->ptr;
-
-	for (;;) {
-		char *eol;
-		unsigned long n = strtoul(src, &eol, 16);
-		if (eol == src || !(eol = strstr(eol, "\r\n")))
-			return -1;
-		src = eol + 2;
-		if (n == 0)
-			break;
-		if (n > (size_t)(end - src))
-			return -1;
-		memmove(dst, src, n);
-		dst += n;
-		src += n + 2;
-		if (src > end)
-			return -1;
-	}
-	b->len = (size_t)(dst - b->ptr);
-	b->ptr[b->len] = '\0';
-	return 0;
-}
-
-/* POSTs body with the gateway headers; out gets the response body. */
-static int http_post(const url *u, const opts *o, const char *body, size_t len,
-		     int *status, yb_buf *out)
+/* Signs and POSTs one message; status and the answer's body. */
+static int post(const yb_http_url *u, const opts *o, const char *body, size_t len,
+		int *status, yb_buf *out)
 {
 	unsigned char rnd[16];
-	char ts[24], nonce[33], sig[65], chunk[16384];
-	yb_buf req = YB_BUF_INIT, resp = YB_BUF_INIT;
-	const char *hend, *v;
-	size_t vlen, i, head_len;
-	int fd, rc = 0;
+	char ts[24], nonce[33], sig[65];
+	yb_http_hdr h[5];
+	size_t i;
 
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		return yb_error_set(YB_ERROR, "no random bytes for the nonce");
@@ -213,74 +56,12 @@ static int http_post(const url *u, const opts *o, const char *body, size_t len,
 		snprintf(nonce + 2 * i, 3, "%02x", rnd[i]);
 	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
 	yb_auth_sign(sig, ts, o->secret, nonce);
-	yb_buf_printf(&req, "POST %s HTTP/1.1\r\nHost: %s%s%s:%s\r\n"
-		      "Content-Type: application/json;charset=UTF-8\r\nContent-Length: %zu\r\n"
-		      "x-tif-paasid: %s\r\nx-tif-timestamp: %s\r\nx-tif-nonce: %s\r\n"
-		      "x-tif-signature: %s\r\nConnection: close\r\n\r\n",
-		      u->path, strchr(u->host, ':') ? "[" : "", u->host,
-		      strchr(u->host, ':') ? "]" : "", u->port, len, o->code, ts, nonce, sig);
-	yb_buf_put(&req, body, len);
-	if (req.oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	if ((fd = connect_to(u, o->timeout)) < 0) {
-		yb_buf_free(&req);
-		return fd;
-	}
-	if ((rc = send_all(fd, req.ptr, req.len)) < 0)
-		goto done;
-	for (;;) {
-		ssize_t r = recv(fd, chunk, sizeof(chunk), 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = yb_error_set(YB_ERROR, "no answer within %d s: %s", o->timeout,
-					  strerror(errno));
-			goto done;
-		}
-		if (r == 0)
-			break;
-		yb_buf_put(&resp, chunk, (size_t)r);
-		if (resp.oom || resp.len > MAX_ANSWER) {
-			rc = yb_error_set(YB_ERROR, "answer larger than %u MiB", MAX_ANSWER >> 20);
-			goto done;
-		}
-		/* stop at Content-Length without waiting for the close */
-		if ((hend = strstr(resp.ptr, "\r\n\r\n")) &&
-		    (v = find_header(resp.ptr, "Content-Length", &vlen)) && v < hend) {
-			size_t want = (size_t)strtoull(v, NULL, 10);
-			if (resp.len >= (size_t)(hend + 4 - resp.ptr) + want)
-				break;
-		}
-	}
-	if (!resp.ptr || strncmp(resp.ptr, "HTTP/1.", 7) != 0 || resp.len < 12 ||
-	    !(hend = strstr(resp.ptr, "\r\n\r\n"))) {
-		rc = yb_error_set(YB_ERROR, "not an HTTP answer");
-		goto done;
-	}
-	*status = (int)strtol(resp.ptr + 9, NULL, 10);
-	head_len = (size_t)(hend + 4 - resp.ptr);
-	v = find_header(resp.ptr, "Transfer-Encoding", &vlen);
-	if (v && v < hend && vlen >= 7 && strncasecmp(v, "chunked", 7) == 0) {
-		if (unchunk(&resp, head_len) < 0) {
-			rc = yb_error_set(YB_ERROR, "malformed chunked answer");
-			goto done;
-		}
-		head_len = 0;
-	} else if ((v = find_header(resp.ptr, "Content-Length", &vlen)) && v < hend) {
-		size_t want = (size_t)strtoull(v, NULL, 10);
-		if (resp.len - head_len < want) {
-			rc = yb_error_set(YB_ERROR, "answer cut short");
-			goto done;
-		}
-		resp.len = head_len + want;
-	}
-	yb_buf_clear(out);
-	yb_buf_put(out, resp.ptr + head_len, resp.len - head_len);
-done:
-	close(fd);
-	yb_buf_free(&req);
-	yb_buf_free(&resp);
-	return rc;
+	h[0] = (yb_http_hdr){"x-tif-paasid", o->code};
+	h[1] = (yb_http_hdr){"x-tif-timestamp", ts};
+	h[2] = (yb_http_hdr){"x-tif-nonce", nonce};
+	h[3] = (yb_http_hdr){"x-tif-signature", sig};
+	h[4] = (yb_http_hdr){"Content-Type", "application/json;charset=UTF-8"};
+	return yb_http_post(u, h, 5, body, len, o->timeout, status, out);
 }
 
 /* ------------------------------------------------- the message */
@@ -374,7 +155,12 @@ static int substitute(yb_buf *out, const char *text, size_t len, const vars *vs,
 			size_t n = (size_t)(q - open - 2);
 			for (i = 0; i < vs->n && !found; i++)
 				if (strlen(vs->v[i].name) == n && memcmp(vs->v[i].name, open + 2, n) == 0) {
-					yb_json_escape(out, vs->v[i].value, strlen(vs->v[i].value));
+					/* escaped for a JSON string, without its quotes */
+					yb_buf esc = YB_BUF_INIT;
+					yb_json_escape(&esc, vs->v[i].value, strlen(vs->v[i].value));
+					if (esc.len >= 2)
+						yb_buf_put(out, esc.ptr + 1, esc.len - 2);
+					yb_buf_free(&esc);
 					found = 1;
 				}
 			if (!found)
@@ -544,7 +330,7 @@ static int answer_ok(const yb_buf *body, vars *vs)
 int cmd_call(int argc, char **argv)
 {
 	opts o;
-	url u;
+	yb_http_url u;
 	vars vs;
 	yb_buf file = YB_BUF_INIT, text = YB_BUF_INIT, msg = YB_BUF_INIT, body = YB_BUF_INIT,
 	       shown = YB_BUF_INIT;
@@ -596,7 +382,7 @@ int cmd_call(int argc, char **argv)
 		code = 2;
 		goto done;
 	}
-	if (parse_url(&u, o.url) < 0) {
+	if (yb_http_url_parse(&u, o.url) < 0) {
 		cli_error("call: %s", yb_error_msg());
 		code = 2;
 		goto done;
@@ -612,7 +398,7 @@ int cmd_call(int argc, char **argv)
 			code = 2;
 			goto done;
 		}
-		if (http_post(&u, &o, msg.ptr, msg.len, &status, &body) < 0) {
+		if (post(&u, &o, msg.ptr, msg.len, &status, &body) < 0) {
 			cli_error("call: %s: %s", o.url, yb_error_msg());
 			code = 1;
 			goto done;

@@ -97,6 +97,12 @@ size_t yb_utf8_cut(const char *msg, size_t max)
 
 void yb_envelope_reply(yb_buf *out, const yb_reply *r)
 {
+	yb_buf_clear(out);
+	yb_envelope_append(out, r);
+}
+
+void yb_envelope_append(yb_buf *out, const yb_reply *r)
+{
 	char refid[31], received[18], responded[18];
 	yb_now now;
 	yb_jw w;
@@ -105,7 +111,6 @@ void yb_envelope_reply(yb_buf *out, const yb_reply *r)
 	txn_serial_id(refid, r->admdvs, now.local);
 	yb_now_compact(received, r->received ? r->received : &now);
 	yb_now_compact(responded, &now);
-	yb_buf_clear(out);
 	yb_jw_init(&w, out);
 	yb_jw_obj(&w, NULL);
 	yb_jw_int(&w, "infcode", r->infcode);
@@ -120,7 +125,11 @@ void yb_envelope_reply(yb_buf *out, const yb_reply *r)
 		yb_jw_strn(&w, "warn_msg", r->warn_msg, yb_utf8_cut(r->warn_msg, YB_ERR_MSG_MAX));
 	else
 		yb_jw_null(&w, "warn_msg");
-	if (r->output)
+	if (r->output && r->node) {
+		yb_jw_obj(&w, "output");
+		yb_jw_raw(&w, r->node, r->output, r->output_len);
+		yb_jw_end(&w, '}');
+	} else if (r->output)
 		yb_jw_raw(&w, "output", r->output, r->output_len);
 	else
 		yb_jw_null(&w, "output");

@@ -1,6 +1,6 @@
 /* One request of the national interface in, one response out: gateway
- * authentication, the envelope, the idempotent-answer cache and dispatch
- * by infno. No sockets here, so the fuzz target drives it directly.
+ * authentication, the envelope and dispatch by infno. No sockets here, so
+ * the fuzz target drives it directly.
  *
  * Order of checks (each refusal changes nothing):
  *   headers present -> institution known -> signature -> clock window ->
@@ -8,8 +8,10 @@
  *   JSON well-formed, envelope fields valid                     else 200, -1
  *   body fixmedins_code == x-tif-paasid                         else 401
  *   infno known                                                 else 200, -1
- *   2207/2208: a kept answer for (fixmedins_code, msgid) is returned as is
- *   transaction: input validated, then the ledger              200, 0 / -1 */
+ *   transaction: input validated, then the ledger              200, 0 / -1
+ * A durable transaction's whole answer is made inside the ledger's
+ * transaction (txn_msg) and kept there with (fixmedins_code, msgid): the
+ * ledger answers a retry with it, byte for byte, even after a restart. */
 #include "http.h"
 #include "yibao/error.h"
 #include "yibao/store.h"
@@ -21,9 +23,14 @@
 struct yb_handler {
 	yb_ledger *ledger;
 	yb_nonce_cache *nc;
-	yb_idem_cache *ic;
 	int no_auth;
 };
+
+/* What the envelope of a success needs besides the transaction's ctx. */
+typedef struct env_info {
+	const char *admdvs;
+	const yb_now *received;
+} env_info;
 
 int yb_handler_new(yb_handler **out, yb_ledger *ledger, const yb_handler_opts *o)
 {
@@ -34,8 +41,7 @@ int yb_handler_new(yb_handler **out, yb_ledger *ledger, const yb_handler_opts *o
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	h->ledger = ledger;
 	h->no_auth = o && o->no_auth;
-	if ((rc = yb_nonce_cache_new(&h->nc, o ? o->max_nonces : 0)) < 0 ||
-	    (rc = yb_idem_cache_new(&h->ic, o ? o->idem_entries : 0, o ? o->idem_bytes : 0)) < 0) {
+	if ((rc = yb_nonce_cache_new(&h->nc, o ? o->max_nonces : 0)) < 0) {
 		yb_handler_free(h);
 		return rc;
 	}
@@ -48,7 +54,6 @@ void yb_handler_free(yb_handler *h)
 	if (!h)
 		return;
 	yb_nonce_cache_free(h->nc);
-	yb_idem_cache_free(h->ic);
 	free(h);
 }
 
@@ -80,6 +85,24 @@ static void fail(yb_response *resp, int status, const char *admdvs,
 	resp->infcode = -1;
 	copy_str(resp->err, sizeof(resp->err), msg);
 	resp->err[yb_utf8_cut(resp->err, YB_ERR_MSG_MAX)] = '\0';
+}
+
+/* txn_envelope_fn: a success envelope around a transaction's output. */
+static void envelope(const txn_ctx *c, yb_buf *body, const char *node,
+		     const char *output, size_t len)
+{
+	const env_info *e = c->envelope_arg;
+	yb_reply r;
+
+	memset(&r, 0, sizeof(r));
+	r.infcode = 0;
+	r.admdvs = e->admdvs;
+	r.received = e->received;
+	r.warn_msg = c->warn;
+	r.output = output;
+	r.output_len = len;
+	r.node = node;
+	yb_envelope_append(body, &r);
 }
 
 void yb_handle_error(yb_response *resp, int status, const char *msg)
@@ -137,6 +160,7 @@ static int authenticate(yb_handler *h, const yb_request *req, const yb_now *now,
 void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 {
 	yb_now received;
+	env_info ei;
 	yb_envelope env;
 	const txn_def *def;
 	char admdvs[7] = "";
@@ -181,17 +205,6 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 		fail(resp, 200, admdvs, &received, yb_error_msg());
 		goto done;
 	}
-	if (def->flags & TXN_F_IDEM) {
-		char infno[8];
-		if (yb_idem_get(h->ic, env.fixmedins_code, env.msgid, infno, &resp->body) == 0) {
-			if (strcmp(infno, env.infno) == 0)
-				goto done; /* the first answer, byte for byte */
-			yb_error_set(YB_ECONFLICT, "msgid: already used by a %s message", infno);
-			fail(resp, 200, admdvs, &received, yb_error_msg());
-			goto done;
-		}
-	}
-
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.ledger = h->ledger;
 	ctx.fixmedins_code = env.fixmedins_code;
@@ -202,6 +215,11 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 	ctx.sign_no = env.sign_no;
 	ctx.admdvs = admdvs;
 	ctx.now = received.local;
+	ei.admdvs = admdvs;
+	ei.received = &received;
+	ctx.envelope = envelope;
+	ctx.envelope_arg = &ei;
+	ctx.body = &resp->body;
 	yb_jw_init(&ow, &obuf);
 	yb_jw_obj(&ow, NULL);
 	rc = def->fn(&ctx, env.input, &ow);
@@ -215,6 +233,8 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 		fail(resp, status_of(rc), admdvs, &received, yb_error_msg());
 		goto done;
 	}
+	if (ctx.body_done)
+		goto done; /* the whole answer, as the ledger keeps it */
 	memset(&r, 0, sizeof(r));
 	r.infcode = 0;
 	r.admdvs = admdvs;
@@ -223,8 +243,6 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 	r.output = obuf.ptr;
 	r.output_len = obuf.len;
 	yb_envelope_reply(&resp->body, &r);
-	if (def->flags & TXN_F_IDEM)
-		yb_idem_put(h->ic, env.fixmedins_code, env.msgid, env.infno, &resp->body);
 done:
 	if (resp->body.oom) {
 		yb_buf_free(&resp->body);

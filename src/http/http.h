@@ -1,10 +1,13 @@
 /* The HTTP side of the national interface (docs/interface.md): envelope,
- * gateway authentication, limits, the idempotent-response cache and the
- * libmicrohttpd server. Internal to src/http and `yibao serve`.
+ * gateway authentication, limits, the libmicrohttpd server and a small
+ * client. Internal to src/http and the yibao commands.
  *
  * Layers: server.c (libmicrohttpd, access log, shutdown) calls handler.c
- * (one request in, one response out, no sockets), which uses auth.c,
- * envelope.c and idem.c, and dispatches to src/service/txn_*.c. */
+ * (one request in, one response out, no sockets), which uses auth.c and
+ * envelope.c, and dispatches to src/service/txn_*.c. Retried messages are
+ * answered by the ledger, which keeps each durable answer's whole body
+ * (src/service/txn.h). client.c is the HTTP/1.1 client of `yibao call`
+ * and the integration tests. */
 #ifndef YB_HTTP_H
 #define YB_HTTP_H
 
@@ -76,10 +79,13 @@ typedef struct yb_reply {
 	const char *warn_msg;     /* NULL or "" for none */
 	const char *output;       /* serialised output object, or NULL */
 	size_t output_len;
+	const char *node;         /* non-NULL: output is {"node": output} */
 } yb_reply;
 
 /* Writes a response envelope into out (cleared first). */
 void yb_envelope_reply(yb_buf *out, const yb_reply *r);
+/* The same, appended to out. */
+void yb_envelope_append(yb_buf *out, const yb_reply *r);
 /* Cuts msg to at most max bytes at a UTF-8 character boundary. */
 size_t yb_utf8_cut(const char *msg, size_t max);
 
@@ -106,26 +112,6 @@ void yb_auth_sign(char out[65], const char *timestamp, const char *secret,
 int yb_auth_check(yb_nonce_cache *nc, const yb_auth_hdr *h, const char *secret,
 		  int64_t now);
 
-/* --------------------------------------------------- idempotent answers */
-
-/* An in-memory LRU of whole response bodies by (fixmedins_code, msgid), so
- * that a retried 2207/2208 gets the first body byte for byte, envelope
- * included. It sits above the ledger's durable idempotency, which keeps
- * only the output: after a restart a retry gets the same output in a new
- * envelope. */
-typedef struct yb_idem_cache yb_idem_cache;
-
-int yb_idem_cache_new(yb_idem_cache **out, size_t max_entries, size_t max_bytes);
-void yb_idem_cache_free(yb_idem_cache *ic);
-/* Copies the stored body into body and its infno into infno[8]; 0 or
- * YB_ENOTFOUND. */
-int yb_idem_get(yb_idem_cache *ic, const char *fixmedins_code, const char *msgid,
-		char infno[8], yb_buf *body);
-/* Stores body unless the key is there already; either way body ends up
- * holding the stored (first) answer. */
-void yb_idem_put(yb_idem_cache *ic, const char *fixmedins_code, const char *msgid,
-		 const char *infno, yb_buf *body);
-
 /* ------------------------------------------------------------- handler */
 
 typedef struct yb_handler yb_handler;
@@ -133,7 +119,6 @@ typedef struct yb_handler yb_handler;
 typedef struct yb_handler_opts {
 	int no_auth;        /* the fuzz target: no headers, no institution */
 	size_t max_nonces;  /* 0: default */
-	size_t idem_entries, idem_bytes; /* 0: defaults */
 } yb_handler_opts;
 
 /* ledger may be NULL: every transaction then validates its input and
@@ -182,6 +167,27 @@ int yb_server_threads(const yb_server *s);
 /* Stops accepting, waits up to drain_ms for requests in flight to finish
  * and be answered, then stops the threads and frees s. */
 void yb_server_stop(yb_server *s, int drain_ms);
+
+/* -------------------------------------------------------------- client */
+
+typedef struct yb_http_url {
+	char host[256];
+	char port[8];
+	char path[1024];  /* "/" or none: YB_HTTP_PATH */
+} yb_http_url;
+
+/* "http://HOST[:PORT][/PATH]", HOST a name, IPv4 or [IPv6]. */
+int yb_http_url_parse(yb_http_url *u, const char *s);
+
+typedef struct yb_http_hdr {
+	const char *name, *value;  /* value NULL: not sent */
+} yb_http_hdr;
+
+/* POSTs body with the headers h[0..nh) over a new connection and waits
+ * at most timeout seconds for each read; *status and out (cleared) get
+ * the answer. Content-Length and Connection are added. */
+int yb_http_post(const yb_http_url *u, const yb_http_hdr *h, size_t nh, const char *body,
+		 size_t len, int timeout, int *status, yb_buf *out);
 
 /* One line of JSON on stderr (a single write, so lines never interleave). */
 void yb_log_line(const yb_buf *line);

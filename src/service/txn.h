@@ -1,7 +1,18 @@
 /* Transactions of the national interface (NHSA.md): one function per infno,
  * found by txn_find(). The HTTP layer parses the envelope and hands each
  * function the `input` node; the function validates all of it before it
- * touches the ledger, and writes the members of `output`.
+ * touches the ledger, and then either writes the members of `output`
+ * (9001, 9002, 1101, 3201) or leaves the whole response body in c->body
+ * (every transaction the ledger answers).
+ *
+ * Whole-body idempotency: a transaction that writes through the ledger
+ * passes it a yb_ledger_msg made by txn_msg(), whose wrap callback turns
+ * the ledger's output into the whole response body (envelope included)
+ * inside the store transaction; the ledger keeps that body with
+ * (fixmedins_code, msgid), so a retry, even after a restart, gets it back
+ * byte for byte. The callback may run on the store's writer thread and
+ * more than once: it only reads the ctx and writes the body, c->warn and
+ * c->wrapped.
  *
  * Ownership: a txn_ctx lives on the caller's stack for one request; its
  * strings are borrowed from the request and outlive the call. */
@@ -20,7 +31,19 @@
  * fields. Personal data: the caller masks it before it writes a line. */
 enum { TXN_SUBJ_NONE, TXN_SUBJ_ID, TXN_SUBJ_NAME };
 
-typedef struct txn_ctx {
+typedef struct txn_ctx txn_ctx;
+
+/* Appends a success envelope to body whose output is the object text
+ * output (node NULL) or {"node": output}. Set by the handler; c->warn is
+ * its warn_msg. */
+typedef void (*txn_envelope_fn)(const txn_ctx *c, yb_buf *body, const char *node,
+				const char *output, size_t len);
+
+/* Adds to c->warn after the ledger answered (the ledger's output text):
+ * 2207 compares the scope sums the client sent. Runs inside wrap. */
+typedef void (*txn_warn_fn)(txn_ctx *c, const char *output, size_t len);
+
+struct txn_ctx {
 	yb_ledger *ledger;           /* NULL: validate, then answer "unavailable" */
 	const char *fixmedins_code;  /* the authenticated institution */
 	const char *msgid;
@@ -30,18 +53,29 @@ typedef struct txn_ctx {
 	const char *sign_no;         /* "" when absent */
 	const char *admdvs;          /* region of generated ids (6 digits) */
 	yb_datetime now;             /* local time of the request */
+	txn_envelope_fn envelope;    /* the handler's envelope writer */
+	const void *envelope_arg;    /* for it */
+	/* how the ledger's output becomes the interface's output */
+	const char *node;            /* NULL: as it is; else {"node": output} */
+	txn_warn_fn warn_fn;         /* NULL: none */
+	void *warn_arg;
 	/* out */
 	char warn[TXN_WARN_MAX + 1]; /* warn_msg; "" none */
 	const char *subject;         /* certificate number looked up, or NULL */
 	int subject_kind;
-} txn_ctx;
+	yb_buf *body;                /* the whole answer, when body_done */
+	int body_done;
+	int wrapped, replayed;       /* set by the ledger call (wrap ran; a retry) */
+};
 
-/* Writes the members of the output object into out (already open). Returns
- * 0, or a negative YB_E* code with a message that names the field. */
+/* Writes the members of the output object into out (already open), or the
+ * whole answer into c->body with c->body_done set. Returns 0, or a
+ * negative YB_E* code with a message that names the field. */
 typedef int (*txn_fn)(txn_ctx *c, const yb_json *input, yb_jw *out);
 
 enum {
-	TXN_F_IDEM = 1 /* a retried msgid must get the first answer */
+	TXN_F_LEDGER = 1, /* durable through the ledger: a retried msgid gets the first body */
+	TXN_F_READ = 2    /* reads the ledger, writes nothing */
 };
 
 typedef struct txn_def {
@@ -68,18 +102,63 @@ int txn_get_id(const yb_json *o, const yb_jpath *p, const char *key,
 /* A numeric code within [min, max] ("11" or 11); *out unchanged if absent. */
 int txn_get_int_code(const yb_json *o, const yb_jpath *p, const char *key,
 		     int required, int min, int max, int *out);
+/* A 0/1 flag ("0", 0, "1", 1); *out unchanged if absent. */
+int txn_get_flag(const yb_json *o, const yb_jpath *p, const char *key, int *out);
 /* "ledger not open" when c->ledger is NULL (the fuzz target, a closed server). */
 int txn_need_ledger(const txn_ctx *c);
+/* insuplc_admdvs is required with a psn_no in the input (NHSA.md). */
+int txn_need_insuplc(const txn_ctx *c);
 /* Parses a ledger answer (a JSON object) into *doc (caller frees). A
  * malformed answer is an internal error. */
 int txn_parse_answer(yb_json_doc **doc, const yb_buf *answer);
+
+/* Fills m for a durable ledger call of this request: its wrap makes the
+ * whole body from the ledger's output with c->node and c->warn_fn. */
+void txn_msg(txn_ctx *c, yb_ledger_msg *m);
+/* After a successful ledger call whose answer is in out: makes c->body
+ * the whole response (out itself when the ledger wrapped or replayed it,
+ * else the envelope around it) and sets body_done. */
+int txn_finish(txn_ctx *c, yb_buf *out);
+/* Turns a ledger message that names a field of its own request
+ * ("psn_no: ...", "feedetail[2].cnt: ...") into the node of the client's
+ * message ("input.data.psn_no: ...", "input.feedetail[2].cnt: ..."). */
+int txn_from_ledger(int rc, const char *node);
+/* Reads diseinfo[] (2203, 2401, 2402, 2403) into a bounded JSON array
+ * text of the known fields; *json stays NULL when absent. */
+int txn_read_diseinfo(const yb_json *input, const yb_jpath *ip, yb_buf *json,
+		      const char **out);
+/* With an ID card (mdtrt_cert_type 02) the number must be the person's. */
+int txn_check_cert(txn_ctx *c, const char *psn_no, const char *cert_type,
+		   const char *cert_no, yb_date on, const char *node);
+/* mdtrt_cert_type: "", 01, 02 or 03. */
+int txn_read_cert(const yb_json *d, const yb_jpath *dp, char type[4], const char **no);
 
 /* ---- transactions ---- */
 int txn_9001(txn_ctx *c, const yb_json *input, yb_jw *out);
 int txn_9002(txn_ctx *c, const yb_json *input, yb_jw *out);
 int txn_1101(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2201(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2202(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2203(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2204(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2205(txn_ctx *c, const yb_json *input, yb_jw *out);
 int txn_2206(txn_ctx *c, const yb_json *input, yb_jw *out);
 int txn_2207(txn_ctx *c, const yb_json *input, yb_jw *out);
 int txn_2208(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2301(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2302(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2303(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2304(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2305(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2401(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2402(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2403(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2404(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2405(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_2601(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_3201(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_5203(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_5204(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_5206(txn_ctx *c, const yb_json *input, yb_jw *out);
 
 #endif

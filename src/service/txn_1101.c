@@ -12,18 +12,6 @@
 
 #define CERTNO_MAX 30
 
-typedef struct lookup {
-	const char *certno;
-	yb_date on;
-	yb_psn_rec psn;
-} lookup;
-
-static int by_certno(yb_store_tx *tx, void *arg)
-{
-	lookup *lk = arg;
-	return yb_tx_get_psn_by_certno(tx, lk->certno, lk->on, &lk->psn);
-}
-
 /* Which certificate the request names: *certno, or an error naming the
  * field. */
 static int read_cert(const yb_json *d, const yb_jpath *dp, const char **certno)
@@ -58,8 +46,9 @@ int txn_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
 	const yb_json *d;
 	const char *certno = NULL, *name = NULL, *card_sn = NULL;
 	yb_datetime when = c->now;
-	lookup lk;
-	yb_psn_rec *p = &lk.psn;
+	yb_psn_rec psn;
+	yb_psn_rec *p = &psn;
+	yb_date on;
 	char buf[32];
 	int rc;
 
@@ -74,18 +63,15 @@ int txn_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
 	if ((rc = txn_need_ledger(c)) < 0)
 		return rc;
 
-	memset(&lk, 0, sizeof(lk));
-	lk.certno = certno;
-	lk.on = yb_datetime_date(when);
-	rc = yb_store_read(yb_ledger_store(c->ledger), by_certno, &lk);
+	memset(&psn, 0, sizeof(psn));
+	on = yb_datetime_date(when);
+	rc = yb_ledger_get_psn_by_certno(c->ledger, certno, on, &psn);
 	if (rc == YB_ENOTFOUND && strlen(certno) == 18 && (certno[17] == 'x' || certno[17] == 'X')) {
 		/* the check character X: clients type it in either case */
 		char other[19];
 		memcpy(other, certno, 19);
 		other[17] = certno[17] == 'x' ? 'X' : 'x';
-		lk.certno = other;
-		rc = yb_store_read(yb_ledger_store(c->ledger), by_certno, &lk);
-		lk.certno = certno;
+		rc = yb_ledger_get_psn_by_certno(c->ledger, other, on, &psn);
 	}
 	/* one answer for "unknown" and "wrong name": the message must not
 	 * tell a prober which half was right */
@@ -108,7 +94,7 @@ int txn_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
 	if (p->brdy != YB_DATE_NONE) {
 		yb_date_format(buf, p->brdy);
 		yb_jw_str(out, "brdy", buf);
-		yb_jw_int(out, "age", yb_age(p->brdy, lk.on));
+		yb_jw_int(out, "age", yb_age(p->brdy, on));
 	} else {
 		yb_jw_str(out, "brdy", "");
 		yb_jw_null(out, "age");

@@ -1,9 +1,11 @@
-/* 2206 pre-settlement, 2207 settlement, 2208 cancel: the outpatient
- * settlement through the ledger.
+/* Settlement of a visit: 2206/2303 pre-settle, 2207/2304 settle, 2208/2305
+ * cancel. The ledger settles the visit's uploaded fee lines (2204/2301) in
+ * one durable transaction and keeps the whole answer for retries.
  *
- * Phase 1: the fee lines come inline in input.feedetail[] next to
- * input.data (2204 uploads come in phase 2), and data may carry the
- * visit's begntime and dise_codg that 2201/2203 will supply later.
+ * An extension kept from phase 1: a 2206 or 2207 that carries its fee
+ * lines inline in input.feedetail[] settles those lines as sent, without
+ * registration or upload (yb_ledger_settle); data may then carry the
+ * visit's begntime and dise_codg. Nothing is uploaded by it.
  *
  * Every input field is read and checked before the ledger is called, so a
  * bad message changes nothing. */
@@ -14,21 +16,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* ============================================================ reading */
 
-/* The four scope sums a 2207 may repeat from its 2206 answer. */
+/* The four scope sums a 2207/2304 may repeat from its pre-settlement. */
 static const char *const scope_keys[4] = {
 	"fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt"
 };
 
+enum { K_OUT_PRE, K_OUT_SETL, K_IN_PRE, K_IN_SETL };
+
 typedef struct setl_in {
-	yb_settle_req req;
-	yb_feeline_in *lines;   /* malloc'd, req.n_lines used */
+	yb_visit_setl vs;          /* uploaded lines */
+	yb_settle_req req;         /* inline lines (extension) */
+	int inline_lines;
+	yb_feeline_in *lines;      /* malloc'd, req.n_lines used */
 	char cert_type[4];
 	const char *cert_no;
-	yb_money medfee_sumamt;
 	yb_money scope[4];
 	int has_scope[4];
 } setl_in;
@@ -80,16 +84,15 @@ static int check_same(const yb_json *l, const yb_jpath *lp, const char *key,
 	return 0;
 }
 
-static int read_lines(setl_in *s, const yb_json *input, const yb_jpath *ip)
+/* input.feedetail[] of the inline extension. */
+static int read_lines(setl_in *s, const yb_json *arr, const yb_jpath *ip)
 {
 	yb_jpath fp = YB_JPATH_KEY(ip, "feedetail");
-	const yb_json *arr, *l;
+	const yb_json *l;
 	yb_money total = 0;
 	size_t i = 0;
 	int rc;
 
-	if ((rc = yb_jget_array(input, ip, "feedetail", 1, &arr)) < 0)
-		return rc;
 	if (arr->len == 0)
 		return yb_jpath_error(ip, "feedetail", "no fee lines");
 	if (arr->len > YB_MAX_FEELINES)
@@ -109,55 +112,49 @@ static int read_lines(setl_in *s, const yb_json *input, const yb_jpath *ip)
 	s->req.n_lines = i;
 	if ((rc = check_unique(s->lines, i, &fp)) < 0)
 		return rc;
-	if (total != s->medfee_sumamt) {
+	if (total != s->vs.medfee_sumamt) {
 		char a[32], b[32];
 		yb_jpath dp = YB_JPATH_KEY(ip, "data");
-		yb_decimal_format(a, s->medfee_sumamt, YB_SCALE_MONEY);
+		yb_decimal_format(a, s->vs.medfee_sumamt, YB_SCALE_MONEY);
 		yb_decimal_format(b, total, YB_SCALE_MONEY);
 		return yb_jpath_error(&dp, "medfee_sumamt", "%s is not the total of the fee lines (%s)", a, b);
 	}
 	return 0;
 }
 
-static int read_setl(txn_ctx *c, const yb_json *input, int is_2207, setl_in *s)
+static int read_setl(txn_ctx *c, const yb_json *input, int kind, int inpatient, setl_in *s)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
-	yb_visit *v = &s->req.visit;
-	const yb_json *d;
+	yb_visit_setl *vs = &s->vs;
+	const yb_json *d, *arr = NULL;
 	const char *skip = NULL;
 	char code[4] = "";
-	int acct = 0, k, rc;
+	int k, rc, settle = kind == K_OUT_SETL;
 
 	memset(s, 0, sizeof(*s));
-	s->req.msgid = c->msgid;
-	s->req.fixmedins_code = c->fixmedins_code;
-	v->fixmedins_code = c->fixmedins_code;
-	v->begntime = c->now;
-	v->dise_codg = "";
 	if ((rc = yb_jget_object(input, &ip, "data", 1, &d)) < 0 ||
-	    (rc = txn_get_id(d, &dp, "psn_no", 1, 30, &s->req.psn_no)) < 0 ||
-	    (rc = txn_get_id(d, &dp, "mdtrt_id", 1, 30, &v->mdtrt_id)) < 0 ||
-	    (rc = txn_get_int_code(d, &dp, "med_type", 1, 1, 99, &v->med_type)) < 0 ||
-	    (rc = yb_jget_decimal(d, &dp, "medfee_sumamt", 1, YB_SCALE_MONEY, &s->medfee_sumamt, NULL)) < 0 ||
-	    (rc = yb_jget_code(d, &dp, "mdtrt_cert_type", 0, s->cert_type, sizeof(s->cert_type))) < 0 ||
-	    (rc = txn_get_id(d, &dp, "mdtrt_cert_no", 0, 64, &s->cert_no)) < 0 ||
+	    (rc = txn_get_id(d, &dp, "psn_no", 1, 30, &vs->psn_no)) < 0 ||
+	    (rc = txn_get_id(d, &dp, "mdtrt_id", 1, 30, &vs->mdtrt_id)) < 0 ||
+	    (rc = txn_get_int_code(d, &dp, "med_type", 0, 1, 99, &vs->med_type)) < 0 ||
+	    (rc = yb_jget_decimal(d, &dp, "medfee_sumamt", 1, YB_SCALE_MONEY, &vs->medfee_sumamt, NULL)) < 0 ||
+	    (rc = txn_read_cert(d, &dp, s->cert_type, &s->cert_no)) < 0 ||
 	    (rc = yb_jget_code(d, &dp, "psn_setlway", 0, code, sizeof(code))) < 0 ||
-	    (rc = txn_get_id(d, &dp, "chrg_bchno", 0, 30, &skip)) < 0 ||
-	    (rc = txn_get_int_code(d, &dp, "acct_used_flag", 0, 0, 1, &acct)) < 0 ||
-	    (rc = txn_get_int_code(d, &dp, "insutype", 0, 100, 999, &s->req.insutype)) < 0 ||
-	    (rc = yb_jget_datetime(d, &dp, "begntime", 0, &v->begntime)) < 0 ||
-	    (rc = txn_get_id(d, &dp, "dise_codg", 0, YB_CODE_MAX - 1, &v->dise_codg)) < 0)
+	    (rc = txn_get_id(d, &dp, "chrg_bchno", 0, 30, &vs->chrg_bchno)) < 0 ||
+	    (rc = txn_get_flag(d, &dp, "acct_used_flag", &vs->acct_used)) < 0 ||
+	    (rc = txn_get_int_code(d, &dp, "insutype", 0, 100, 999, &vs->insutype)) < 0 ||
+	    (rc = yb_jget_decimal(d, &dp, "oth_scheme_pay", 0, YB_SCALE_MONEY, &vs->oth_scheme_pay, NULL)) < 0)
 		return rc;
-	v->acct_used = acct;
-	if (s->medfee_sumamt < 0)
+	vs->has_medfee = 1;
+	if (vs->medfee_sumamt < 0)
 		return yb_jpath_error(&dp, "medfee_sumamt", "negative amount");
-	if (s->cert_type[0] && strcmp(s->cert_type, "01") != 0 &&
-	    strcmp(s->cert_type, "02") != 0 && strcmp(s->cert_type, "03") != 0)
-		return yb_jpath_error(&dp, "mdtrt_cert_type", "not 01, 02 or 03");
+	if (vs->oth_scheme_pay < 0)
+		return yb_jpath_error(&dp, "oth_scheme_pay", "negative amount");
 	if (code[0] && strcmp(code, "01") != 0 && strcmp(code, "02") != 0)
 		return yb_jpath_error(&dp, "psn_setlway", "not 01 or 02");
-	if (is_2207) {
+	if (inpatient && (rc = txn_get_flag(d, &dp, "mid_setl_flag", &vs->mid_setl)) < 0)
+		return rc;
+	if (settle) {
 		if ((rc = txn_get_id(d, &dp, "invono", 0, 64, &skip)) < 0)
 			return rc;
 		for (k = 0; k < 4; k++)
@@ -165,201 +162,193 @@ static int read_setl(txn_ctx *c, const yb_json *input, int is_2207, setl_in *s)
 						  &s->scope[k], &s->has_scope[k])) < 0)
 				return rc;
 	}
-	if (!c->insuplc_admdvs[0])
-		return yb_error_set(YB_EINVALID, "insuplc_admdvs: missing (required with psn_no)");
-	return read_lines(s, input, &ip);
-}
-
-/* With an ID card, the card must be the person's. */
-static int check_cert(txn_ctx *c, const setl_in *s)
-{
-	yb_psn_rec psn;
-	int rc;
-
-	if (strcmp(s->cert_type, "02") != 0 || !s->cert_no)
-		return 0;
-	rc = yb_ledger_get_psn(c->ledger, s->req.psn_no,
-			       yb_datetime_date(s->req.visit.begntime), &psn);
-	if (rc == YB_ENOTFOUND)
-		return 0; /* the ledger says so in its own words */
-	if (rc < 0)
+	if (!inpatient && (rc = yb_jget_array(input, &ip, "feedetail", 0, &arr)) < 0)
 		return rc;
-	if (strcasecmp(psn.certno, s->cert_no) != 0) /* the check character x or X */
-		return yb_error_set(YB_EREFUSED, "input.data.mdtrt_cert_no: not the certificate of this psn_no");
-	return 0;
-}
-
-/* The ledger names fields of its own request ("psn_no: ..."); the client
- * knows them as nodes of its message. */
-static int from_ledger(int rc)
-{
-	static const char *const data_keys[] = {"psn_no", "setl_id", "mdtrt_id", "insutype", NULL};
-	char msg[512];
-	size_t i, n;
-
-	snprintf(msg, sizeof(msg), "%s", yb_error_msg());
-	for (i = 0; data_keys[i]; i++) {
-		n = strlen(data_keys[i]);
-		if (strncmp(msg, data_keys[i], n) == 0 && msg[n] == ':')
-			return yb_error_set(rc, "input.data.%s", msg);
+	if (arr) {
+		/* the inline extension: a visit of its own, settled as sent */
+		yb_visit *v = &s->req.visit;
+		s->inline_lines = 1;
+		s->req.msgid = c->msgid;
+		s->req.fixmedins_code = c->fixmedins_code;
+		s->req.psn_no = vs->psn_no;
+		s->req.insutype = vs->insutype;
+		v->fixmedins_code = c->fixmedins_code;
+		v->mdtrt_id = vs->mdtrt_id;
+		v->med_type = vs->med_type;
+		v->acct_used = vs->acct_used;
+		v->begntime = c->now;
+		v->dise_codg = "";
+		v->oth_scheme_pay = vs->oth_scheme_pay;
+		if (!v->med_type)
+			return yb_jpath_error(&dp, "med_type", "missing (required with input.feedetail)");
+		if ((rc = yb_jget_datetime(d, &dp, "begntime", 0, &v->begntime)) < 0 ||
+		    (rc = txn_get_id(d, &dp, "dise_codg", 0, YB_CODE_MAX - 1, &v->dise_codg)) < 0)
+			return rc;
 	}
-	if (strncmp(msg, "feedetail", 9) == 0 && (msg[9] == ':' || msg[9] == '['))
-		return yb_error_set(rc, "input.%s", msg);
-	return rc;
+	if ((rc = txn_need_insuplc(c)) < 0)
+		return rc;
+	return arr ? read_lines(s, arr, &ip) : 0;
 }
 
 /* ============================================================ writing */
 
-static void copy_members(yb_jw *out, const yb_json *root, const char *const *keys)
+/* The value text of "key" inside the flat object "setlinfo" of a ledger
+ * answer (our own JSON, so found by its exact text); NULL if absent. */
+static const char *setlinfo_value(const char *out, size_t len, const char *key, size_t *vlen)
 {
-	const yb_json *v;
+	char pat[48];
+	const char *info = NULL, *end, *p = out, *v;
+	size_t n;
 
-	for (; *keys; keys++)
-		if ((v = yb_json_get(root, *keys)))
-			yb_jw_value(out, *keys, v);
+	while ((p = memchr(p, '"', (size_t)(out + len - p)))) {
+		if ((size_t)(out + len - p) > 12 && memcmp(p, "\"setlinfo\":{", 12) == 0) {
+			info = p + 12;
+			break;
+		}
+		p++;
+	}
+	if (!info || !(end = memchr(info, '}', (size_t)(out + len - info))))
+		return NULL;
+	n = (size_t)snprintf(pat, sizeof(pat), "\"%s\":", key);
+	for (p = info; p + n <= end; p++)
+		if (memcmp(p, pat, n) == 0) {
+			v = p + n;
+			*vlen = strcspn(v, ",}");
+			return v;
+		}
+	return NULL;
 }
 
-/* A 2207 that repeats the scope sums of its 2206 learns, as a warning,
- * where the settlement differs from what it expected. */
-static void scope_warning(txn_ctx *c, const setl_in *s, const yb_json *setlinfo)
+/* txn_warn_fn of 2207/2304: a client that repeats the scope sums of its
+ * pre-settlement learns, as a warning, where the settlement differs. */
+static void scope_warning(txn_ctx *c, const char *output, size_t len)
 {
+	const setl_in *s = c->warn_arg;
 	size_t used = 0;
 	int k;
 
 	for (k = 0; k < 4; k++) {
-		const yb_json *v = yb_json_get(setlinfo, scope_keys[k]);
+		const char *v;
+		size_t vlen = 0;
 		int64_t got;
 		char a[32];
 		int n;
 
-		if (!s->has_scope[k] || !v || v->type != YB_JSON_NUMBER ||
-		    yb_decimal_parse(&got, v->str, v->len, YB_SCALE_MONEY) < 0 ||
-		    got == s->scope[k])
+		if (!s->has_scope[k] || !(v = setlinfo_value(output, len, scope_keys[k], &vlen)) ||
+		    yb_decimal_parse(&got, v, vlen, YB_SCALE_MONEY) < 0 || got == s->scope[k])
 			continue;
 		yb_decimal_format(a, s->scope[k], YB_SCALE_MONEY);
 		n = snprintf(c->warn + used, sizeof(c->warn) - used,
 			     "%ssetlinfo.%s %.*s differs from input.data.%s %s",
-			     used ? "; " : "", scope_keys[k], (int)v->len, v->str,
-			     scope_keys[k], a);
+			     used ? "; " : "", scope_keys[k], (int)vlen, v, scope_keys[k], a);
 		if (n < 0 || (size_t)n >= sizeof(c->warn) - used)
 			break;
 		used += (size_t)n;
 	}
 }
 
-static int settle(txn_ctx *c, const yb_json *input, yb_jw *out, int is_2207)
+static int settle(txn_ctx *c, const yb_json *input, int kind, int inpatient)
 {
-	static const char *const keys[] = {"setlinfo", "setldetail", "result", NULL};
 	setl_in s;
-	yb_buf answer = YB_BUF_INIT;
-	yb_json_doc *doc = NULL;
-	int rc;
+	yb_ledger_msg m;
+	int rc, k, any_scope = 0;
 
-	if ((rc = read_setl(c, input, is_2207, &s)) < 0 ||
+	if ((rc = read_setl(c, input, kind, inpatient, &s)) < 0 ||
 	    (rc = txn_need_ledger(c)) < 0 ||
-	    (rc = check_cert(c, &s)) < 0)
+	    (rc = txn_check_cert(c, s.vs.psn_no, s.cert_type, s.cert_no,
+				 yb_datetime_date(s.inline_lines ? s.req.visit.begntime : c->now),
+				 "data")) < 0)
 		goto done;
-	s.req.dry_run = !is_2207;
-	if ((rc = yb_ledger_settle(c->ledger, &s.req, &answer)) < 0) {
-		rc = from_ledger(rc);
+	for (k = 0; k < 4; k++)
+		any_scope |= s.has_scope[k];
+	if (any_scope) {
+		c->warn_fn = scope_warning;
+		c->warn_arg = &s;
+	}
+	txn_msg(c, &m);
+	if (s.inline_lines) {
+		s.req.dry_run = kind != K_OUT_SETL;
+		s.req.wrap = m.wrap;
+		s.req.wrap_arg = m.wrap_arg;
+		rc = yb_ledger_settle(c->ledger, &s.req, c->body);
+	} else {
+		s.vs.dry_run = kind != K_OUT_SETL;
+		rc = yb_ledger_settle_visit(c->ledger, &m, &s.vs, c->body);
+	}
+	if (rc < 0) {
+		rc = txn_from_ledger(rc, "data");
 		goto done;
 	}
-	if ((rc = txn_parse_answer(&doc, &answer)) < 0)
-		goto done;
-	copy_members(out, yb_json_root(doc), keys);
-	if (is_2207)
-		scope_warning(c, &s, yb_json_get(yb_json_root(doc), "setlinfo"));
+	rc = txn_finish(c, c->body);
 done:
-	yb_json_free(doc);
-	yb_buf_free(&answer);
+	c->warn_fn = NULL;
 	free(s.lines);
 	return rc;
 }
 
-/* input: data{psn_no, mdtrt_id, med_type, medfee_sumamt, ...}, feedetail[]
- * output: setlinfo (setl_id null), setldetail[], result[] */
+/* input: data{psn_no, mdtrt_id, medfee_sumamt, med_type, mdtrt_cert_type,
+ * mdtrt_cert_no, insutype, acct_used_flag, psn_setlway, chrg_bchno}
+ * [feedetail[] inline] -> setlinfo (setl_id null), setldetail[], result[] */
 int txn_2206(txn_ctx *c, const yb_json *input, yb_jw *out)
 {
-	return settle(c, input, out, 0);
+	(void)out;
+	return settle(c, input, K_OUT_PRE, 0);
 }
 
-/* as 2206, plus invono and the four scope sums; writes the settlement */
+/* as 2206, plus invono and the four scope sums; settles durably */
 int txn_2207(txn_ctx *c, const yb_json *input, yb_jw *out)
 {
-	return settle(c, input, out, 1);
+	(void)out;
+	return settle(c, input, K_OUT_SETL, 0);
+}
+
+/* as 2206 with mid_setl_flag, for an inpatient stay */
+int txn_2303(txn_ctx *c, const yb_json *input, yb_jw *out)
+{
+	(void)out;
+	return settle(c, input, K_OUT_PRE, 1);
+}
+
+/* as 2207 with mid_setl_flag: 1 settles the lines so far, the stay goes on */
+int txn_2304(txn_ctx *c, const yb_json *input, yb_jw *out)
+{
+	(void)out;
+	return settle(c, input, K_OUT_SETL, 1);
 }
 
 /* ============================================================= cancel */
 
-typedef struct setl_lookup {
-	const char *setl_id;
-	yb_setl_stored *st;
-} setl_lookup;
-
-static int get_setl(yb_store_tx *tx, void *arg)
-{
-	setl_lookup *lk = arg;
-	return yb_tx_get_settlement(tx, lk->setl_id, lk->st);
-}
-
-/* The settlement must be this institution's, of this visit and person.
- * Another institution's gets the same answer as none at all. */
-static int check_target(txn_ctx *c, const yb_jpath *dp, const char *setl_id,
-			const char *mdtrt_id, const char *psn_no)
-{
-	setl_lookup lk;
-	int rc;
-
-	lk.setl_id = setl_id;
-	if (!(lk.st = malloc(sizeof(*lk.st))))
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	rc = yb_store_read(yb_ledger_store(c->ledger), get_setl, &lk);
-	if (rc == YB_ENOTFOUND ||
-	    (rc == 0 && strcmp(lk.st->row.fixmedins_code, c->fixmedins_code) != 0))
-		rc = yb_jpath_error(dp, "setl_id", "no settlement %s of this institution", setl_id);
-	else if (rc == 0 && lk.st->row.refd_setl_id[0])
-		rc = yb_jpath_error(dp, "setl_id", "is itself a cancel");
-	else if (rc == 0 && strcmp(lk.st->row.mdtrt_id, mdtrt_id) != 0)
-		rc = yb_jpath_error(dp, "mdtrt_id", "not the visit of settlement %s", setl_id);
-	else if (rc == 0 && strcmp(lk.st->row.psn_no, psn_no) != 0)
-		rc = yb_jpath_error(dp, "psn_no", "not the person of settlement %s", setl_id);
-	free(lk.st);
-	return rc;
-}
-
 /* input: data{setl_id, mdtrt_id, psn_no} -> setlinfo, every amount negated */
-int txn_2208(txn_ctx *c, const yb_json *input, yb_jw *out)
+static int cancel(txn_ctx *c, const yb_json *input)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
-	const yb_json *d, *root, *info;
+	const yb_json *d;
 	const char *setl_id = NULL, *mdtrt_id = NULL, *psn_no = NULL;
-	yb_buf answer = YB_BUF_INIT;
-	yb_json_doc *doc = NULL;
+	yb_ledger_msg m;
 	int rc;
 
 	if ((rc = yb_jget_object(input, &ip, "data", 1, &d)) < 0 ||
 	    (rc = txn_get_id(d, &dp, "setl_id", 1, 30, &setl_id)) < 0 ||
 	    (rc = txn_get_id(d, &dp, "mdtrt_id", 1, 30, &mdtrt_id)) < 0 ||
-	    (rc = txn_get_id(d, &dp, "psn_no", 1, 30, &psn_no)) < 0)
+	    (rc = txn_get_id(d, &dp, "psn_no", 1, 30, &psn_no)) < 0 ||
+	    (rc = txn_need_insuplc(c)) < 0 ||
+	    (rc = txn_need_ledger(c)) < 0)
 		return rc;
-	if (!c->insuplc_admdvs[0])
-		return yb_error_set(YB_EINVALID, "insuplc_admdvs: missing (required with psn_no)");
-	if ((rc = txn_need_ledger(c)) < 0 ||
-	    (rc = check_target(c, &dp, setl_id, mdtrt_id, psn_no)) < 0)
-		goto done;
-	if ((rc = yb_ledger_cancel(c->ledger, c->fixmedins_code, c->msgid, setl_id, &answer)) < 0) {
-		rc = from_ledger(rc);
-		goto done;
-	}
-	if ((rc = txn_parse_answer(&doc, &answer)) < 0)
-		goto done;
-	/* the ledger answers {"setlinfo":{...}} or the bare setlinfo */
-	root = yb_json_root(doc);
-	info = yb_json_get(root, "setlinfo");
-	yb_jw_value(out, "setlinfo", info && info->type == YB_JSON_OBJECT ? info : root);
-done:
-	yb_json_free(doc);
-	yb_buf_free(&answer);
-	return rc;
+	txn_msg(c, &m);
+	if ((rc = yb_ledger_cancel_setl(c->ledger, &m, setl_id, mdtrt_id, psn_no, c->body)) < 0)
+		return txn_from_ledger(rc, "data");
+	return txn_finish(c, c->body);
+}
+
+int txn_2208(txn_ctx *c, const yb_json *input, yb_jw *out)
+{
+	(void)out;
+	return cancel(c, input);
+}
+
+int txn_2305(txn_ctx *c, const yb_json *input, yb_jw *out)
+{
+	(void)out;
+	return cancel(c, input);
 }

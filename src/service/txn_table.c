@@ -1,18 +1,43 @@
 /* The dispatch table of the national interface, and what its transactions
- * share: generated ids and field readers. */
+ * share: generated ids, field readers, and the bridge to the ledger's
+ * whole-body idempotency (txn_msg, txn_finish). */
 #include "txn.h"
 #include "yibao/error.h"
+#include "yibao/store.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
-/* Sorted by infno; txn_find() is a linear scan over a handful of rows. */
+#define MAX_DIAGNOSES 100
+
+/* Sorted by infno; txn_find() is a linear scan over a few dozen rows. */
 static const txn_def table[] = {
-	{"1101", txn_1101, 0, "person and insurance lookup"},
-	{"2206", txn_2206, 0, "outpatient pre-settlement"},
-	{"2207", txn_2207, TXN_F_IDEM, "outpatient settlement"},
-	{"2208", txn_2208, TXN_F_IDEM, "cancel an outpatient settlement"},
+	{"1101", txn_1101, TXN_F_READ, "person and insurance lookup"},
+	{"2201", txn_2201, TXN_F_LEDGER, "outpatient registration"},
+	{"2202", txn_2202, TXN_F_LEDGER, "cancel an outpatient registration"},
+	{"2203", txn_2203, TXN_F_LEDGER, "visit and diagnoses"},
+	{"2204", txn_2204, TXN_F_LEDGER, "outpatient fee lines upload"},
+	{"2205", txn_2205, TXN_F_LEDGER, "cancel outpatient fee lines"},
+	{"2206", txn_2206, TXN_F_READ, "outpatient pre-settlement"},
+	{"2207", txn_2207, TXN_F_LEDGER, "outpatient settlement"},
+	{"2208", txn_2208, TXN_F_LEDGER, "cancel an outpatient settlement"},
+	{"2301", txn_2301, TXN_F_LEDGER, "inpatient fee lines upload"},
+	{"2302", txn_2302, TXN_F_LEDGER, "cancel inpatient fee lines"},
+	{"2303", txn_2303, TXN_F_READ, "inpatient pre-settlement"},
+	{"2304", txn_2304, TXN_F_LEDGER, "inpatient settlement"},
+	{"2305", txn_2305, TXN_F_LEDGER, "cancel an inpatient settlement"},
+	{"2401", txn_2401, TXN_F_LEDGER, "admission"},
+	{"2402", txn_2402, TXN_F_LEDGER, "discharge"},
+	{"2403", txn_2403, TXN_F_LEDGER, "admission change"},
+	{"2404", txn_2404, TXN_F_LEDGER, "cancel an admission"},
+	{"2405", txn_2405, TXN_F_LEDGER, "cancel a discharge"},
+	{"2601", txn_2601, TXN_F_LEDGER, "reversal"},
+	{"3201", txn_3201, TXN_F_READ, "reconciliation of totals"},
+	{"5203", txn_5203, TXN_F_READ, "settlements of a visit"},
+	{"5204", txn_5204, TXN_F_READ, "fee lines of a visit"},
+	{"5206", txn_5206, TXN_F_READ, "a person's accumulators"},
 	{"9001", txn_9001, 0, "sign in"},
 	{"9002", txn_9002, 0, "sign out"},
 };
@@ -53,6 +78,8 @@ void txn_serial_id(char out[31], const char *admdvs, yb_datetime now)
 			out[k++] = day[i];
 	snprintf(out + k, 31 - k, "%010llu", n);
 }
+
+/* ============================================================ readers */
 
 int txn_get_id(const yb_json *o, const yb_jpath *p, const char *key,
 	       int required, size_t maxlen, const char **out)
@@ -101,10 +128,31 @@ int txn_get_int_code(const yb_json *o, const yb_jpath *p, const char *key,
 	return 0;
 }
 
+int txn_get_flag(const yb_json *o, const yb_jpath *p, const char *key, int *out)
+{
+	int v = -1, rc = txn_get_int_code(o, p, key, 0, 0, 9, &v);
+
+	if (rc < 0)
+		return rc;
+	if (v == -1)
+		return 0;
+	if (v > 1)
+		return yb_jpath_error(p, key, "not 0 or 1");
+	*out = v;
+	return 0;
+}
+
 int txn_need_ledger(const txn_ctx *c)
 {
 	if (!c->ledger)
 		return yb_error_set(YB_EBUSY, "service unavailable: the ledger is not open");
+	return 0;
+}
+
+int txn_need_insuplc(const txn_ctx *c)
+{
+	if (!c->insuplc_admdvs[0])
+		return yb_error_set(YB_EINVALID, "insuplc_admdvs: missing (required with psn_no)");
 	return 0;
 }
 
@@ -122,5 +170,170 @@ int txn_parse_answer(yb_json_doc **doc, const yb_buf *answer)
 		*doc = NULL;
 		return yb_error_set(YB_ERROR, "internal error: ledger answer is not an object");
 	}
+	return 0;
+}
+
+int txn_read_cert(const yb_json *d, const yb_jpath *dp, char type[4], const char **no)
+{
+	int rc;
+
+	type[0] = '\0';
+	if ((rc = yb_jget_code(d, dp, "mdtrt_cert_type", 0, type, 4)) < 0 ||
+	    (rc = txn_get_id(d, dp, "mdtrt_cert_no", 0, 64, no)) < 0)
+		return rc;
+	if (type[0] && strcmp(type, "01") != 0 && strcmp(type, "02") != 0 &&
+	    strcmp(type, "03") != 0)
+		return yb_jpath_error(dp, "mdtrt_cert_type", "not 01, 02 or 03");
+	return 0;
+}
+
+int txn_check_cert(txn_ctx *c, const char *psn_no, const char *cert_type,
+		   const char *cert_no, yb_date on, const char *node)
+{
+	yb_psn_rec psn;
+	int rc;
+
+	if (strcmp(cert_type, "02") != 0 || !cert_no)
+		return 0;
+	rc = yb_ledger_get_psn(c->ledger, psn_no, on, &psn);
+	if (rc == YB_ENOTFOUND)
+		return 0; /* the ledger says so in its own words */
+	if (rc < 0)
+		return rc;
+	if (strcasecmp(psn.certno, cert_no) != 0) /* the check character x or X */
+		return yb_error_set(YB_EREFUSED, "input.%s.mdtrt_cert_no: not the certificate of this psn_no",
+				    node);
+	return 0;
+}
+
+/* diseinfo[]: what each diagnosis may carry, and how long each may be. */
+static const struct {
+	const char *key;
+	size_t max;
+	int required;
+} diag_keys[] = {
+	{"diag_type", 6, 1},   {"diag_srt_no", 6, 0},   {"diag_code", 30, 1},
+	{"diag_name", 100, 0}, {"diag_dept", 50, 0},    {"dise_dor_no", 30, 0},
+	{"dise_dor_name", 50, 0}, {"diag_time", 19, 0}, {"vali_flag", 1, 0},
+	{"maindiag_flag", 1, 0}, {"inout_diag_type", 6, 0},
+};
+
+int txn_read_diseinfo(const yb_json *input, const yb_jpath *ip, yb_buf *json,
+		      const char **out)
+{
+	yb_jpath ap = YB_JPATH_KEY(ip, "diseinfo");
+	const yb_json *arr = NULL, *e;
+	yb_jw w;
+	size_t i = 0, k;
+	int rc;
+
+	if ((rc = yb_jget_array(input, ip, "diseinfo", 0, &arr)) < 0)
+		return rc;
+	if (!arr)
+		return 0;
+	if (arr->len > MAX_DIAGNOSES)
+		return yb_jpath_error(ip, "diseinfo", "more than %d diagnoses", MAX_DIAGNOSES);
+	yb_jw_init(&w, json);
+	yb_jw_arr(&w, NULL);
+	for (e = arr->child; e; e = e->next, i++) {
+		yb_jpath ep = YB_JPATH_INDEX(&ap, i);
+		if (e->type != YB_JSON_OBJECT)
+			return yb_jpath_error(&ap, NULL, "[%zu] not an object", i);
+		yb_jw_obj(&w, NULL);
+		for (k = 0; k < sizeof(diag_keys) / sizeof(diag_keys[0]); k++) {
+			const char *s = NULL;
+			if ((rc = txn_get_id(e, &ep, diag_keys[k].key, diag_keys[k].required,
+					     diag_keys[k].max, &s)) < 0)
+				return rc;
+			if (s)
+				yb_jw_str(&w, diag_keys[k].key, s);
+		}
+		yb_jw_end(&w, '}');
+	}
+	yb_jw_end(&w, ']');
+	if (json->oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	*out = json->ptr;
+	return 0;
+}
+
+/* ===================================================== the ledger bridge */
+
+/* The ledger names fields of its own request ("psn_no: ..."); the client
+ * knows them as nodes of its message. Only refusals are renamed: an
+ * internal error keeps its words, and msgid is an envelope field. */
+int txn_from_ledger(int rc, const char *node)
+{
+	char msg[512];
+	const char *m = yb_error_msg();
+	size_t n = strspn(m, "abcdefghijklmnopqrstuvwxyz_");
+
+	if (rc != YB_EREFUSED && rc != YB_ENOTFOUND && rc != YB_EINVALID)
+		return rc;
+	if (n == 9 && strncmp(m, "feedetail", 9) == 0 && (m[9] == '[' || m[9] == ':'))
+		return yb_error_set(rc, "input.%s", m);
+	if (n == 0 || m[n] != ':' || strncmp(m, "input", n) == 0 ||
+	    (n == 5 && strncmp(m, "msgid", 5) == 0) ||
+	    (n == 14 && strncmp(m, "fixmedins_code", 14) == 0) ||
+	    (n == 5 && strncmp(m, "infno", 5) == 0))
+		return rc;
+	snprintf(msg, sizeof(msg), "%s", m);
+	return yb_error_set(rc, "input.%s.%s", node, msg);
+}
+
+/* The ledger's wrap callback: whole body from the ledger's output. */
+static int wrap(yb_buf *body, const char *output, size_t len, void *arg)
+{
+	txn_ctx *c = arg;
+
+	c->wrapped = 1;
+	c->warn[0] = '\0';
+	if (c->warn_fn)
+		c->warn_fn(c, output, len);
+	c->envelope(c, body, c->node, output, len);
+	return body->oom ? yb_error_set(YB_ENOMEM, "out of memory") : 0;
+}
+
+void txn_msg(txn_ctx *c, yb_ledger_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->fixmedins_code = c->fixmedins_code;
+	m->msgid = c->msgid;
+	m->infno = c->infno;
+	m->now = c->now;
+	m->wrap = c->envelope ? wrap : NULL;
+	m->wrap_arg = c;
+	m->replayed = &c->replayed;
+	c->wrapped = c->replayed = 0;
+}
+
+int txn_finish(txn_ctx *c, yb_buf *out)
+{
+	yb_buf raw = *out;
+
+	if (out->oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	/* a retry answered from the record: the whole body (some ledger
+	 * calls do not report replays; the body's first member tells) */
+	if (raw.ptr && raw.len > 11 && memcmp(raw.ptr, "{\"infcode\":", 11) == 0)
+		c->replayed = 1;
+	if (!c->wrapped && !c->replayed) {
+		/* a read, or a ledger that gave the bare output */
+		yb_buf tmp = YB_BUF_INIT;
+		c->warn[0] = '\0';
+		if (c->warn_fn)
+			c->warn_fn(c, raw.ptr ? raw.ptr : "{}", raw.len);
+		c->envelope(c, &tmp, c->node, raw.ptr ? raw.ptr : "{}", raw.ptr ? raw.len : 2);
+		yb_buf_free(out);
+		*out = tmp;
+	}
+	if (out != c->body) {
+		yb_buf_free(c->body);
+		*c->body = *out;
+		memset(out, 0, sizeof(*out));
+	}
+	if (c->body->oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	c->body_done = 1;
 	return 0;
 }

@@ -51,8 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&o, 0, sizeof(o));
 		o.no_auth = 1;
 		o.max_nonces = 1024;
-		o.idem_entries = 64;
-		o.idem_bytes = 1 << 20;
 		if (yb_handler_new(&h, NULL, &o) < 0)
 			abort();
 	}
