@@ -145,7 +145,6 @@ FUZZ_TIME ?= 60
 fuzz:
 	CFLAGS=-Wno-unknown-warning-option $(MAKE) CC=clang BUILD=build/fuzz \
 	  SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LIB_SRC="$(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/service/*.c)" \
 	  build/fuzz/libyibao.a
 	@mkdir -p build/fuzz/bin build/fuzz/crashes; fail=0; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); c=$${n#fuzz_}; \
