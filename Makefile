@@ -140,6 +140,11 @@ bench: $(BENCH_BIN)
 	$(BUILD)/bench/engine
 	$(BUILD)/bench/ledger
 
+# settlements/s on PostgreSQL and pgbench on the same server, alternating
+# (bench/pg.c); a throwaway server unless YIBAO_PG_URL answers
+bench-pg: $(BUILD)/bench/pg
+	sh -c '. tests/pg/pg_env.sh && $(BUILD)/bench/pg --db "$$YIBAO_PG_URL"'
+
 # ------------------------------------------------------- libFuzzer runs
 FUZZ_TIME ?= 60
 fuzz:

@@ -25,7 +25,9 @@
  *     once per connection, and sent in pipeline mode: the writes of a
  *     settlement, SAVEPOINT and BEGIN are queued and go to the server with
  *     the next statement whose answer is needed (RELEASE at the latest), so
- *     a settlement costs six round trips, not thirty. An error of a queued
+ *     a settlement costs three round trips (four with mutual aid), not
+ *     thirty: answers a settlement asks for next are read ahead with the
+ *     idempotency lookup and with the person. An error of a queued
  *     write is reported by the operation that flushes it; a unit's writes
  *     are always flushed by its RELEASE, inside its savepoint.
  *  5. COMMIT must answer "COMMIT": PostgreSQL answers "ROLLBACK" to a COMMIT
@@ -37,10 +39,11 @@
  *  8. Types as in SQLite: dates ISO text, times seconds, money bigint fen.
  *     Amounts travel as decimal text; nothing goes through a double.
  *
- *   unit:  [BEGIN] [SAVEPOINT] get_idem │ get_fixmedins │ get_psn+lock │
- *          get_accums │ get_mulaid(+locks) │ (engine) put_* ... RELEASE │
+ *   unit:  [BEGIN] [SAVEPOINT] get_idem+(fixmedins) │ get_psn+lock+(accums,
+ *          mulaid) │ [initiators' locks │] (engine) put_* ... RELEASE │
  *                                                     ... COMMIT (group)
- *   (│ = one round trip; [x] = queued, sent with the next one)
+ *   (│ = one round trip; [x] = queued, sent with the next one; (x) = read
+ *   ahead; no SAVEPOINT for a group's first unit: see tx_savepoint)
  */
 #include "store_impl.h"
 #include "schema_pg.h"
@@ -73,7 +76,7 @@ enum {
 	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_LOCK, S_GET_PSN_CERT,
 	S_GET_PSN_CERT_LOCK, S_GET_INSU, S_GET_MULAID, S_GET_BALC, S_GET_BALC_LOCK,
 	S_GET_ACCUMS, S_GET_IDEM, S_GET_IDEM_PSN, S_PUT_IDEM, S_NEXT_IDS, S_PUT_SETL,
-	S_PUT_FEE, S_PUT_DETAIL, S_PUT_SACC, S_UPD_ACCUM, S_PUT_MOV, S_UPD_ACCT,
+	S_PUT_FEES, S_PUT_DETAILS, S_PUT_DELTAS, S_PUT_MOV,
 	S_GET_SETL, S_GET_SACC, S_GET_MOVS, S_MARK, S_EACH_CAT,
 	S_COUNT
 };
@@ -85,6 +88,10 @@ enum {
 #define SETL_COLS "psn_no, setl_id, mdtrt_id, fixmedins_code, msgid, refd_setl_id," \
 	" insutype, med_type, setl_time, year, pol_ver, pool_prop, balc, " AMOUNT_COLS
 #define PSN_COLS "p.psn_no, p.certno, p.psn_name, p.gend, coalesce(p.brdy, ''), p.insu_admdvs"
+#define INSU_COLS "insutype, psn_type, begndate, enddate, psn_insu_stas"
+/* the insurance period covering day $2, the 'valid' one first */
+#define INSU_OF(psn) "SELECT " INSU_COLS " FROM psn_insu WHERE psn_no = " psn \
+	" AND begndate <= $2 AND enddate >= $2 ORDER BY psn_insu_stas, begndate DESC LIMIT 1"
 
 /* Every statement names psn_no (or bound_psn_no) when it touches a
  * person-scoped table, so that a sharded cluster routes it to one shard
@@ -121,18 +128,19 @@ static const char *const sql[S_COUNT] = {
 		" flags = EXCLUDED.flags",
 	[S_GET_FIX] = "SELECT fixmedins_code, fixmedins_name, fixmedins_type, hosp_lv,"
 		" prim_flag, admdvs, secret FROM fixmedins WHERE fixmedins_code = $1",
-	[S_GET_PSN] = "SELECT " PSN_COLS ", coalesce(a.balc, 0) FROM psn p"
-		" LEFT JOIN acct a ON a.psn_no = p.psn_no WHERE p.psn_no = $1",
+	/* the person, the account and the period covering day $2, at once */
+	[S_GET_PSN] = "SELECT " PSN_COLS ", coalesce(a.balc, 0), i.* FROM psn p"
+		" LEFT JOIN acct a ON a.psn_no = p.psn_no"
+		" LEFT JOIN LATERAL (" INSU_OF("$1") ") i ON true WHERE p.psn_no = $1",
 	/* the person's account row is the person's lock (design note 2) */
-	[S_GET_PSN_LOCK] = "SELECT " PSN_COLS ", a.balc FROM psn p JOIN acct a ON a.psn_no = p.psn_no"
+	[S_GET_PSN_LOCK] = "SELECT " PSN_COLS ", a.balc, i.* FROM psn p JOIN acct a ON a.psn_no = p.psn_no"
+		" LEFT JOIN LATERAL (" INSU_OF("$1") ") i ON true"
 		" WHERE p.psn_no = $1 AND a.psn_no = $1 FOR UPDATE OF a",
 	[S_GET_PSN_CERT] = "SELECT " PSN_COLS ", coalesce(a.balc, 0) FROM psn p"
 		" LEFT JOIN acct a ON a.psn_no = p.psn_no WHERE p.certno = $1 ORDER BY p.psn_no LIMIT 1",
 	[S_GET_PSN_CERT_LOCK] = "SELECT " PSN_COLS ", a.balc FROM psn p JOIN acct a ON a.psn_no = p.psn_no"
 		" WHERE p.certno = $1 ORDER BY p.psn_no LIMIT 1 FOR UPDATE OF a",
-	[S_GET_INSU] = "SELECT insutype, psn_type, begndate, enddate, psn_insu_stas"
-		" FROM psn_insu WHERE psn_no = $1 AND begndate <= $2 AND enddate >= $2"
-		" ORDER BY psn_insu_stas, begndate DESC LIMIT 1",
+	[S_GET_INSU] = INSU_OF("$1"),
 	[S_GET_MULAID] = "SELECT initiator_psn_no, bind_time FROM mulaid WHERE bound_psn_no = $1"
 		" ORDER BY bind_time, initiator_psn_no LIMIT 7",
 	[S_GET_BALC] = "SELECT balc FROM acct WHERE psn_no = $1",
@@ -146,18 +154,25 @@ static const char *const sql[S_COUNT] = {
 	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7,"
 		" $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,"
 		" $25, $26, $27, $28, $29, $30, $31, $32, $33)",
-	[S_PUT_FEE] = "INSERT INTO setl_fee VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-		" $12, $13, $14)",
-	[S_PUT_DETAIL] = "INSERT INTO setl_detail VALUES($1, $2, $3, $4, $5, $6, $7)",
-	[S_PUT_SACC] = "INSERT INTO setl_accum VALUES($1, $2, $3, $4, $5)",
-	[S_UPD_ACCUM] = "INSERT INTO accum VALUES($1, $2, $3, $4) ON CONFLICT(psn_no, year, bucket)"
+	/* A settlement's rows of one table go in one statement, as arrays (a
+	 * statement costs the server more than a row): fee lines, fund rows,
+	 * and the accumulator deltas with the accumulators they move. */
+	[S_PUT_FEES] = "INSERT INTO setl_fee SELECT $1, $2, * FROM unnest($3::text[], $4::text[],"
+		" $5::bigint[], $6::bigint[], $7::bigint[], $8::integer[], $9::integer[], $10::bigint[],"
+		" $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[])",
+	[S_PUT_DETAILS] = "INSERT INTO setl_detail SELECT $1, $2, * FROM unnest($3::text[],"
+		" $4::bigint[], $5::bigint[], $6::bigint[], $7::text[])",
+	[S_PUT_DELTAS] = "WITH d AS (INSERT INTO setl_accum SELECT $1, $2, $3, * FROM"
+		" unnest($4::text[], $5::bigint[]) RETURNING psn_no, year, bucket, delta)"
+		" INSERT INTO accum SELECT * FROM d ON CONFLICT(psn_no, year, bucket)"
 		" DO UPDATE SET amount = accum.amount + EXCLUDED.amount",
-	[S_PUT_MOV] = "INSERT INTO acct_mov VALUES($1, $2, $3, $4)",
-	/* Queued writes must fail on the server, not in a later check, so that
+	/* One account movement and the balance it moves, one person's rows.
+	 * Queued writes must fail on the server, not in a later check, so that
 	 * the unit's RELEASE (sent with them) never releases a failed unit:
-	 * "no row changed" is a division by zero (see flush()). */
-	[S_UPD_ACCT] = "WITH u AS (UPDATE acct SET balc = balc + $2 WHERE psn_no = $1 RETURNING 1)"
-		" SELECT 1 / count(*)::integer FROM u",
+	 * "no account" is a division by zero (see flush()). */
+	[S_PUT_MOV] = "WITH m AS (INSERT INTO acct_mov VALUES($1, $2, $3, $4) RETURNING amount),"
+		" u AS (UPDATE acct SET balc = acct.balc + m.amount FROM m WHERE acct.psn_no = $1"
+		" RETURNING 1) SELECT 1 / count(*)::integer FROM u",
 	[S_GET_SETL] = "SELECT " SETL_COLS ", cancelled FROM setl WHERE setl_id = $1",
 	[S_GET_SACC] = "SELECT bucket, delta FROM setl_accum WHERE psn_no = $1 AND setl_id = $2"
 		" ORDER BY bucket",
@@ -186,6 +201,8 @@ struct yb_conn {
 	int mode;             /* of the open transaction */
 	int in_tx;
 	int retry;            /* a deadlock or serialisation failure since BEGIN */
+	int units;            /* units begun in this transaction */
+	int sp;               /* the current unit has a savepoint */
 	pend q[MAX_PEND];
 	int nq;
 	PGresult *kept[MAX_KEEP];
@@ -193,6 +210,14 @@ struct yb_conn {
 	long long ids[ID_BATCH];
 	int n_ids, next_id, batch;
 	unsigned txs, flushes, inject_at; /* for the test hook */
+	/* Answers read ahead, in the round trip of an earlier statement of the
+	 * same unit (design note 4): the institution with the idempotency
+	 * lookup, the accumulators and bindings with the person. */
+	struct ahead {
+		PGresult *fix, *acc, *mul;
+		char fix_code[YB_ID_MAX], acc_psn[YB_ID_MAX], mul_psn[YB_ID_MAX];
+		int acc_year;
+	} ahead;
 };
 
 /* Parameters of one statement, as text. */
@@ -311,6 +336,38 @@ static void drop_kept(yb_conn *c)
 {
 	while (c->nkept)
 		PQclear(c->kept[--c->nkept]);
+}
+
+/* Takes kept result i out of c->kept (the caller clears it). */
+static PGresult *steal(yb_conn *c, int i)
+{
+	PGresult *r = c->kept[i];
+	c->kept[i] = NULL;
+	return r;
+}
+
+static void drop_ahead(yb_conn *c)
+{
+	PQclear(c->ahead.fix);
+	PQclear(c->ahead.acc);
+	PQclear(c->ahead.mul);
+	memset(&c->ahead, 0, sizeof(c->ahead));
+}
+
+/* The answer read ahead for (k, key[, year]), or NULL; the caller owns it. */
+static PGresult *take_ahead(yb_conn *c, int k, const char *key, int year)
+{
+	PGresult **slot = k == S_GET_FIX ? &c->ahead.fix : k == S_GET_ACCUMS ? &c->ahead.acc : &c->ahead.mul;
+	const char *have = k == S_GET_FIX ? c->ahead.fix_code : k == S_GET_ACCUMS ? c->ahead.acc_psn
+				: c->ahead.mul_psn;
+	PGresult *r = NULL;
+
+	if (*slot && strcmp(have, key) == 0 && (k != S_GET_ACCUMS || year == c->ahead.acc_year))
+		r = *slot;
+	else
+		PQclear(*slot);
+	*slot = NULL;
+	return r;
 }
 
 /* Sends every queued statement's Sync and reads all the answers. Returns
@@ -636,6 +693,7 @@ static void conn_close(yb_conn *c)
 	if (!c)
 		return;
 	drop_kept(c);
+	drop_ahead(c);
 	if (c->pg)
 		PQfinish(c->pg);
 	free(c);
@@ -655,8 +713,10 @@ static int tx_begin(yb_conn *c, int mode)
 		return rc;
 	c->nq = 0;
 	drop_kept(c);
+	drop_ahead(c);
 	c->retry = 0;
 	c->mode = mode;
+	c->units = c->sp = 0;
 	c->flushes = c->inject_at = 0;
 	if (c->be->inject_every > 0 && mode == YB_TX_WRITE && ++c->txs % (unsigned)c->be->inject_every == 0)
 		c->inject_at = 1 + (c->txs / (unsigned)c->be->inject_every) % 8;
@@ -703,9 +763,37 @@ static int tx_rollback(yb_conn *c)
 	return rc == YB_ERETRY ? 0 : rc;
 }
 
+/* The first unit of a transaction needs no savepoint: rolling it back is
+ * rolling the transaction back and beginning again (tx_restart). Most
+ * groups are one unit, and a savepoint costs the server a subtransaction
+ * for every unit. */
 static int tx_savepoint(yb_conn *c)
 {
+	drop_ahead(c);
+	if (c->units++ == 0) {
+		c->sp = 0;
+		return 0;
+	}
+	c->sp = 1;
 	return queue(c, S_SAVEPOINT, NULL);
+}
+
+/* Undoes the first unit: ROLLBACK, and BEGIN again in the same mode. */
+static int tx_restart(yb_conn *c)
+{
+	int rc;
+
+	if ((rc = queue(c, S_ROLLBACK, NULL)) < 0 ||
+	    (rc = queue(c, c->mode == YB_TX_READ ? S_BEGIN_READ : S_BEGIN_WRITE, NULL)) < 0)
+		return rc;
+	flush(c); /* the unit's own errors do not matter any more */
+	c->units = 0;
+	if (c->retry)
+		return YB_ERETRY;
+	if (!c->pg || PQtransactionStatus(c->pg) != PQTRANS_INTRANS)
+		return yb_error_set(YB_ERROR, "rollback: postgresql: %s",
+				    c->pg ? "no new transaction" : "connection lost");
+	return 0;
 }
 
 /* Rolls back to the unit's savepoint and releases it. Reports YB_ERETRY if
@@ -714,6 +802,8 @@ static int tx_rollback_to(yb_conn *c)
 {
 	int rc;
 
+	if (!c->sp)
+		return tx_restart(c);
 	if ((rc = queue(c, S_ROLLBACK_TO, NULL)) < 0 || (rc = queue(c, S_RELEASE, NULL)) < 0)
 		return rc;
 	flush(c); /* the unit's own errors do not matter any more */
@@ -732,7 +822,7 @@ static int tx_release(yb_conn *c)
 	int rc;
 	char msg[512];
 
-	if ((rc = queue(c, S_RELEASE, NULL)) < 0 || (rc = flush(c)) == 0)
+	if ((c->sp && (rc = queue(c, S_RELEASE, NULL)) < 0) || (rc = flush(c)) == 0)
 		return rc;
 	if (rc == YB_ERETRY)
 		return rc; /* the whole group rolls back */
@@ -834,15 +924,27 @@ static int put_catalogue(yb_conn *c, const yb_cat_item *it)
 
 /* ------------------------------------------------------------- reading */
 
+static int fix_row(const PGresult *r, const char *code, yb_fixmedins_rec *out);
+
 static int get_fixmedins(yb_conn *c, const char *code, yb_fixmedins_rec *out)
 {
 	args a = {.n = 0};
 	PGresult *r;
 	int rc;
 
+	if ((r = take_ahead(c, S_GET_FIX, code, 0))) {
+		rc = fix_row(r, code, out);
+		PQclear(r);
+		return rc;
+	}
 	a_text(&a, code);
 	if (!(r = query(c, S_GET_FIX, &a, &rc)))
 		return rc;
+	return fix_row(r, code, out);
+}
+
+static int fix_row(const PGresult *r, const char *code, yb_fixmedins_rec *out)
+{
 	if (PQntuples(r) < 1)
 		return yb_error_set(YB_ENOTFOUND, "fixmedins_code: unknown institution %s", code);
 	memset(out, 0, sizeof(*out));
@@ -871,19 +973,21 @@ static void read_psn_row(const PGresult *r, yb_psn_rec *out)
 	out->acct_balc = col_int(r, 0, 6);
 }
 
-static void read_insu_row(const PGresult *r, yb_psn_rec *out)
+/* The period's columns from column i on; NULL (a LEFT JOIN without a
+ * row) or no row: no period covers the day, psn_insu_stas stays 0. */
+static void read_insu_row(const PGresult *r, int i, yb_psn_rec *out)
 {
-	if (PQntuples(r) < 1)
-		return; /* no period covers the day: psn_insu_stas stays 0 */
-	out->insutype = (int)col_int(r, 0, 0);
-	col_text(r, 0, 1, out->psn_type, sizeof(out->psn_type));
-	out->begndate = col_date(r, 0, 2);
-	out->enddate = col_date(r, 0, 3);
-	out->psn_insu_stas = (int)col_int(r, 0, 4);
+	if (PQntuples(r) < 1 || PQgetisnull(r, 0, i))
+		return;
+	out->insutype = (int)col_int(r, 0, i);
+	col_text(r, 0, i + 1, out->psn_type, sizeof(out->psn_type));
+	out->begndate = col_date(r, 0, i + 2);
+	out->enddate = col_date(r, 0, i + 3);
+	out->psn_insu_stas = (int)col_int(r, 0, i + 4);
 }
 
 /* A write unit locks the person's account row (design note 2). By psn_no
- * both statements go in one round trip. */
+ * one statement reads the person, the account and the period. */
 static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date on, yb_psn_rec *out)
 {
 	int lock = c->mode != YB_TX_READ;
@@ -891,19 +995,39 @@ static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date o
 	PGresult *r;
 	int rc;
 
-	if (psn_no) {
+	if (psn_no && c->mode == YB_TX_WRITE) {
+		/* a settlement reads the accumulators of the visit's year and the
+		 * bindings next: they come in this round trip, after the lock */
+		args b = {.n = 0}, m = {.n = 0};
 		a_text(&a, psn_no);
-		if ((rc = send_k(c, lock ? S_GET_PSN_LOCK : S_GET_PSN, &a, 1, 0, NULL)) < 0)
-			return rc;
 		a_date(&a, on);
-		if ((rc = send_k(c, S_GET_INSU, &a, 1, 0, NULL)) < 0 || (rc = flush(c)) < 0)
+		a_text(&b, psn_no);
+		a_int(&b, yb_date_year(on));
+		a_text(&m, psn_no);
+		if ((rc = send_k(c, S_GET_PSN_LOCK, &a, 1, 0, NULL)) < 0 ||
+		    (rc = send_k(c, S_GET_ACCUMS, &b, 1, 0, NULL)) < 0 ||
+		    (rc = send_k(c, S_GET_MULAID, &m, 1, 0, NULL)) < 0 || (rc = flush(c)) < 0)
 			return rc;
-		if (c->nkept != 2)
+		if (c->nkept != 3)
 			return yb_error_set(YB_ERROR, "psn: postgresql: no result");
-		if (PQntuples(c->kept[0]) < 1)
+		r = c->kept[0];
+		drop_ahead(c);
+		snprintf(c->ahead.acc_psn, sizeof(c->ahead.acc_psn), "%s", psn_no);
+		snprintf(c->ahead.mul_psn, sizeof(c->ahead.mul_psn), "%s", psn_no);
+		c->ahead.acc_year = yb_date_year(on);
+		c->ahead.acc = steal(c, 1);
+		c->ahead.mul = steal(c, 2);
+	} else if (psn_no) {
+		a_text(&a, psn_no);
+		a_date(&a, on);
+		if (!(r = query(c, lock ? S_GET_PSN_LOCK : S_GET_PSN, &a, &rc)))
+			return rc;
+	}
+	if (psn_no) {
+		if (PQntuples(r) < 1)
 			return yb_error_set(YB_ENOTFOUND, "psn_no: unknown person");
-		read_psn_row(c->kept[0], out);
-		read_insu_row(c->kept[1], out);
+		read_psn_row(r, out);
+		read_insu_row(r, 7, out);
 		return 0;
 	}
 	a_text(&a, certno);
@@ -917,7 +1041,7 @@ static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date o
 	a_date(&a, on);
 	if (!(r = query(c, S_GET_INSU, &a, &rc)))
 		return rc;
-	read_insu_row(r, out);
+	read_insu_row(r, 0, out);
 	return 0;
 }
 
@@ -938,16 +1062,21 @@ static int get_mulaid(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t
 	size_t i, k;
 	int rc;
 
+	PGresult *own = take_ahead(c, S_GET_MULAID, psn_no, 0);
+
 	*n = 0;
-	a_text(&a, psn_no);
-	if (!(r = query(c, S_GET_MULAID, &a, &rc)))
-		return rc;
+	if (!(r = own)) {
+		a_text(&a, psn_no);
+		if (!(r = query(c, S_GET_MULAID, &a, &rc)))
+			return rc;
+	}
 	for (i = 0; i < (size_t)PQntuples(r) && i < YB_MAX_MULAID; i++) {
 		col_text(r, (int)i, 0, out[i].psn_no, sizeof(out[i].psn_no));
 		out[i].bind_time = col_int(r, (int)i, 1);
 		out[i].balc = 0;
 		order[i] = out[i].psn_no;
 	}
+	PQclear(own);
 	if (!i)
 		return 0;
 	qsort(order, i, sizeof(order[0]), cmp_psn);
@@ -978,16 +1107,21 @@ static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *ou
 	PGresult *r;
 	int rc, i;
 
+	PGresult *own = take_ahead(c, S_GET_ACCUMS, psn_no, year);
+
 	*n = 0;
-	a_text(&a, psn_no);
-	a_int(&a, year);
-	if (!(r = query(c, S_GET_ACCUMS, &a, &rc)))
-		return rc;
+	if (!(r = own)) {
+		a_text(&a, psn_no);
+		a_int(&a, year);
+		if (!(r = query(c, S_GET_ACCUMS, &a, &rc)))
+			return rc;
+	}
 	for (i = 0; i < PQntuples(r) && i < YB_MAX_BUCKETS; i++) {
 		col_text(r, i, 0, out[i].bucket, sizeof(out[i].bucket));
 		out[i].amount = col_int(r, i, 1);
 	}
 	*n = i;
+	PQclear(own);
 	return 0;
 }
 
@@ -1005,8 +1139,22 @@ static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, 
 		a_text(&a, psn_no);
 	a_text(&a, fixmedins_code);
 	a_text(&a, msgid);
-	if (!(r = query(c, psn_no ? S_GET_IDEM_PSN : S_GET_IDEM, &a, &rc)))
+	if (psn_no && c->mode == YB_TX_WRITE) {
+		/* a settlement reads its institution next: in this round trip */
+		args b = {.n = 0};
+		a_text(&b, fixmedins_code);
+		if ((rc = send_k(c, S_GET_IDEM_PSN, &a, 1, 0, NULL)) < 0 ||
+		    (rc = send_k(c, S_GET_FIX, &b, 1, 0, NULL)) < 0 || (rc = flush(c)) < 0)
+			return rc;
+		if (c->nkept != 2)
+			return yb_error_set(YB_ERROR, "idem: postgresql: no result");
+		r = c->kept[0];
+		drop_ahead(c);
+		snprintf(c->ahead.fix_code, sizeof(c->ahead.fix_code), "%s", fixmedins_code);
+		c->ahead.fix = steal(c, 1);
+	} else if (!(r = query(c, psn_no ? S_GET_IDEM_PSN : S_GET_IDEM, &a, &rc))) {
 		return rc;
+	}
 	if (PQntuples(r) < 1)
 		return YB_ENOTFOUND;
 	yb_buf_put(resp, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
@@ -1051,12 +1199,83 @@ static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
 	return 0;
 }
 
+/* ------------------------------------------------------------- arrays */
+
+/* A PostgreSQL array literal built for a parameter: {"a","b"} or {1,2}.
+ * Text elements are quoted, with " and \ escaped: the server parses the
+ * literal as data, never as SQL. */
+typedef struct arr {
+	yb_buf b;
+	int n;
+} arr;
+
+static void arr_sep(arr *x)
+{
+	yb_buf_putc(&x->b, x->n++ ? ',' : '{');
+}
+
+static void arr_text(arr *x, const char *s)
+{
+	arr_sep(x);
+	yb_buf_putc(&x->b, '"');
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			yb_buf_putc(&x->b, '\\');
+		yb_buf_putc(&x->b, *s);
+	}
+	yb_buf_putc(&x->b, '"');
+}
+
+static void arr_int(arr *x, long long v)
+{
+	arr_sep(x);
+	yb_buf_printf(&x->b, "%lld", v);
+}
+
+/* Closes the literal; NULL if memory ran out. */
+static const char *arr_end(arr *x)
+{
+	if (!x->n)
+		yb_buf_putc(&x->b, '{');
+	yb_buf_putc(&x->b, '}');
+	return x->b.oom ? NULL : x->b.ptr;
+}
+
+static void arr_free(arr *x, int n)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		yb_buf_free(&x[i].b);
+}
+
+/* Queues statement k with the leading scalar arguments of a and the n
+ * arrays x after them. */
+static int queue_arrays(yb_conn *c, int k, args *a, arr *x, int n)
+{
+	int i, rc;
+
+	for (i = 0; i < n; i++) {
+		const char *v = arr_end(&x[i]);
+		if (!v) {
+			arr_free(x, n);
+			return yb_error_set(YB_ENOMEM, "out of memory");
+		}
+		a->v[a->n++] = v;
+	}
+	rc = queue(c, k, a); /* libpq copies the parameters */
+	arr_free(x, n);
+	return rc;
+}
+
 /* ------------------------------------------------------- settlements */
 
-/* Every write of a settlement is queued; the unit's RELEASE sends them. */
+/* Every write of a settlement is queued; the unit's RELEASE sends them:
+ * the settlement row, its fee lines, its fund rows, its accumulator deltas
+ * with the accumulators, and one statement per account moved. */
 static int put_settlement(yb_conn *c, const yb_setl_row *r)
 {
 	args a = {.n = 0};
+	arr x[12];
 	char msg[128];
 	size_t i;
 	int k, rc;
@@ -1079,56 +1298,58 @@ static int put_settlement(yb_conn *c, const yb_setl_row *r)
 		a_int(&a, r->amt[k]);
 	if ((rc = queue(c, S_PUT_SETL, &a)) < 0)
 		return rc;
-	for (i = 0; i < r->n_lines; i++) {
-		const yb_feeline *l = &r->lines[i];
-		const yb_line_result *x = &r->results[i];
+
+	if (r->n_lines) {
+		memset(x, 0, sizeof(x));
+		for (i = 0; i < r->n_lines; i++) {
+			const yb_feeline *l = &r->lines[i];
+			const yb_line_result *lr = &r->results[i];
+			arr_text(&x[0], l->feedetl_sn);
+			arr_text(&x[1], l->med_list_codg);
+			arr_int(&x[2], l->sumamt);
+			arr_int(&x[3], l->cnt);
+			arr_int(&x[4], l->pric);
+			arr_int(&x[5], l->known ? l->chrgitm_lv : YB_CLASS_C);
+			arr_int(&x[6], lr->selfpay_bp);
+			arr_int(&x[7], l->pric_uplmt);
+			arr_int(&x[8], lr->fulamt_ownpay_amt);
+			arr_int(&x[9], lr->overlmt_amt);
+			arr_int(&x[10], lr->preselfpay_amt);
+			arr_int(&x[11], lr->inscp_scp_amt);
+		}
 		a.n = 0;
 		a_text(&a, r->psn_no);
 		a_text(&a, r->setl_id);
-		a_text(&a, l->feedetl_sn);
-		a_text(&a, l->med_list_codg);
-		a_int(&a, l->sumamt);
-		a_int(&a, l->cnt);
-		a_int(&a, l->pric);
-		a_int(&a, l->known ? l->chrgitm_lv : YB_CLASS_C);
-		a_int(&a, x->selfpay_bp);
-		a_int(&a, l->pric_uplmt);
-		a_int(&a, x->fulamt_ownpay_amt);
-		a_int(&a, x->overlmt_amt);
-		a_int(&a, x->preselfpay_amt);
-		a_int(&a, x->inscp_scp_amt);
-		if ((rc = queue(c, S_PUT_FEE, &a)) < 0)
+		if ((rc = queue_arrays(c, S_PUT_FEES, &a, x, 12)) < 0)
 			return rc;
 	}
-	for (k = 0; k < r->n_funds; k++) {
-		const yb_fund_pay *f = &r->funds[k];
+	if (r->n_funds) {
+		memset(x, 0, sizeof(x));
+		for (k = 0; k < r->n_funds; k++) {
+			const yb_fund_pay *f = &r->funds[k];
+			arr_text(&x[0], f->fund_pay_type);
+			arr_int(&x[1], f->inscp_scp_amt);
+			arr_int(&x[2], f->crt_payb_lmt_amt);
+			arr_int(&x[3], f->fund_payamt);
+			arr_text(&x[4], f->setl_proc_info);
+		}
 		a.n = 0;
 		a_text(&a, r->psn_no);
 		a_text(&a, r->setl_id);
-		a_text(&a, f->fund_pay_type);
-		a_int(&a, f->inscp_scp_amt);
-		a_int(&a, f->crt_payb_lmt_amt);
-		a_int(&a, f->fund_payamt);
-		a_text(&a, f->setl_proc_info);
-		if ((rc = queue(c, S_PUT_DETAIL, &a)) < 0)
+		if ((rc = queue_arrays(c, S_PUT_DETAILS, &a, x, 5)) < 0)
 			return rc;
 	}
-	for (k = 0; k < r->n_deltas; k++) {
-		const yb_accum_row *d = &r->deltas[k];
+	if (r->n_deltas) {
+		memset(x, 0, sizeof(x));
+		for (k = 0; k < r->n_deltas; k++) {
+			arr_text(&x[0], r->deltas[k].bucket);
+			arr_int(&x[1], r->deltas[k].amount);
+		}
 		a.n = 0;
 		a_text(&a, r->psn_no);
 		a_text(&a, r->setl_id);
 		a_int(&a, r->year);
-		a_text(&a, d->bucket);
-		a_int(&a, d->amount);
-		if ((rc = queue(c, S_PUT_SACC, &a)) < 0)
-			return rc;
-		a.n = 0;
-		a_text(&a, r->psn_no);
-		a_int(&a, r->year);
-		a_text(&a, d->bucket);
-		a_int(&a, d->amount);
-		if ((rc = queue(c, S_UPD_ACCUM, &a)) < 0)
+		if ((rc = queue_arrays(c, S_PUT_DELTAS, &a, x, 2)) < 0)
 			return rc;
 	}
 	for (k = 0; k < r->n_movs; k++) {
@@ -1138,13 +1359,8 @@ static int put_settlement(yb_conn *c, const yb_setl_row *r)
 		a_text(&a, r->setl_id);
 		a_text(&a, r->psn_no);
 		a_int(&a, m->amount);
-		if ((rc = queue(c, S_PUT_MOV, &a)) < 0)
-			return rc;
-		a.n = 0;
-		a_text(&a, m->psn_no);
-		a_int(&a, m->amount);
 		snprintf(msg, sizeof(msg), "acct: no account for %s", m->psn_no);
-		if ((rc = send_k(c, S_UPD_ACCT, &a, 0, YB_ECONFLICT, msg)) < 0)
+		if ((rc = send_k(c, S_PUT_MOV, &a, 0, YB_ECONFLICT, msg)) < 0)
 			return rc;
 	}
 	return 0;

@@ -77,6 +77,7 @@ check_log() {
 			m = substr(s, RSTART, RLENGTH); sub(/.*\$/, "", m); return m + 0
 		}
 		if (s ~ /INSERT INTO setl\(seq, psn_no/) return 2
+		if (s ~ /INSERT INTO [a-z_]+ SELECT \$1,/) return 1 # rows from arrays
 		if (s ~ /INSERT INTO idem VALUES/) return 3
 		if (s ~ /INSERT INTO [a-z_]+ VALUES/) return 1
 		return 0
