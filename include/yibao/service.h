@@ -235,20 +235,22 @@ typedef struct yb_fee_up {
 	const char *drug_trac_codg;  /* traceability codes, comma-separated */
 	int trdn_flag;               /* 1: sold in split units */
 	yb_datetime fee_ocur_time;   /* 0: the request time */
+	const yb_json *drugtracinfo; /* drugtracinfo[]{drug_trac_codg}, or NULL;
+				      * stored joined with commas after drug_trac_codg */
 } yb_fee_up;
 
 /* Reads one feedetail[] object of 2204/2301 (a refund line may be
- * negative). Strings point into the JSON doc. */
+ * negative). Strings and drugtracinfo point into the JSON doc. */
 int yb_read_fee_up(yb_fee_up *out, const yb_json *o, const yb_jpath *p);
 
 /* Uploads at most YB_MAX_FEELINES lines to a visit of this institution
  * (not cancelled, not finally settled). A feedetl_sn already in the visit
  * or repeated is refused. Each line is split with the catalogue of the
  * place of care, as a settlement will.
- * out: {"result":[{feedetl_sn, det_item_fee_sumamt, cnt, pric,
- *   pric_uplmt_amt, selfpay_prop, fulamt_ownpay_amt, overlmt_amt,
- *   preselfpay_amt, inscp_scp_amt, chrgitm_lv, med_chrgitm_type,
- *   bas_medn_flag, hi_nego_drug_flag, lmt_used_flag, memo}]} */
+ * out: {"result":[{feedetl_sn, med_list_codg, det_item_fee_sumamt, cnt,
+ *   pric, pric_uplmt_amt, selfpay_prop, fulamt_ownpay_amt, overlmt_amt,
+ *   preselfpay_amt, inscp_scp_amt, chrgitm_lv, memo (the rule id)}]}
+ *   (a refund line's amounts are negative) */
 int yb_ledger_upload(yb_ledger *l, const yb_ledger_msg *m, const char *psn_no,
 		     const char *mdtrt_id, const yb_fee_up *lines, size_t n, yb_buf *out);
 

@@ -23,31 +23,18 @@
  *              ▼
  *           read state ─▶ engine ─▶ write rows ─▶ idem ─▶ (group commit) ─▶ ack
  */
-#include "yibao/service.h"
+#include "ledger_impl.h"
 #include "yibao/error.h"
-#include "yibao/store.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define MAX_POLICIES 64
-
-struct yb_ledger {
-	yb_store *st;
-	pthread_mutex_t pol_mu;
-	yb_policy *pol[MAX_POLICIES];
-	int n_pol;
-	pthread_rwlock_t cat_lock;
-	struct region_cat {
-		char admdvs[7];       /* "" for a list valid everywhere */
-		yb_catalogue *cat;
-	} cats[MAX_POLICIES];
-	int n_cats;
-};
+#define MAX_POLICIES LEDGER_MAX_POLICIES
 
 yb_store *yb_ledger_store(yb_ledger *l)
 {
@@ -55,7 +42,7 @@ yb_store *yb_ledger_store(yb_ledger *l)
 }
 
 /* Policies load on first use and stay: they are immutable. */
-static int ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out)
+int ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out)
 {
 	char path[4300];
 	int i, rc = 0;
@@ -178,6 +165,17 @@ static const yb_catalogue *pick_catalogue(const yb_ledger *l, const char *place,
 	return best ? best : home_cat ? home_cat : any;
 }
 
+const yb_catalogue *ledger_catalogue(yb_ledger *l, const char *place, const char *home)
+{
+	pthread_rwlock_rdlock(&l->cat_lock);
+	return pick_catalogue(l, place, home);
+}
+
+void ledger_catalogue_done(yb_ledger *l)
+{
+	pthread_rwlock_unlock(&l->cat_lock);
+}
+
 static size_t catalogue_items(const yb_ledger *l)
 {
 	size_t n = 0;
@@ -234,6 +232,7 @@ int yb_ledger_open(yb_ledger **out, const char *db_url)
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	pthread_mutex_init(&l->pol_mu, NULL);
 	pthread_rwlock_init(&l->cat_lock, NULL);
+	pthread_rwlock_init(&l->fix_lock, NULL);
 	if ((rc = yb_store_open(&l->st, db_url)) < 0 ||
 	    (rc = yb_ledger_refresh_catalogue(l)) < 0)
 		goto fail;
@@ -257,8 +256,10 @@ void yb_ledger_close(yb_ledger *l)
 	for (i = 0; i < l->n_pol; i++)
 		yb_policy_free(l->pol[i]);
 	free_cats(l->cats, l->n_cats);
+	yb_ledger_forget_fixmedins(l);
 	pthread_mutex_destroy(&l->pol_mu);
 	pthread_rwlock_destroy(&l->cat_lock);
+	pthread_rwlock_destroy(&l->fix_lock);
 	free(l);
 }
 
@@ -271,6 +272,7 @@ typedef struct settle_job {
 	yb_feeline *lines;
 	yb_line_result *results;
 	size_t mark;          /* out's length before the answer */
+	yb_buf output;        /* the output before wrapping */
 } settle_job;
 
 /* A unit of work may run more than once before its commit (the store
@@ -288,7 +290,7 @@ static void fmt_date(char buf[12], yb_date d)
 }
 
 /* OE5 and the insurance period: who may not settle on this day. */
-static int refuse_person(const yb_psn_rec *p, const yb_settle_req *req, yb_date day)
+int ledger_refuse_person(const yb_psn_rec *p, int insutype, yb_date day)
 {
 	char d[12];
 
@@ -299,14 +301,24 @@ static int refuse_person(const yb_psn_rec *p, const yb_settle_req *req, yb_date 
 		return yb_error_set(YB_EREFUSED, "psn_no: %s has benefits stopped for unpaid contributions on %s (OE5)", p->psn_no, d);
 	if (p->psn_insu_stas != 1)
 		return yb_error_set(YB_EREFUSED, "psn_no: %s has ended insurance on %s", p->psn_no, d);
-	if (req->insutype && req->insutype != p->insutype)
+	if (insutype && insutype != p->insutype)
 		return yb_error_set(YB_EREFUSED, "insutype: %s is insured under %d, not %d on %s",
-				    p->psn_no, p->insutype, req->insutype, d);
+				    p->psn_no, p->insutype, insutype, d);
 	return 0;
 }
 
-static void person_of(yb_person *psn, const yb_psn_rec *p)
+static int refuse_person(const yb_psn_rec *p, const yb_settle_req *req, yb_date day)
 {
+	return ledger_refuse_person(p, req->insutype, day);
+}
+
+int ledger_person(yb_store_tx *tx, const yb_policy *pol, const yb_psn_rec *p, ledger_psn *lp)
+{
+	yb_psn_reg_rec regs[2 * YB_MAX_PSN_REGS];
+	yb_person *psn = &lp->psn;
+	size_t i, n = 0;
+	int rc, t;
+
 	memset(psn, 0, sizeof(*psn));
 	psn->psn_no = p->psn_no;
 	psn->insutype = p->insutype;
@@ -315,13 +327,76 @@ static void person_of(yb_person *psn, const yb_psn_rec *p)
 	psn->brdy = p->brdy;
 	memcpy(psn->insu_admdvs, p->insu_admdvs, sizeof(psn->insu_admdvs));
 	psn->acct_balc = p->acct_balc;
+	if ((rc = yb_tx_get_psn_regs(tx, p->psn_no, regs, 2 * YB_MAX_PSN_REGS, &n)) < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		const yb_psn_reg_rec *r = &regs[i];
+		if (strcmp(r->kind, "idet") == 0) {
+			if ((t = yb_policy_identity(pol, r->type)) < 0)
+				return yb_error_set(YB_ERROR, "psn_no: %s holds identity '%s', unknown to policy %s",
+						    p->psn_no, r->type, pol->admdvs);
+			if (psn->n_idet == YB_MAX_PSN_REGS)
+				continue;
+			lp->idet[psn->n_idet].type = t;
+			lp->idet[psn->n_idet].begndate = r->begndate;
+			lp->idet[psn->n_idet++].enddate = r->enddate;
+		} else {
+			if ((t = yb_policy_remote_type(pol, r->type)) < 0)
+				return yb_error_set(YB_ERROR, "psn_no: %s has remote-care type '%s', unknown to policy %s",
+						    p->psn_no, r->type, pol->admdvs);
+			if (psn->n_remote == YB_MAX_PSN_REGS)
+				continue;
+			lp->remote[psn->n_remote].type = t;
+			memcpy(lp->remote[psn->n_remote].admdvs, r->admdvs, 7);
+			lp->remote[psn->n_remote].begndate = r->begndate;
+			lp->remote[psn->n_remote++].enddate = r->enddate;
+		}
+	}
+	psn->idet = lp->idet;
+	psn->remote = lp->remote;
+	return 0;
+}
+
+yb_datetime ledger_now(const yb_ledger_msg *m)
+{
+	if (m && m->now)
+		return m->now;
+	return (yb_datetime)time(NULL) + 8 * 3600; /* China Standard Time */
+}
+
+/* OE5: no outpatient settlement while the person is in a stay. */
+int ledger_refuse_in_stay(yb_store_tx *tx, const char *fix, const char *psn_no,
+			  const char *mdtrt_id, yb_datetime t)
+{
+	yb_mdtrt_rec *stay = malloc(sizeof(*stay));
+	char since[24];
+	int rc;
+
+	if (!stay)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	rc = yb_tx_find_stay(tx, psn_no, t, mdtrt_id, stay);
+	if (rc == YB_ENOTFOUND) {
+		rc = 0;
+	} else if (rc == 0) {
+		yb_datetime_format(since, stay->begntime);
+		/* another institution's stay is not named: its id is theirs */
+		if (strcmp(stay->fixmedins_code, fix) == 0)
+			rc = yb_error_set(YB_EREFUSED, "psn_no: %s is in an inpatient stay here (mdtrt_id %s) since %s:"
+					  " outpatient expenses during a stay are not covered (OE5)",
+					  psn_no, stay->mdtrt_id, since);
+		else
+			rc = yb_error_set(YB_EREFUSED, "psn_no: %s is in an inpatient stay at another institution since %s:"
+					  " outpatient expenses during a stay are not covered (OE5)", psn_no, since);
+	}
+	free(stay);
+	return rc;
 }
 
 /* Builds the stored row of a fresh settlement. */
-static void settlement_row(yb_setl_row *r, const yb_settle_req *req, const yb_settlement *s,
-			   const yb_visit *v, const yb_policy *pol, const yb_person *psn,
-			   const char *setl_id, yb_accum_row *deltas, yb_acct_mov *movs,
-			   const yb_mulaid_acct *mulaid, size_t n_mulaid)
+void ledger_setl_row(yb_setl_row *r, const char *fixmedins_code, const char *msgid,
+		     const yb_settlement *s, const yb_visit *v, const yb_policy *pol,
+		     const yb_person *psn, const char *setl_id, yb_accum_row *deltas,
+		     yb_acct_mov *movs, const yb_mulaid_acct *mulaid, size_t n_mulaid)
 {
 	int b;
 	size_t k;
@@ -330,8 +405,8 @@ static void settlement_row(yb_setl_row *r, const yb_settle_req *req, const yb_se
 	snprintf(r->setl_id, sizeof(r->setl_id), "%s", setl_id);
 	snprintf(r->psn_no, sizeof(r->psn_no), "%s", psn->psn_no);
 	snprintf(r->mdtrt_id, sizeof(r->mdtrt_id), "%s", v->mdtrt_id);
-	snprintf(r->fixmedins_code, sizeof(r->fixmedins_code), "%s", req->fixmedins_code);
-	snprintf(r->msgid, sizeof(r->msgid), "%s", req->msgid);
+	snprintf(r->fixmedins_code, sizeof(r->fixmedins_code), "%s", fixmedins_code);
+	snprintf(r->msgid, sizeof(r->msgid), "%s", msgid);
 	snprintf(r->pol_ver, sizeof(r->pol_ver), "%s@%s", pol->admdvs, pol->version);
 	r->insutype = psn->insutype;
 	r->med_type = v->med_type;
@@ -394,7 +469,8 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	yb_ledger *l = j->l;
 	yb_fixmedins_rec fix;
 	yb_psn_rec p;
-	yb_person psn;
+	ledger_psn lp;
+	const yb_person *psn = &lp.psn;
 	const yb_policy *pol = NULL;
 	yb_accum_row rows[YB_MAX_BUCKETS], deltas[YB_MAX_BUCKETS];
 	yb_mulaid_row mrows[YB_MAX_MULAID];
@@ -423,6 +499,9 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	    (rc = yb_tx_get_psn(tx, req->psn_no, day, &p)) < 0 ||
 	    (rc = refuse_person(&p, req, day)) < 0 ||
 	    (rc = ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
+	    (rc = ledger_person(tx, pol, &p, &lp)) < 0 ||
+	    (!yb_med_type_inpatient(v.med_type) &&
+	     (rc = ledger_refuse_in_stay(tx, fix.fixmedins_code, p.psn_no, v.mdtrt_id, v.begntime)) < 0) ||
 	    (rc = yb_tx_get_accums(tx, p.psn_no, yb_date_year(day), rows, &n_rows)) < 0 ||
 	    (rc = yb_tx_get_mulaid(tx, p.psn_no, mrows, &n_mulaid)) < 0)
 		return rc;
@@ -434,7 +513,6 @@ static int settle_work(yb_store_tx *tx, void *arg)
 		mulaid[i].balc = mrows[i].balc;
 		mulaid[i].bind_time = mrows[i].bind_time;
 	}
-	person_of(&psn, &p);
 	v.fixmedins_code = fix.fixmedins_code;
 	v.fixmedins_type = fix.fixmedins_type;
 	v.hosp_lv = fix.hosp_lv;
@@ -442,18 +520,17 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	memcpy(v.admdvs, fix.admdvs, sizeof(v.admdvs));
 
 	/* the store's catalogue decides class, ratio and cap (never the client) */
-	pthread_rwlock_rdlock(&l->cat_lock);
-	cat = pick_catalogue(l, v.admdvs, p.insu_admdvs);
+	cat = ledger_catalogue(l, v.admdvs, p.insu_admdvs);
 	for (i = 0; i < req->n_lines; i++) {
 		yb_feeline_in in = req->lines[i];
 		yb_resolve_feeline(&in, cat, day, 0);
 		j->lines[i] = in.line;
 	}
-	pthread_rwlock_unlock(&l->cat_lock);
+	ledger_catalogue_done(l);
 	v.lines = j->lines;
 	v.n_lines = req->n_lines;
 
-	if ((rc = yb_engine_settle(&s, j->results, pol, &psn, acc, mulaid, n_mulaid, &v)) < 0)
+	if ((rc = yb_engine_settle(&s, j->results, pol, psn, acc, mulaid, n_mulaid, &v)) < 0)
 		return rc;
 	if ((rc = yb_settlement_check(&s)) < 0)
 		return rc;
@@ -461,17 +538,23 @@ static int settle_work(yb_store_tx *tx, void *arg)
 		return rc;
 
 	yb_datetime_format(when, v.begntime);
-	yb_jw_init(&w, j->out);
+	j->output.len = 0;
+	yb_jw_init(&w, req->wrap && !req->dry_run ? &j->output : j->out);
 	yb_jw_obj(&w, NULL);
 	yb_jw_str(&w, "setl_id", req->dry_run ? NULL : setl_id);
-	yb_write_settlement(&w, &s, j->results, &v, &psn, p.psn_name, req->dry_run ? NULL : setl_id, when);
+	yb_write_settlement(&w, &s, j->results, &v, psn, p.psn_name, req->dry_run ? NULL : setl_id, when);
 	yb_jw_end(&w, '}');
-	if (j->out->oom)
+	if (j->out->oom || j->output.oom)
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	if (req->dry_run)
 		return 0;
+	if (req->wrap && (rc = req->wrap(j->out, j->output.ptr, j->output.len, req->wrap_arg)) < 0)
+		return rc;
+	if (j->out->oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
 
-	settlement_row(&row, req, &s, &v, pol, &psn, setl_id, deltas, movs, mulaid, n_mulaid);
+	ledger_setl_row(&row, req->fixmedins_code, req->msgid, &s, &v, pol, psn, setl_id, deltas,
+			movs, mulaid, n_mulaid);
 	row.results = j->results;
 	if ((rc = yb_tx_put_settlement(tx, &row)) < 0 ||
 	    (rc = yb_tx_put_idem(tx, req->fixmedins_code, req->msgid, p.psn_no, "2207", j->out->ptr + j->mark)) < 0)
@@ -481,7 +564,7 @@ static int settle_work(yb_store_tx *tx, void *arg)
 
 int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out)
 {
-	settle_job j = {l, req, out, NULL, NULL, out->len};
+	settle_job j = {l, req, out, NULL, NULL, out->len, YB_BUF_INIT};
 	int rc;
 
 	if (req->n_lines > YB_MAX_FEELINES)
@@ -502,6 +585,7 @@ int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out)
 	}
 	free(j.lines);
 	free(j.results);
+	yb_buf_free(&j.output);
 	return rc;
 }
 
@@ -564,20 +648,137 @@ done:
 	return rc;
 }
 
+/* ------------------------------------------------------- the op runner */
+
+void ledger_req(ledger_op *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->req, sizeof(o->req), fmt, ap);
+	va_end(ap);
+}
+
+static void cut(yb_buf *b, size_t mark)
+{
+	b->len = mark;
+	if (b->ptr)
+		b->ptr[mark] = '\0';
+}
+
+/* A stored answer is for a retry of the same message only. Records
+ * written before migration 3 have no req: their kind is their infno. */
+static int replay(ledger_op *o, const yb_idem_rec *rec)
+{
+	const char *msgid = o->m->msgid;
+
+	if (rec->state == YB_IDEM_VOID)
+		return yb_error_set(YB_ECONFLICT, "msgid: %s was reversed (2601) before it arrived; send a new message", msgid);
+	if (rec->state == YB_IDEM_REVERSED)
+		return yb_error_set(YB_ECONFLICT, "msgid: %s was reversed (2601); send a new message", msgid);
+	if (!rec->req[0] && strncmp(o->req, "cancel|", 7) == 0 && strcmp(rec->infno, "2207") != 0) {
+		int rc = same_cancel(o->out->ptr ? o->out->ptr + o->mark : "", o->req + 7);
+		if (rc < 0)
+			return rc;
+	} else if (strcmp(rec->req, o->req) != 0) {
+		if (rec->infno[0])
+			return yb_error_set(YB_ECONFLICT, "msgid: already used by a %s message", rec->infno);
+		return yb_error_set(YB_ECONFLICT, "msgid: already used by another message");
+	}
+	if (o->m->replayed)
+		*o->m->replayed = 1;
+	return 0;
+}
+
+static int op_work(yb_store_tx *tx, void *arg)
+{
+	ledger_op *o = arg;
+	const yb_ledger_msg *m = o->m;
+	yb_idem_rec rec;
+	int rc;
+
+	cut(o->out, o->mark);
+	yb_buf_clear(&o->output);
+	snprintf(o->infno, sizeof(o->infno), "%s", m->infno ? m->infno : "");
+	snprintf(o->rec_psn, sizeof(o->rec_psn), "%s", o->psn_no ? o->psn_no : "");
+	o->ref[0] = '\0';
+	if (m->replayed)
+		*m->replayed = 0;
+	if (o->dry_run)
+		return o->fn(tx, o, o->out);
+
+	rc = yb_tx_get_idem_rec(tx, o->psn_no, m->fixmedins_code, m->msgid, &rec, o->out);
+	if (rc == 0) {
+		if ((rc = replay(o, &rec)) < 0)
+			cut(o->out, o->mark);
+		return rc;
+	}
+	if (rc != YB_ENOTFOUND)
+		return rc;
+	cut(o->out, o->mark);
+	if ((rc = o->fn(tx, o, &o->output)) < 0)
+		return rc;
+	if (o->output.oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	if (m->wrap) {
+		if ((rc = m->wrap(o->out, o->output.ptr ? o->output.ptr : "", o->output.len, m->wrap_arg)) < 0)
+			return rc;
+	} else {
+		yb_buf_put(o->out, o->output.ptr ? o->output.ptr : "", o->output.len);
+	}
+	if (o->out->oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	memset(&rec, 0, sizeof(rec));
+	snprintf(rec.fixmedins_code, sizeof(rec.fixmedins_code), "%s", m->fixmedins_code);
+	snprintf(rec.msgid, sizeof(rec.msgid), "%s", m->msgid);
+	snprintf(rec.psn_no, sizeof(rec.psn_no), "%s", o->rec_psn);
+	snprintf(rec.infno, sizeof(rec.infno), "%s", o->infno);
+	snprintf(rec.req, sizeof(rec.req), "%s", o->req);
+	snprintf(rec.ref, sizeof(rec.ref), "%s", o->ref);
+	rec.state = YB_IDEM_DONE;
+	return yb_tx_put_idem_rec(tx, &rec, o->out->ptr ? o->out->ptr + o->mark : "");
+}
+
+int ledger_run(ledger_op *o, yb_buf *out)
+{
+	const yb_ledger_msg *m = o->m;
+	int rc;
+
+	if (!m || !m->fixmedins_code || !*m->fixmedins_code)
+		return yb_error_set(YB_EINVALID, "fixmedins_code: missing");
+	if (strlen(m->fixmedins_code) >= YB_ID_MAX)
+		return yb_error_set(YB_EINVALID, "fixmedins_code: longer than %d", YB_ID_MAX - 1);
+	if (!o->dry_run && (!m->msgid || !*m->msgid))
+		return yb_error_set(YB_EINVALID, "msgid: missing");
+	if (m->msgid && strlen(m->msgid) >= YB_ID_MAX)
+		return yb_error_set(YB_EINVALID, "msgid: longer than %d", YB_ID_MAX - 1);
+	if (o->psn_no && strlen(o->psn_no) >= YB_ID_MAX)
+		return yb_error_set(YB_EINVALID, "psn_no: longer than %d", YB_ID_MAX - 1);
+	o->out = out;
+	o->mark = out->len;
+	memset(&o->output, 0, sizeof(o->output));
+	rc = o->dry_run ? yb_store_read(o->l->st, op_work, o)
+			: yb_store_submit(o->l->st, o->key ? o->key : o->psn_no, op_work, o);
+	if (rc < 0)
+		cut(out, o->mark);
+	yb_buf_free(&o->output);
+	return rc;
+}
+
 /* ---------------------------------------------------------- cancelling */
 
-typedef struct cancel_job {
-	const char *fixmedins_code, *msgid, *setl_id;
-	yb_buf *out;
-	size_t mark;
-} cancel_job;
+void ledger_write_setl_row(yb_jw *w, const char *key, const yb_setl_row *r)
+{
+	yb_jw_obj(w, key);
+	ledger_write_setl_fields(w, r);
+	yb_jw_end(w, '}');
+}
 
-static void write_setlinfo_row(yb_jw *w, const yb_setl_row *r)
+void ledger_write_setl_fields(yb_jw *w, const yb_setl_row *r)
 {
 	char buf[24];
 	int k;
 
-	yb_jw_obj(w, "setlinfo");
 	yb_jw_str(w, "setl_id", r->setl_id);
 	yb_jw_str(w, "refd_setl_id", r->refd_setl_id);
 	yb_jw_str(w, "mdtrt_id", r->mdtrt_id);
@@ -592,52 +793,101 @@ static void write_setlinfo_row(yb_jw *w, const yb_setl_row *r)
 		yb_jw_money(w, yb_setl_amount_names[k], r->amt[k]);
 	yb_jw_ratio(w, "pool_prop_selfpay", r->pool_prop);
 	yb_jw_money(w, "balc", r->balc);
-	yb_jw_end(w, '}');
+	yb_jw_str(w, "clr_type", yb_med_type_inpatient(r->med_type) ? "21" : "11");
 }
 
-static int cancel_work(yb_store_tx *tx, void *arg)
+/* The standing settlement of the visit made after `after`, if any. */
+typedef struct later_scan {
+	const char *after;
+	char later[YB_ID_MAX];
+} later_scan;
+
+static int find_later(const yb_setl_row *r, int cancelled, void *arg)
 {
-	cancel_job *j = arg;
-	yb_setl_stored orig;
+	later_scan *ls = arg;
+	if (!cancelled && !r->refd_setl_id[0] && strcmp(r->setl_id, ls->after) > 0)
+		snprintf(ls->later, sizeof(ls->later), "%s", r->setl_id);
+	return 0;
+}
+
+int ledger_cancel_setl_tx(yb_store_tx *tx, const char *fix, const char *msgid,
+			  const char *setl_id, const char *mdtrt_id, const char *psn_no,
+			  yb_datetime now, yb_buf *output, char psn_out[YB_ID_MAX],
+			  char infno_out[8])
+{
+	yb_setl_stored *orig = malloc(sizeof(*orig));
+	yb_mdtrt_rec *visit = malloc(sizeof(*visit));
 	yb_setl_row neg;
 	yb_accum_row deltas[YB_MAX_BUCKETS];
 	yb_acct_mov movs[1 + YB_MAX_MULAID];
 	yb_psn_rec p;
+	later_scan ls;
 	yb_jw w;
-	int k, rc;
+	int k, rc, has_visit = 0;
 
-	restart_answer(j->out, j->mark);
-	rc = yb_tx_get_idem(tx, j->fixmedins_code, j->msgid, j->out);
-	if (rc == 0)
-		return same_cancel(j->out->ptr, j->setl_id);
-	if (rc != YB_ENOTFOUND)
-		return rc;
-	if ((rc = yb_tx_get_settlement(tx, j->setl_id, &orig)) < 0)
-		return rc;
-	if (strcmp(orig.row.fixmedins_code, j->fixmedins_code) != 0)
-		return yb_error_set(YB_EREFUSED, "setl_id: %s was settled by another institution", j->setl_id);
-	if (orig.row.refd_setl_id[0])
-		return yb_error_set(YB_EREFUSED, "setl_id: %s is itself a cancel", j->setl_id);
-	if (orig.cancelled)
-		return yb_error_set(YB_EREFUSED, "setl_id: %s is already cancelled", j->setl_id);
-	if ((rc = yb_tx_get_psn(tx, orig.row.psn_no, yb_datetime_date(orig.row.setl_time), &p)) < 0)
-		return rc;
+	if (!orig || !visit) {
+		rc = yb_error_set(YB_ENOMEM, "out of memory");
+		goto done;
+	}
+	rc = yb_tx_get_settlement(tx, setl_id, orig);
+	/* another institution's settlement is answered as a missing one */
+	if (rc == YB_ENOTFOUND || (rc == 0 && strcmp(orig->row.fixmedins_code, fix) != 0)) {
+		rc = yb_error_set(YB_ENOTFOUND, "setl_id: no settlement %s of this institution", setl_id);
+		goto done;
+	}
+	if (rc < 0)
+		goto done;
+	if (orig->row.refd_setl_id[0]) {
+		rc = yb_error_set(YB_EREFUSED, "setl_id: %s is itself a cancel", setl_id);
+		goto done;
+	}
+	if (mdtrt_id && strcmp(orig->row.mdtrt_id, mdtrt_id) != 0) {
+		rc = yb_error_set(YB_EREFUSED, "mdtrt_id: not the visit of settlement %s", setl_id);
+		goto done;
+	}
+	if (psn_no && strcmp(orig->row.psn_no, psn_no) != 0) {
+		rc = yb_error_set(YB_EREFUSED, "psn_no: not the person of settlement %s", setl_id);
+		goto done;
+	}
+	if (orig->cancelled) {
+		rc = yb_error_set(YB_EREFUSED, "setl_id: %s is already cancelled", setl_id);
+		goto done;
+	}
+	if ((rc = yb_tx_get_psn(tx, orig->row.psn_no, yb_datetime_date(orig->row.setl_time), &p)) < 0)
+		goto done;
+	/* a registered visit: parts of a stay are cancelled last first (each
+	 * later part was computed on the deductible the earlier ones bore) */
+	rc = yb_tx_get_mdtrt(tx, orig->row.psn_no, orig->row.mdtrt_id, visit);
+	if (rc == 0) {
+		has_visit = 1;
+		ls.after = setl_id;
+		ls.later[0] = '\0';
+		if ((rc = yb_tx_each_setl(tx, orig->row.psn_no, orig->row.mdtrt_id, find_later, &ls)) < 0)
+			goto done;
+		if (ls.later[0]) {
+			rc = yb_error_set(YB_EREFUSED, "setl_id: settlement %s of the same visit came later and stands;"
+					  " cancel it first", ls.later);
+			goto done;
+		}
+	} else if (rc != YB_ENOTFOUND) {
+		goto done;
+	}
 
-	neg = orig.row;
+	neg = orig->row;
 	if ((rc = yb_tx_next_setl_id(tx, neg.setl_id)) < 0)
-		return rc;
-	snprintf(neg.refd_setl_id, sizeof(neg.refd_setl_id), "%s", orig.row.setl_id);
-	snprintf(neg.msgid, sizeof(neg.msgid), "%s", j->msgid);
-	neg.setl_time = (yb_datetime)time(NULL) + 8 * 3600; /* China Standard Time */
+		goto done;
+	snprintf(neg.refd_setl_id, sizeof(neg.refd_setl_id), "%s", orig->row.setl_id);
+	snprintf(neg.msgid, sizeof(neg.msgid), "%s", msgid);
+	neg.setl_time = now;
 	for (k = 0; k < YB_A_COUNT; k++)
-		neg.amt[k] = -orig.row.amt[k];
-	for (k = 0; k < orig.row.n_deltas; k++) {
-		deltas[k] = orig.row.deltas[k];
+		neg.amt[k] = -orig->row.amt[k];
+	for (k = 0; k < orig->row.n_deltas; k++) {
+		deltas[k] = orig->row.deltas[k];
 		deltas[k].amount = -deltas[k].amount;
 	}
 	neg.balc = p.acct_balc;
-	for (k = 0; k < orig.row.n_movs; k++) {
-		movs[k] = orig.row.movs[k];
+	for (k = 0; k < orig->row.n_movs; k++) {
+		movs[k] = orig->row.movs[k];
 		movs[k].amount = -movs[k].amount;
 		if (strcmp(movs[k].psn_no, p.psn_no) == 0)
 			neg.balc += movs[k].amount;
@@ -649,42 +899,92 @@ static int cancel_work(yb_store_tx *tx, void *arg)
 	neg.funds = NULL;
 	neg.n_funds = 0;
 
-	yb_jw_init(&w, j->out);
+	yb_jw_init(&w, output);
 	yb_jw_obj(&w, NULL);
 	yb_jw_str(&w, "setl_id", neg.setl_id);
-	write_setlinfo_row(&w, &neg);
+	ledger_write_setl_row(&w, "setlinfo", &neg);
 	yb_jw_end(&w, '}');
-	if (j->out->oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
+	if (output->oom) {
+		rc = yb_error_set(YB_ENOMEM, "out of memory");
+		goto done;
+	}
 	if ((rc = yb_tx_put_settlement(tx, &neg)) < 0 ||
-	    (rc = yb_tx_mark_cancelled(tx, orig.row.psn_no, orig.row.setl_id)) < 0 ||
-	    (rc = yb_tx_put_idem(tx, j->fixmedins_code, j->msgid, orig.row.psn_no, "2208", j->out->ptr + j->mark)) < 0)
-		return rc;
-	return 0;
+	    (rc = yb_tx_mark_cancelled(tx, orig->row.psn_no, orig->row.setl_id)) < 0 ||
+	    (rc = yb_tx_unsettle_fees(tx, orig->row.psn_no, orig->row.setl_id)) < 0)
+		goto done;
+	if (has_visit) {
+		visit->mid_setl_dedc -= orig->row.amt[YB_A_ACT_PAY_DEDC];
+		if (strcmp(visit->final_setl_id, setl_id) == 0) {
+			visit->final_setl_id[0] = '\0';
+			if (visit->status == YB_MDTRT_ADMITTED)
+				visit->endtime = 0; /* set by the settlement, not a discharge */
+		}
+		if ((rc = yb_tx_upd_mdtrt(tx, visit)) < 0)
+			goto done;
+	}
+	if (psn_out)
+		snprintf(psn_out, YB_ID_MAX, "%s", orig->row.psn_no);
+	if (infno_out)
+		snprintf(infno_out, 8, "%s", yb_med_type_inpatient(orig->row.med_type) ? "2305" : "2208");
+done:
+	free(orig);
+	free(visit);
+	return rc;
+}
+
+typedef struct cancel_args {
+	const char *setl_id, *mdtrt_id, *psn_no;
+} cancel_args;
+
+static int cancel_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
+{
+	const cancel_args *a = o->arg;
+	char infno[8];
+	int rc;
+
+	rc = ledger_cancel_setl_tx(tx, o->m->fixmedins_code, o->m->msgid, a->setl_id, a->mdtrt_id,
+				   a->psn_no, ledger_now(o->m), output, o->rec_psn, infno);
+	if (rc == 0) {
+		if (!o->infno[0])
+			memcpy(o->infno, infno, sizeof(infno));
+		snprintf(o->ref, sizeof(o->ref), "%s", a->setl_id);
+	}
+	return rc;
+}
+
+int yb_ledger_cancel_setl(yb_ledger *l, const yb_ledger_msg *m, const char *setl_id,
+			  const char *mdtrt_id, const char *psn_no, yb_buf *out)
+{
+	cancel_args a = {setl_id, mdtrt_id, psn_no};
+	ledger_op o;
+
+	if (!setl_id || !*setl_id)
+		return yb_error_set(YB_EINVALID, "setl_id: missing");
+	if (strlen(setl_id) >= YB_ID_MAX || (mdtrt_id && strlen(mdtrt_id) >= YB_ID_MAX))
+		return yb_error_set(YB_EINVALID, "setl_id: too long");
+	memset(&o, 0, sizeof(o));
+	o.l = l;
+	o.m = m;
+	o.psn_no = psn_no;
+	/* without the person the key serialises cancels of one settlement;
+	 * the store locks the person's rows (PostgreSQL) or has one writer */
+	o.key = psn_no ? psn_no : setl_id;
+	o.fn = cancel_fn;
+	o.arg = &a;
+	ledger_req(&o, "cancel|%s", setl_id);
+	return ledger_run(&o, out);
 }
 
 int yb_ledger_cancel(yb_ledger *l, const char *fixmedins_code, const char *msgid,
 		     const char *setl_id, yb_buf *out)
 {
-	cancel_job j = {fixmedins_code, msgid, setl_id, out, out->len};
-	size_t mark = out->len;
-	int rc;
+	yb_ledger_msg m;
 
-	if (!fixmedins_code || !*fixmedins_code)
-		return yb_error_set(YB_EINVALID, "fixmedins_code: missing");
-	if (!msgid || !*msgid)
-		return yb_error_set(YB_EINVALID, "msgid: missing");
-	if (!setl_id || !*setl_id)
-		return yb_error_set(YB_EINVALID, "setl_id: missing");
-	/* The person is not known before reading the settlement; the key
-	 * serialises cancels of one settlement, and SQLite has one writer. */
-	rc = yb_store_submit(l->st, setl_id, cancel_work, &j);
-	if (rc < 0) {
-		out->len = mark;
-		if (out->ptr)
-			out->ptr[mark] = '\0';
-	}
-	return rc;
+	memset(&m, 0, sizeof(m));
+	m.fixmedins_code = fixmedins_code;
+	m.msgid = msgid;
+	m.infno = NULL;
+	return yb_ledger_cancel_setl(l, &m, setl_id, NULL, NULL, out);
 }
 
 /* --------------------------------------------------------- lookups */
@@ -707,16 +1007,81 @@ static int psn_work(yb_store_tx *tx, void *arg)
 	return yb_tx_get_psn(tx, j->key, j->on, j->out);
 }
 
+static int certno_work(yb_store_tx *tx, void *arg)
+{
+	lookup_job *j = arg;
+	return yb_tx_get_psn_by_certno(tx, j->key, j->on, j->out);
+}
+
+static unsigned fix_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h % LEDGER_FIX_BUCKETS;
+}
+
+/* Institutions change only by a load: the cache is filled on first use
+ * and dropped after every load (yb_ledger_forget_fixmedins). */
 int yb_ledger_get_fixmedins(yb_ledger *l, const char *code, yb_fixmedins_rec *out)
 {
 	lookup_job j = {code, 0, out};
-	return yb_store_read(l->st, fix_work, &j);
+	unsigned h;
+	fix_entry *e;
+	int rc;
+
+	if (!code)
+		return yb_error_set(YB_EINVALID, "fixmedins_code: missing");
+	h = fix_hash(code);
+	pthread_rwlock_rdlock(&l->fix_lock);
+	for (e = l->fix[h]; e; e = e->next)
+		if (strcmp(e->rec.fixmedins_code, code) == 0) {
+			*out = e->rec;
+			break;
+		}
+	pthread_rwlock_unlock(&l->fix_lock);
+	if (e)
+		return 0;
+	if ((rc = yb_store_read(l->st, fix_work, &j)) < 0)
+		return rc;
+	if (!(e = malloc(sizeof(*e))))
+		return 0; /* answered all the same, just not kept */
+	e->rec = *out;
+	pthread_rwlock_wrlock(&l->fix_lock);
+	e->next = l->fix[h];
+	l->fix[h] = e;
+	pthread_rwlock_unlock(&l->fix_lock);
+	return 0;
+}
+
+void yb_ledger_forget_fixmedins(yb_ledger *l)
+{
+	fix_entry *e, *next;
+	int i;
+
+	pthread_rwlock_wrlock(&l->fix_lock);
+	for (i = 0; i < LEDGER_FIX_BUCKETS; i++) {
+		for (e = l->fix[i]; e; e = next) {
+			next = e->next;
+			free(e);
+		}
+		l->fix[i] = NULL;
+	}
+	pthread_rwlock_unlock(&l->fix_lock);
 }
 
 int yb_ledger_get_psn(yb_ledger *l, const char *psn_no, yb_date on, yb_psn_rec *out)
 {
 	lookup_job j = {psn_no, on, out};
 	return yb_store_read(l->st, psn_work, &j);
+}
+
+int yb_ledger_get_psn_by_certno(yb_ledger *l, const char *certno, yb_date on, yb_psn_rec *out)
+{
+	lookup_job j = {certno, on, out};
+	if (!certno || !*certno)
+		return yb_error_set(YB_EINVALID, "certno: missing");
+	return yb_store_read(l->st, certno_work, &j);
 }
 
 /* ------------------------------------------------------------ check */

@@ -1,9 +1,9 @@
-/* yibao load: JSON lines of institutions, persons, mutual-aid bindings and
- * catalogue items into the store. A file loads whole or not at all (one
+/* yibao load: JSON lines of institutions, persons, mutual-aid bindings,
+ * assisted identities, remote-care registrations and catalogue items into
+ * the store. A file loads whole or not at all (one
  * exclusive transaction); an error names file, line and field. */
-#include "yibao/service.h"
+#include "ledger_impl.h"
 #include "yibao/error.h"
-#include "yibao/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +12,14 @@
 #define MAX_LINE (1u << 20)
 
 typedef struct load_job {
+	yb_ledger *l;
 	const char *file;
 	FILE *f;
-	long lines, counts[4];
+	long lines, counts[6];
 	int catalogue_changed;
 } load_job;
 
-enum { K_FIXMEDINS, K_PSN, K_MULAID, K_CATALOGUE };
+enum { K_FIXMEDINS, K_PSN, K_MULAID, K_CATALOGUE, K_IDET, K_REMOTE };
 
 static int digits_only(const char *s, size_t n)
 {
@@ -127,6 +128,41 @@ static int read_mulaid(yb_store_tx *tx, const yb_json *o)
 	return yb_tx_put_mulaid(tx, &r);
 }
 
+/* {"kind":"idet","psn_no","idet_type","begndate","enddate"} and
+ * {"kind":"remote_reg","psn_no","type","admdvs","begndate","enddate"}: the
+ * type must be a name of the policy of the person's place of insurance
+ * (as on the day the registration begins). */
+static int read_reg(yb_store_tx *tx, load_job *j, const yb_json *o, int remote)
+{
+	yb_psn_reg_rec r;
+	yb_psn_rec p;
+	const yb_policy *pol;
+	const char *tkey = remote ? "type" : "idet_type";
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.enddate = YB_DATE_MAX;
+	snprintf(r.kind, sizeof(r.kind), "%s", remote ? "remote" : "idet");
+	if ((rc = yb_jget_code(o, NULL, "psn_no", 1, r.psn_no, sizeof(r.psn_no))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, tkey, 1, r.type, sizeof(r.type))) < 0 ||
+	    (remote && (rc = yb_jget_code(o, NULL, "admdvs", 1, r.admdvs, sizeof(r.admdvs))) < 0) ||
+	    (rc = yb_jget_date(o, NULL, "begndate", 1, &r.begndate)) < 0 ||
+	    (rc = yb_jget_date(o, NULL, "enddate", 0, &r.enddate)) < 0)
+		return rc;
+	if (remote && !digits_only(r.admdvs, 6))
+		return yb_jpath_error(NULL, "admdvs", "not a 6-digit region code");
+	if (r.enddate < r.begndate)
+		return yb_jpath_error(NULL, "enddate", "before begndate");
+	if ((rc = yb_tx_get_psn(tx, r.psn_no, r.begndate, &p)) < 0)
+		return rc == YB_ENOTFOUND ? yb_error_set(YB_ENOTFOUND, "psn_no: unknown person %s (load the person first)", r.psn_no) : rc;
+	if ((rc = ledger_policy(j->l, p.insu_admdvs, &pol)) < 0)
+		return yb_error_prefix(rc, "psn_no: insured in %s", p.insu_admdvs);
+	if (remote ? yb_policy_remote_type(pol, r.type) < 0 : yb_policy_identity(pol, r.type) < 0)
+		return yb_jpath_error(NULL, tkey, "'%s' is not %s of policy %s", r.type,
+				      remote ? "a remote-care type" : "an identity", pol->admdvs);
+	return yb_tx_put_psn_reg(tx, &r);
+}
+
 static int read_catalogue(yb_store_tx *tx, const yb_json *o, const char *text, size_t len)
 {
 	yb_catalogue *cat = NULL;
@@ -168,13 +204,16 @@ static int load_line(yb_store_tx *tx, load_job *j, const char *text, size_t len)
 		rc = yb_error_set(YB_EINVALID, "not a JSON object");
 	} else if ((rc = yb_jget_code(o, NULL, "kind", 1, kind, sizeof(kind))) == 0) {
 		k = strcmp(kind, "fixmedins") == 0 ? K_FIXMEDINS : strcmp(kind, "psn") == 0 ? K_PSN
-		  : strcmp(kind, "mulaid") == 0 ? K_MULAID : strcmp(kind, "catalogue") == 0 ? K_CATALOGUE : -1;
+		  : strcmp(kind, "mulaid") == 0 ? K_MULAID : strcmp(kind, "catalogue") == 0 ? K_CATALOGUE
+		  : strcmp(kind, "idet") == 0 ? K_IDET : strcmp(kind, "remote_reg") == 0 ? K_REMOTE : -1;
 		switch (k) {
 		case K_FIXMEDINS: rc = read_fixmedins(tx, o); break;
 		case K_PSN: rc = read_psn(tx, o); break;
 		case K_MULAID: rc = read_mulaid(tx, o); break;
 		case K_CATALOGUE: rc = read_catalogue(tx, o, text, len); j->catalogue_changed = 1; break;
-		default: rc = yb_jpath_error(NULL, "kind", "not fixmedins, psn, mulaid or catalogue");
+		case K_IDET: rc = read_reg(tx, j, o, 0); break;
+		case K_REMOTE: rc = read_reg(tx, j, o, 1); break;
+		default: rc = yb_jpath_error(NULL, "kind", "not fixmedins, psn, mulaid, idet, remote_reg or catalogue");
 		}
 		if (rc == 0)
 			j->counts[k]++;
@@ -218,6 +257,7 @@ int yb_ledger_load_files(yb_ledger *l, char *const *files, int n, yb_buf *report
 	for (i = 0; i < n && !rc; i++) {
 		load_job j;
 		memset(&j, 0, sizeof(j));
+		j.l = l;
 		j.file = files[i];
 		if (!(j.f = strcmp(files[i], "-") == 0 ? stdin : fopen(files[i], "r"))) {
 			rc = yb_error_set(YB_ENOTFOUND, "%s: cannot open", files[i]);
@@ -226,10 +266,17 @@ int yb_ledger_load_files(yb_ledger *l, char *const *files, int n, yb_buf *report
 		rc = yb_store_exclusive(yb_ledger_store(l), load_work, &j);
 		if (j.f != stdin)
 			fclose(j.f);
-		if (rc == 0)
-			yb_buf_printf(report, "%s: %ld institutions, %ld persons, %ld bindings, %ld catalogue items\n",
+		if (rc == 0) {
+			yb_buf_printf(report, "%s: %ld institutions, %ld persons, %ld bindings, %ld catalogue items",
 				      files[i], j.counts[K_FIXMEDINS], j.counts[K_PSN], j.counts[K_MULAID],
 				      j.counts[K_CATALOGUE]);
+			if (j.counts[K_IDET] || j.counts[K_REMOTE])
+				yb_buf_printf(report, ", %ld identities, %ld remote-care registrations",
+					      j.counts[K_IDET], j.counts[K_REMOTE]);
+			yb_buf_putc(report, '\n');
+		}
+		if (j.counts[K_FIXMEDINS])
+			yb_ledger_forget_fixmedins(l);
 		changed |= j.catalogue_changed;
 	}
 	if (changed) {

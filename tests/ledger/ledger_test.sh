@@ -350,7 +350,7 @@ settle_ok "F1 third visit" cancel.db CN-4 H1 F1 V4 11 "2024-03-04 09:00:00" 0 "$
 sid4=$(field setl_id)
 st=$(state cancel.db)
 cancel cancel.db "$sid4" CN-C4 H3
-expect_rc "cancel by another institution" 2 "another institution"
+expect_rc "cancel by another institution: answered as a missing one" 2 "no settlement $sid4 of this institution"
 cancel cancel.db "$csid" CN-CC H1
 expect_rc "cancel a cancel" 2 "itself a cancel"
 cancel cancel.db S999999999999999 CN-CX H1

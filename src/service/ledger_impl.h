@@ -1,0 +1,132 @@
+/* Internal: what the ledger's files share (ledger.c and ledger_*.c).
+ *
+ * Every durable operation of service.h runs as a ledger_op: one unit of
+ * work in the store, keyed by the person, that looks up the idempotency
+ * record first, then runs its body (fn), wraps the output (msg->wrap) and
+ * records the answer, all in one transaction. The bodies are also callable
+ * inside another unit (a reversal, 2601, runs the undo of a message in its
+ * own unit). */
+#ifndef YB_LEDGER_IMPL_H
+#define YB_LEDGER_IMPL_H
+
+#include "yibao/service.h"
+#include "yibao/store.h"
+
+#include <pthread.h>
+
+#define LEDGER_MAX_POLICIES 64
+#define LEDGER_FIX_BUCKETS 256
+
+typedef struct fix_entry {
+	struct fix_entry *next;
+	yb_fixmedins_rec rec;
+} fix_entry;
+
+struct yb_ledger {
+	yb_store *st;
+	pthread_mutex_t pol_mu;
+	yb_policy *pol[LEDGER_MAX_POLICIES];
+	int n_pol;
+	pthread_rwlock_t cat_lock;
+	struct region_cat {
+		char admdvs[7];       /* "" for a list valid everywhere */
+		yb_catalogue *cat;
+	} cats[LEDGER_MAX_POLICIES];
+	int n_cats;
+	/* institutions read so far (the server reads one per request) */
+	pthread_rwlock_t fix_lock;
+	fix_entry *fix[LEDGER_FIX_BUCKETS];
+};
+
+/* The policy of a region, loaded on first use (immutable). */
+int ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out);
+/* The list of the place of care (就医地目录) with the catalogue lock held
+ * for reading; release with ledger_catalogue_done(). */
+const yb_catalogue *ledger_catalogue(yb_ledger *l, const char *place, const char *home);
+void ledger_catalogue_done(yb_ledger *l);
+
+/* A person as the engine sees them, with registrations (N4, OE8). */
+typedef struct ledger_psn {
+	yb_person psn;
+	yb_remote_reg remote[YB_MAX_PSN_REGS];
+	yb_identity idet[YB_MAX_PSN_REGS];
+} ledger_psn;
+/* Fills lp from p and the person's registrations, named by pol. */
+int ledger_person(yb_store_tx *tx, const yb_policy *pol, const yb_psn_rec *p, ledger_psn *lp);
+/* Who may not be served on day: not insured, paused (OE5), ended, another
+ * insutype than asked (0: any). */
+int ledger_refuse_person(const yb_psn_rec *p, int insutype, yb_date day);
+/* OE5: refuses an outpatient settlement at time t while the person is in
+ * an inpatient stay (any institution; mdtrt_id: the visit itself). */
+int ledger_refuse_in_stay(yb_store_tx *tx, const char *fix, const char *psn_no,
+			  const char *mdtrt_id, yb_datetime t);
+/* The request's time, or the clock (China Standard Time). */
+yb_datetime ledger_now(const yb_ledger_msg *m);
+
+/* -------------------------------------------------------- the op runner */
+
+typedef struct ledger_op ledger_op;
+struct ledger_op {
+	yb_ledger *l;
+	const yb_ledger_msg *m;
+	const char *key;         /* store key (the person); NULL: psn_no */
+	const char *psn_no;      /* the person the request names, or NULL */
+	char req[160];           /* what is asked: a retry must ask the same */
+	/* The body: reads, refuses or writes, and writes the output JSON
+	 * into output. May set infno, rec_psn and ref. */
+	int (*fn)(yb_store_tx *tx, ledger_op *o, yb_buf *output);
+	void *arg;
+	int dry_run;             /* run fn in a read snapshot, no record */
+	/* set by fn (reset before each run) */
+	char infno[8];           /* msg->infno, else what fn derives */
+	char rec_psn[YB_ID_MAX]; /* the person to record; default psn_no */
+	char ref[YB_ID_MAX];     /* what the message made */
+	/* private */
+	yb_buf *out;
+	size_t mark;
+	yb_buf output;
+};
+/* Runs o durably (or as a read when o->dry_run) and leaves the answer in
+ * out (appended; out unchanged on failure). */
+int ledger_run(ledger_op *o, yb_buf *out);
+/* Starts o->req as printf. */
+void ledger_req(ledger_op *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------- bodies shared with 2601 */
+
+/* The visit (psn_no, mdtrt_id) of institution fix: refusals name the
+ * field as a missing visit would (an institution sees only its own). */
+int ledger_own_visit(yb_store_tx *tx, const char *fix, const char *psn_no,
+		     const char *mdtrt_id, yb_mdtrt_rec *out);
+/* Cancels a registration (2202/2404) in tx; output gets the answer. */
+int ledger_cancel_visit_tx(yb_store_tx *tx, const char *fix, const char *psn_no,
+			   const char *mdtrt_id, yb_buf *output);
+/* Cancels a discharge (2405) in tx. */
+int ledger_cancel_dscg_tx(yb_store_tx *tx, const char *fix, const char *psn_no,
+			  const char *mdtrt_id, yb_buf *output);
+/* Cancels a settlement (2208/2305) in tx; mdtrt_id, psn_no NULL: not
+ * checked. psn_out gets the person. */
+int ledger_cancel_setl_tx(yb_store_tx *tx, const char *fix, const char *msgid,
+			  const char *setl_id, const char *mdtrt_id, const char *psn_no,
+			  yb_datetime now, yb_buf *output, char psn_out[YB_ID_MAX],
+			  char infno_out[8]);
+/* Deletes the unsettled lines uploaded by message msgid (a reversal of
+ * 2204/2301); *n gets how many. */
+int ledger_cancel_upload_tx(yb_store_tx *tx, const char *fix, const char *psn_no,
+			    const char *msgid, long *n);
+
+/* The stored row of a fresh settlement s of visit v (setl_time: the
+ * visit's begntime; year: its year); deltas and movs are filled. */
+void ledger_setl_row(yb_setl_row *r, const char *fixmedins_code, const char *msgid,
+		     const yb_settlement *s, const yb_visit *v, const yb_policy *pol,
+		     const yb_person *psn, const char *setl_id, yb_accum_row *deltas,
+		     yb_acct_mov *movs, const yb_mulaid_acct *mulaid, size_t n_mulaid);
+
+/* Writes a visit as 5201 lists it. */
+void ledger_write_visit(yb_jw *w, const char *key, const yb_mdtrt_rec *r);
+/* Writes a stored settlement row as setlinfo. */
+void ledger_write_setl_row(yb_jw *w, const char *key, const yb_setl_row *r);
+/* The same members into an object the caller has open. */
+void ledger_write_setl_fields(yb_jw *w, const yb_setl_row *r);
+
+#endif
