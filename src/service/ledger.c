@@ -171,6 +171,22 @@ const yb_catalogue *ledger_catalogue(yb_ledger *l, const char *place, const char
 	return pick_catalogue(l, place, home);
 }
 
+void ledger_resolve(yb_ledger *l, const yb_catalogue *cat, yb_feeline_in *in, yb_date on)
+{
+	int i;
+
+	if (cat && yb_catalogue_find(cat, in->line.med_list_codg, on)) {
+		yb_resolve_feeline(in, cat, on, 0);
+		return;
+	}
+	for (i = 0; i < l->n_cats; i++)
+		if (!l->cats[i].admdvs[0] && l->cats[i].cat != cat) {
+			yb_resolve_feeline(in, l->cats[i].cat, on, 0);
+			return;
+		}
+	yb_resolve_feeline(in, cat, on, 0);
+}
+
 void ledger_catalogue_done(yb_ledger *l)
 {
 	pthread_rwlock_unlock(&l->cat_lock);
@@ -185,15 +201,25 @@ static size_t catalogue_items(const yb_ledger *l)
 	return n;
 }
 
+typedef struct seed_job {
+	const yb_catalogue *cat;
+	char admdvs[7];       /* the file's region, for items that name none */
+} seed_job;
+
 static int put_items(yb_store_tx *tx, void *arg)
 {
-	const yb_catalogue *cat = arg;
+	const seed_job *j = arg;
+	yb_cat_item it;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < yb_catalogue_count(cat); i++)
-		if ((rc = yb_tx_put_catalogue(tx, yb_catalogue_at(cat, i))) < 0)
+	for (i = 0; i < yb_catalogue_count(j->cat); i++) {
+		it = *yb_catalogue_at(j->cat, i);
+		if (!it.admdvs[0])
+			memcpy(it.admdvs, j->admdvs, sizeof(it.admdvs));
+		if ((rc = yb_tx_put_catalogue(tx, &it)) < 0)
 			return rc;
+	}
 	return 0;
 }
 
@@ -213,8 +239,14 @@ static int seed_catalogue(yb_ledger *l)
 		if (n < 15 || strcmp(e->d_name + n - 15, ".catalogue.json") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if ((rc = yb_catalogue_load(&cat, path, NULL)) == 0)
-			rc = yb_store_exclusive(l->st, put_items, cat);
+		if ((rc = yb_catalogue_load(&cat, path, NULL)) == 0) {
+			/* policies/NNNNNN.catalogue.json is the list of region
+			 * NNNNNN: each region keeps its own (就医地目录) */
+			seed_job j = {cat, ""};
+			if (n == 21 && strspn(e->d_name, "0123456789") == 6)
+				memcpy(j.admdvs, e->d_name, 6);
+			rc = yb_store_exclusive(l->st, put_items, &j);
+		}
 		yb_catalogue_free(cat);
 	}
 	closedir(d);
@@ -523,7 +555,7 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	cat = ledger_catalogue(l, v.admdvs, p.insu_admdvs);
 	for (i = 0; i < req->n_lines; i++) {
 		yb_feeline_in in = req->lines[i];
-		yb_resolve_feeline(&in, cat, day, 0);
+		ledger_resolve(l, cat, &in, day);
 		j->lines[i] = in.line;
 	}
 	ledger_catalogue_done(l);

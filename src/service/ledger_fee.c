@@ -406,7 +406,7 @@ static int upload_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	cat = ledger_catalogue(l, fix.admdvs, p.insu_admdvs);
 	for (i = 0; i < a->n; i++) {
 		yb_feeline_in in = a->lines[i].in;
-		yb_resolve_feeline(&in, cat, day, 0);
+		ledger_resolve(l, cat, &in, day);
 		lines[i] = in.line;
 		if (lines[i].cnt < 0) {
 			lines[i].cnt = -lines[i].cnt;

@@ -44,6 +44,10 @@ int ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out);
  * for reading; release with ledger_catalogue_done(). */
 const yb_catalogue *ledger_catalogue(yb_ledger *l, const char *place, const char *home);
 void ledger_catalogue_done(yb_ledger *l);
+/* Resolves a line's catalogue facts from cat (as returned above), or, for
+ * an item cat lacks, from a list loaded for no region ("" admdvs). Call
+ * with the catalogue lock held. */
+void ledger_resolve(yb_ledger *l, const yb_catalogue *cat, yb_feeline_in *in, yb_date on);
 
 /* A person as the engine sees them, with registrations (N4, OE8). */
 typedef struct ledger_psn {
