@@ -139,6 +139,13 @@ pg-test: $(BIN) $(CRASH_DRIVER)
 bench: $(BENCH_BIN)
 	$(BUILD)/bench/engine
 	$(BUILD)/bench/ledger
+	@$(MAKE) --no-print-directory bench-http
+
+# complete outpatient settlements per second through `yibao serve` over
+# loopback, driven by wrk (bench/http.sh, bench/http.lua)
+.PHONY: bench-http
+bench-http: $(BIN) $(BUILD)/bench/gen_people
+	YIBAO=$(BIN) GEN=$(BUILD)/bench/gen_people sh bench/http.sh
 
 # settlements/s on PostgreSQL and pgbench on the same server, alternating
 # (bench/pg.c); a throwaway server unless YIBAO_PG_URL answers

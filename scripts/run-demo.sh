@@ -1,48 +1,69 @@
 #!/bin/sh
-# make run: a newcomer's first minute. Builds a demo store with the shipped
-# Huaibei policy and demo data, settles two visits through the durable
-# ledger, cancels one, and checks the books. Then, if the server is built,
-# serves the national interface on 127.0.0.1:8080 until Ctrl-C.
+# make run: a newcomer's first minute. Creates a demo store (the Huaibei
+# policy, institutions of every kind, a few hundred persons with accounts and
+# family bindings: examples/demo/gen-people.sh), starts `yibao serve` on
+# 127.0.0.1:8080 (or a free port if 8080 is taken), settles one visit the way
+# a hospital system does, over HTTP with `yibao call` (1101 -> 2201 -> 2204 ->
+# 2207), prints the command that settles another, and serves until Ctrl-C.
+#
+# usage: sh scripts/run-demo.sh [build/yibao]   (PORT=8080 PERSONS=300)
 set -eu
 YIBAO=${1:-build/yibao}
+PORT=${PORT:-8080}
+PERSONS=${PERSONS:-300}
 export YIBAO_POLICY_DIR="$(pwd)/policies"
 DEMO=build/demo
-rm -rf "$DEMO" && mkdir -p "$DEMO"
 DB="$DEMO/demo.db"
+HIS=examples/demo/his
+SPID=""
 
 say() { printf '\n== %s\n' "$*"; }
-amounts() { sed 's/,"setldetail".*//; s/"setlinfo":{//' | tr ',' '\n' |
-	grep -E '"(setl_id|refd_setl_id|medfee_sumamt|fulamt_ownpay_amt|preselfpay_amt|inscp_scp_amt|act_pay_dedc|hifp_pay|acct_pay|acct_mulaid_pay|psn_cash_pay|balc|setl_proc_info)"' |
-	sed 's/^{//; s/}*$//; s/^/   /' | awk '!seen[$0]++'; }
+stop() {
+	[ -n "$SPID" ] && kill -TERM "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+	SPID=""
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
-say "load institutions, persons and a family binding (examples/demo/data.jsonl)"
-"$YIBAO" load --db "$DB" examples/demo/data.jsonl
+rm -rf "$DEMO" && mkdir -p "$DEMO"
+say "a demo city: Huaibei (340600) policy, 6 institutions, $PERSONS persons with accounts and family bindings"
+sh examples/demo/gen-people.sh "$PERSONS" > "$DEMO/city.jsonl"
+"$YIBAO" load --db "$DB" "$DEMO/city.jsonl"
 
-say "an employee at a community clinic: deductible, class-B first self-pay, class-C item, own account"
-"$YIBAO" settle --db "$DB" examples/demo/visit-employee-clinic.json > "$DEMO/s1.json"
-amounts < "$DEMO/s1.json"
-
-say "the same message again: the first answer, nothing settled twice"
-"$YIBAO" settle --db "$DB" examples/demo/visit-employee-clinic.json | cmp -s - "$DEMO/s1.json" &&
-	echo "   identical answer"
-
-say "a child (resident) at a village clinic: 60 %, the rest from her father's account (family mutual aid, A2)"
-"$YIBAO" settle --db "$DB" examples/demo/visit-child-village.json > "$DEMO/s2.json"
-amounts < "$DEMO/s2.json"
-
-say "a person whose contributions are unpaid is refused (OE5), nothing written"
-sed 's/34060000000000000001/34060000000000000005/; s/0001"/0099"/' examples/demo/visit-employee-clinic.json |
-	"$YIBAO" settle --db "$DB" 2>&1 | sed 's/^/   /' || true
-
-say "cancel the child's settlement: accounts and accumulators restored"
-SETL=$(sed 's/.*"setl_id":"\([^"]*\)".*/\1/' "$DEMO/s2.json")
-"$YIBAO" cancel --db "$DB" --setl-id "$SETL" --msgid H34062100201202403021200000001 \
-	--fixmedins-code H34062100201 | amounts
-
-say "check every invariant of the store"
-"$YIBAO" check --db "$DB"
-
-if "$YIBAO" help 2>/dev/null | grep -q '^  serve'; then
-	say "serving the national interface on http://127.0.0.1:8080/fsi/api/rsfComIfsService/callService (Ctrl-C stops)"
-	exec "$YIBAO" serve --db "$DB" --listen 127.0.0.1:8080
+# start LISTEN: the server in the background; 0 when it is listening
+start() {
+	: > "$DEMO/server.log"
+	"$YIBAO" serve --db "$DB" --listen "$1" 2>> "$DEMO/server.log" &
+	SPID=$!
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -q '"event":"listening"' "$DEMO/server.log" && return 0
+		kill -0 "$SPID" 2>/dev/null || { SPID=""; return 1; }
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+if ! start "127.0.0.1:$PORT"; then
+	echo "   127.0.0.1:$PORT is taken; letting the kernel choose a port"
+	start 127.0.0.1:0 || { cat "$DEMO/server.log" >&2; exit 1; }
 fi
+ADDR=$(sed -n 's/.*"event":"listening","listen":"\([^"]*\)".*/\1/p' "$DEMO/server.log" | head -n 1)
+URL="http://$ADDR"
+say "yibao serve is listening on $URL/fsi/api/rsfComIfsService/callService (log: $DEMO/server.log)"
+
+CALL="$YIBAO call --url $URL --fixmedins-code H34060300101 --secret demo-secret-clinic"
+FILES="$HIS/1101.json $HIS/2201.json $HIS/2204.json $HIS/2207.json"
+say "a community clinic settles a visit of 张建国 (an employee, level-1, own account):
+   1101 finds him by his ID card, 2201 registers the visit, 2204 uploads 5 fee lines,
+   2207 settles them; {{psn_no}} and {{mdtrt_id}} in the files come from the answers before"
+# shellcheck disable=SC2086
+$CALL --pretty $FILES
+
+say "serving until Ctrl-C. Settle another visit (a new mdtrt_id each time) with:
+
+   $CALL --pretty \\
+       $FILES
+
+   the files are plain NHSA messages (examples/demo/his/); the interface: docs/interface.md"
+wait "$SPID" || true

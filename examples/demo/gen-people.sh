@@ -29,7 +29,7 @@ EOF
 # the named persons of data.jsonl, insured this year too
 sed -n '/"kind":"psn"/p' "$(dirname "$0")/data.jsonl" |
 	sed "s/\"begndate\":\"2024-01-01\"/\"begndate\":\"$YEAR-01-01\"/; s/\"enddate\":\"2024-12-31\"/\"enddate\":\"$YEAR-12-31\"/"
-sed -n '/"kind":"mulaid"/p' "$(dirname "$0")/data.jsonl"
+sed -n '/"kind":"mulaid"/p' "$(dirname "$0")/data.jsonl" | sed "s/\"bind_time\":\"2024-/\"bind_time\":\"$YEAR-/"
 
 awk -v n="$N" -v year="$YEAR" '
 function rnd(m) { seed = (seed * 1103515245 + 12345) % 2147483648; return int(seed / 65536) % m }

@@ -398,6 +398,18 @@ int cmd_call(int argc, char **argv)
 			code = 2;
 			goto done;
 		}
+		if (n > 1) { /* which answer is which, for a person reading along */
+			yb_json_doc *d = NULL;
+			const char *infno = "", *msgid = "";
+			if (yb_json_parse(&d, msg.ptr, msg.len, NULL) == 0) {
+				const yb_json *v = yb_json_get(yb_json_root(d), "infno");
+				const yb_json *m = yb_json_get(yb_json_root(d), "msgid");
+				infno = v && v->str ? v->str : "";
+				msgid = m && m->str ? m->str : "";
+			}
+			fprintf(stderr, "-> %s: %s, msgid %s\n", files[i], infno, msgid);
+			yb_json_free(d);
+		}
 		if (post(&u, &o, msg.ptr, msg.len, &status, &body) < 0) {
 			cli_error("call: %s: %s", o.url, yb_error_msg());
 			code = 1;

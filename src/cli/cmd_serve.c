@@ -95,7 +95,10 @@ int cmd_serve(int argc, char **argv)
 	}
 
 	/* Every thread started from here on inherits the blocked signals, so
-	 * only sigwait() below ever sees them. */
+	 * only sigwait() below ever sees them. A shell starting us in the
+	 * background ignores SIGINT for us; we wait for it all the same. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);

@@ -155,9 +155,13 @@ void yb_handle_error(yb_response *resp, int status, const char *msg);
 
 typedef struct yb_server yb_server;
 
+/* Default pool: at least this many threads (16 a core beyond 4 cores).
+ * Requests are I/O-bound: each durable one waits for its group commit. */
+#define YB_HTTP_THREADS 64
+
 typedef struct yb_server_opts {
 	const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any */
-	int threads;         /* 0: number of cores */
+	int threads;         /* 0: YB_HTTP_THREADS */
 } yb_server_opts;
 
 int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o);

@@ -273,8 +273,11 @@ int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o)
 	if (!(s = calloc(1, sizeof(*s))))
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	s->h = h;
+	/* a durable request holds its thread through the group commit, so the
+	 * pool bounds how many settlements one commit can carry (docs/performance.md) */
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
-	s->threads = o->threads > 0 ? o->threads : cores > 0 ? (int)cores : 1;
+	s->threads = o->threads > 0 ? o->threads
+				    : cores * 16 > YB_HTTP_THREADS ? (int)cores * 16 : YB_HTTP_THREADS;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,

@@ -139,8 +139,8 @@ int txn_3201(txn_ctx *c, const yb_json *input, yb_jw *out)
 	if (!t.used) {
 		char a[32];
 		yb_decimal_format(a, r.medfee_sumamt, YB_SCALE_MONEY);
-		snprintf(dscr, sizeof(dscr), "balanced: %ld settlements (%ld settled, %ld cancelled), medfee_sumamt %s",
-			 net, r.setl_cnt, r.cancel_cnt, a);
+		snprintf(dscr, sizeof(dscr), "balanced: %ld settlement%s (%ld settled, %ld cancelled), medfee_sumamt %s",
+			 net, net == 1 ? "" : "s", r.setl_cnt, r.cancel_cnt, a);
 	}
 	yb_jw_str(out, "stmt_rslt_dscr", dscr);
 	yb_jw_end(out, '}');

@@ -27,7 +27,8 @@
  * "_same_setl_as": "NN" setlinfo and setldetail equal to step NN's but
  * for setl_id and setl_time, "_identities": true the four identities of
  * NHSA.md hold in output.setlinfo. Institutions and their secrets come
- * from the fixmedins records of DATA.jsonl. */
+ * from the fixmedins records of DATA.jsonl. FLOW_VERBOSE=1 prints every
+ * answer. */
 #include "yibao/buf.h"
 #include "yibao/error.h"
 #include "yibao/json.h"
@@ -602,6 +603,8 @@ static void run_flow(run *r, const char *dir)
 			broken = 1;
 		} else {
 			printf("ok   %s/%.*s\n", flow, (int)stem, names[i]);
+			if (getenv("FLOW_VERBOSE"))
+				printf("     %.*s\n", (int)(body.len < 2000 ? body.len : 2000), body.ptr ? body.ptr : "");
 			r->pass++;
 		}
 		if (r->n_answers < MAX_STEPS) {
