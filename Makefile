@@ -132,8 +132,8 @@ faulttest: $(BIN) $(CRASH_DRIVER)
 # PostgreSQL: the ledger and crash tests against a throwaway server, the
 # single-shard proof (tests/pg/pg_test.sh; installs PostgreSQL if missing)
 .PHONY: pg-test bench-pg
-pg-test: $(BIN) $(CRASH_DRIVER)
-	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) sh tests/pg/pg_test.sh
+pg-test: $(BIN) $(CRASH_DRIVER) $(FLOW_BIN)
+	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) FLOW=$(FLOW_BIN) sh tests/pg/pg_test.sh
 
 # -------------------------------------------------------------- benches
 bench: $(BENCH_BIN)

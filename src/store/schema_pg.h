@@ -126,6 +126,56 @@ static const char *const yb_pg_migrations[] = {
 	"  chrgitm_lv, selfpay_prop, pric_uplmt_amt, flags FROM catalogue;"
 	"DROP TABLE catalogue;"
 	"ALTER TABLE catalogue2 RENAME TO catalogue;",
+
+	/* 3: visits, uploaded fee lines and registrations (issues 4 and 6), as
+	 * SQLite's migration 3; settlements know whether they are a mid-stay
+	 * part; the idempotency record keeps what the message asked (req), what
+	 * it made (ref) and whether a reversal (2601) undid or voided it. Its
+	 * answer is compressed with lz4 where the server has it (cheaper than
+	 * pglz for the server, which compresses every answer over 2 kB). */
+	"CREATE TABLE psn_reg("
+	"  psn_no text NOT NULL REFERENCES psn(psn_no),"
+	"  kind text NOT NULL CHECK(kind IN ('idet', 'remote')), type text NOT NULL,"
+	"  admdvs text NOT NULL DEFAULT '', begndate text NOT NULL, enddate text NOT NULL,"
+	"  PRIMARY KEY(psn_no, kind, type, admdvs, begndate));"
+	/* mdtrt_id = 'M' || 15 digits, taken like setl_seq */
+	"CREATE SEQUENCE mdtrt_seq;"
+	"CREATE TABLE mdtrt("
+	"  psn_no text NOT NULL REFERENCES psn(psn_no), mdtrt_id text NOT NULL,"
+	"  seq bigint NOT NULL,"
+	"  fixmedins_code text NOT NULL REFERENCES fixmedins(fixmedins_code),"
+	"  msgid text NOT NULL, insutype integer NOT NULL, med_type integer NOT NULL,"
+	"  begntime bigint NOT NULL, endtime bigint NOT NULL DEFAULT 0,"
+	"  dise_codg text NOT NULL DEFAULT '', dise_name text NOT NULL DEFAULT '',"
+	"  diagnoses text NOT NULL DEFAULT '[]', ipt_otp_no text NOT NULL DEFAULT '',"
+	"  dscg_way integer NOT NULL DEFAULT 0,"
+	"  status text NOT NULL CHECK(status IN ('registered', 'admitted', 'discharged', 'cancelled')),"
+	"  mid_setl_dedc bigint NOT NULL DEFAULT 0, final_setl_id text NOT NULL DEFAULT '',"
+	"  PRIMARY KEY(psn_no, mdtrt_id));"
+	"CREATE UNIQUE INDEX mdtrt_by_id ON mdtrt(mdtrt_id);"
+	"CREATE INDEX mdtrt_by_fixmedins ON mdtrt(fixmedins_code, begntime);"
+	"CREATE TABLE feedetail("
+	"  psn_no text NOT NULL, mdtrt_id text NOT NULL, feedetl_sn text NOT NULL,"
+	"  msgid text NOT NULL, chrg_bchno text NOT NULL, med_list_codg text NOT NULL,"
+	"  medins_list_codg text NOT NULL, det_item_fee_sumamt bigint NOT NULL,"
+	"  cnt bigint NOT NULL, pric bigint NOT NULL, fee_ocur_time bigint NOT NULL,"
+	"  init_feedetl_sn text NOT NULL DEFAULT '', rxno text NOT NULL DEFAULT '',"
+	"  drug_trac_codg text NOT NULL DEFAULT '', trdn_flag integer NOT NULL DEFAULT 0,"
+	"  known integer NOT NULL, chrgitm_lv integer NOT NULL, selfpay_prop integer NOT NULL,"
+	"  pric_uplmt_amt bigint NOT NULL, flags bigint NOT NULL,"
+	"  fulamt_ownpay_amt bigint NOT NULL, overlmt_amt bigint NOT NULL,"
+	"  preselfpay_amt bigint NOT NULL, inscp_scp_amt bigint NOT NULL,"
+	"  memo text NOT NULL DEFAULT '', setl_id text NOT NULL DEFAULT '',"
+	"  PRIMARY KEY(psn_no, mdtrt_id, feedetl_sn),"
+	"  FOREIGN KEY(psn_no, mdtrt_id) REFERENCES mdtrt(psn_no, mdtrt_id));"
+	"CREATE INDEX feedetail_by_setl ON feedetail(psn_no, setl_id) WHERE setl_id <> '';"
+	"ALTER TABLE setl ADD COLUMN mid_setl integer NOT NULL DEFAULT 0;"
+	"CREATE INDEX setl_by_mdtrt ON setl(psn_no, mdtrt_id);"
+	"ALTER TABLE idem ADD COLUMN state integer NOT NULL DEFAULT 0;"
+	"ALTER TABLE idem ADD COLUMN req text NOT NULL DEFAULT '';"
+	"ALTER TABLE idem ADD COLUMN ref text NOT NULL DEFAULT '';"
+	"DO $$ BEGIN EXECUTE 'ALTER TABLE idem ALTER COLUMN response SET COMPRESSION lz4';"
+	"  EXCEPTION WHEN OTHERS THEN NULL; END $$;",
 };
 
 #define YB_PG_VERSION (int)(sizeof(yb_pg_migrations) / sizeof(yb_pg_migrations[0]))

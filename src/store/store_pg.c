@@ -67,6 +67,7 @@ struct yb_backend {
 	char url[4096];      /* what libpq sees (yibao's own parameters removed) */
 	int n_writers;
 	int inject_every;    /* test hook: YIBAO_PG_TEST_DEADLOCK_EVERY (see flush) */
+	int sharded;         /* sharded=1: idempotency records by person only */
 };
 
 enum {
@@ -78,6 +79,11 @@ enum {
 	S_GET_ACCUMS, S_GET_IDEM, S_GET_IDEM_PSN, S_PUT_IDEM, S_NEXT_IDS, S_PUT_SETL,
 	S_PUT_FEES, S_PUT_DETAILS, S_PUT_DELTAS, S_PUT_MOV,
 	S_GET_SETL, S_GET_SACC, S_GET_MOVS, S_MARK, S_EACH_CAT,
+	/* migration 3 */
+	S_PUT_REG, S_GET_REGS, S_NEXT_MDTRT, S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT,
+	S_EACH_MDTRT, S_FIND_STAY, S_PUT_FEED, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE,
+	S_DEL_FEE, S_GET_IDEM_REC, S_GET_IDEM_REC_PSN, S_SET_IDEM_STATE,
+	S_SET_IDEM_STATE_PSN, S_EACH_SETL, S_GET_FUNDS, S_FIND_SETL_MSGID, S_RECON,
 	S_COUNT
 };
 
@@ -87,6 +93,13 @@ enum {
 	" psn_cash_pay, hosp_part_amt, acct_mulaid_pay"
 #define SETL_COLS "psn_no, setl_id, mdtrt_id, fixmedins_code, msgid, refd_setl_id," \
 	" insutype, med_type, setl_time, year, pol_ver, pool_prop, balc, " AMOUNT_COLS
+#define MDTRT_COLS "psn_no, mdtrt_id, fixmedins_code, msgid, insutype, med_type," \
+	" begntime, endtime, dise_codg, dise_name, diagnoses, ipt_otp_no, dscg_way, status," \
+	" mid_setl_dedc, final_setl_id"
+#define FEE_COLS "feedetl_sn, msgid, chrg_bchno, med_list_codg, medins_list_codg," \
+	" det_item_fee_sumamt, cnt, pric, fee_ocur_time, init_feedetl_sn, rxno," \
+	" drug_trac_codg, trdn_flag, known, chrgitm_lv, selfpay_prop, pric_uplmt_amt," \
+	" flags, fulamt_ownpay_amt, overlmt_amt, preselfpay_amt, inscp_scp_amt, memo, setl_id"
 #define PSN_COLS "p.psn_no, p.certno, p.psn_name, p.gend, coalesce(p.brdy, ''), p.insu_admdvs"
 #define INSU_COLS "insutype, psn_type, begndate, enddate, psn_insu_stas"
 /* the insurance period covering day $2, the 'valid' one first */
@@ -149,11 +162,12 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_IDEM] = "SELECT response FROM idem WHERE fixmedins_code = $1 AND msgid = $2",
 	[S_GET_IDEM_PSN] = "SELECT response FROM idem WHERE psn_no = $1 AND fixmedins_code = $2"
 		" AND msgid = $3",
-	[S_PUT_IDEM] = "INSERT INTO idem VALUES($1, $2, $3, $4, $5)",
+	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response, state,"
+		" req, ref) VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
 	[S_NEXT_IDS] = "SELECT nextval('setl_seq') FROM generate_series(1, $1::integer)",
-	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7,"
-		" $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,"
-		" $25, $26, $27, $28, $29, $30, $31, $32, $33)",
+	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES($1, $2, $3, $4, $5,"
+		" $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
+		" $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)",
 	/* A settlement's rows of one table go in one statement, as arrays (a
 	 * statement costs the server more than a row): fee lines, fund rows,
 	 * and the accumulator deltas with the accumulators they move. */
@@ -173,7 +187,7 @@ static const char *const sql[S_COUNT] = {
 	[S_PUT_MOV] = "WITH m AS (INSERT INTO acct_mov VALUES($1, $2, $3, $4) RETURNING amount),"
 		" u AS (UPDATE acct SET balc = acct.balc + m.amount FROM m WHERE acct.psn_no = $1"
 		" RETURNING 1) SELECT 1 / count(*)::integer FROM u",
-	[S_GET_SETL] = "SELECT " SETL_COLS ", cancelled FROM setl WHERE setl_id = $1",
+	[S_GET_SETL] = "SELECT " SETL_COLS ", cancelled, mid_setl FROM setl WHERE setl_id = $1",
 	[S_GET_SACC] = "SELECT bucket, delta FROM setl_accum WHERE psn_no = $1 AND setl_id = $2"
 		" ORDER BY bucket",
 	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id = $1 ORDER BY amount, psn_no",
@@ -185,6 +199,55 @@ static const char *const sql[S_COUNT] = {
 	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
 		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
 		" ORDER BY admdvs COLLATE \"C\", med_list_codg COLLATE \"C\", begndate COLLATE \"C\" DESC",
+	/* migration 3: as store_sqlite.c, with the orders SQLite gives by its
+	 * primary keys written out */
+	[S_PUT_REG] = "INSERT INTO psn_reg VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(psn_no, kind,"
+		" type, admdvs, begndate) DO UPDATE SET enddate = EXCLUDED.enddate",
+	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no = $1"
+		" ORDER BY kind COLLATE \"C\", type COLLATE \"C\", admdvs COLLATE \"C\", begndate COLLATE \"C\"",
+	[S_NEXT_MDTRT] = "SELECT nextval('mdtrt_seq') FROM generate_series(1, $1::integer)",
+	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES($17, $1, $2, $3, $4, $5, $6,"
+		" $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype = $3, med_type = $4, begntime = $5, endtime = $6,"
+		" dise_codg = $7, dise_name = $8, diagnoses = $9, ipt_otp_no = $10, dscg_way = $11,"
+		" status = $12, mid_setl_dedc = $13, final_setl_id = $14"
+		" WHERE psn_no = $1 AND mdtrt_id = $2",
+	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 AND mdtrt_id = $2",
+	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 ORDER BY seq",
+	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1"
+		" AND med_type BETWEEN 21 AND 29 AND status IN ('admitted', 'discharged')"
+		" AND begntime <= $2 AND (endtime = 0 OR endtime >= $2) AND mdtrt_id <> $3 LIMIT 1",
+	[S_PUT_FEED] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES($1, $2, $3,"
+		" $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
+		" $22, $23, $24, $25, $26)",
+	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2"
+		" ORDER BY feedetl_sn COLLATE \"C\"",
+	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id = $4 WHERE psn_no = $1 AND mdtrt_id = $2"
+		" AND feedetl_sn = $3",
+	[S_UNSETTLE] = "UPDATE feedetail SET setl_id = '' WHERE psn_no = $1 AND setl_id = $2",
+	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2 AND feedetl_sn = $3",
+	[S_GET_IDEM_REC] = "SELECT psn_no, infno, state, req, ref, response FROM idem"
+		" WHERE fixmedins_code = $1 AND msgid = $2",
+	[S_GET_IDEM_REC_PSN] = "SELECT psn_no, infno, state, req, ref, response FROM idem"
+		" WHERE psn_no = $1 AND fixmedins_code = $2 AND msgid = $3",
+	[S_SET_IDEM_STATE] = "UPDATE idem SET state = $3 WHERE fixmedins_code = $1 AND msgid = $2",
+	[S_SET_IDEM_STATE_PSN] = "UPDATE idem SET state = $4 WHERE psn_no = $1 AND fixmedins_code = $2"
+		" AND msgid = $3",
+	[S_EACH_SETL] = "SELECT " SETL_COLS ", cancelled, mid_setl FROM setl WHERE psn_no = $1"
+		" AND mdtrt_id = $2 ORDER BY setl_id COLLATE \"C\"",
+	[S_GET_FUNDS] = "SELECT fund_pay_type, inscp_scp_amt, crt_payb_lmt_amt, fund_payamt,"
+		" setl_proc_info FROM setl_detail WHERE psn_no = $1 AND setl_id = $2"
+		" ORDER BY fund_pay_type COLLATE \"C\"",
+	[S_FIND_SETL_MSGID] = "SELECT setl_id FROM setl WHERE psn_no = $1 AND fixmedins_code = $2"
+		" AND msgid = $3 AND refd_setl_id = '' LIMIT 1",
+	/* an institution's totals: a report across persons (across shards) */
+	[S_RECON] = "SELECT count(*) FILTER (WHERE refd_setl_id = ''),"
+		" count(*) FILTER (WHERE refd_setl_id <> ''), coalesce(sum(medfee_sumamt), 0),"
+		" coalesce(sum(fund_pay_sumamt), 0), coalesce(sum(acct_pay), 0),"
+		" coalesce(sum(psn_cash_pay), 0) FROM setl"
+		" WHERE fixmedins_code = $1 AND setl_time >= $2 AND setl_time < $3"
+		" AND ($4::integer = 0 OR insutype = $4)"
+		" AND ($5::integer = 0 OR (CASE WHEN med_type BETWEEN 21 AND 29 THEN 21 ELSE 11 END) = $5)",
 };
 
 /* A statement sent and not yet answered. */
@@ -207,8 +270,11 @@ struct yb_conn {
 	int nq;
 	PGresult *kept[MAX_KEEP];
 	int nkept;
-	long long ids[ID_BATCH];
-	int n_ids, next_id, batch;
+	/* numbers of setl_seq and mdtrt_seq taken ahead (next_setl_id) */
+	struct idcache {
+		long long ids[ID_BATCH];
+		int n, next, batch;
+	} setl_ids, mdtrt_ids;
 	unsigned txs, flushes, inject_at; /* for the test hook */
 	/* Answers read ahead, in the round trip of an earlier statement of the
 	 * same unit (design note 4): the institution with the idempotency
@@ -247,6 +313,14 @@ static void a_date(args *a, yb_date d)
 	else
 		yb_date_format(b, d);
 	a->v[a->n++] = b;
+}
+
+/* Idempotency records are looked up by (fixmedins_code, msgid), unique in
+ * the database, as in SQLite; on a cluster sharded by person (sharded=1 in
+ * the URL), within the person the message names (docs/scale-out.md). */
+static int by_person(yb_conn *c, const char *psn_no)
+{
+	return c->be->sharded && psn_no && psn_no[0];
 }
 
 /* ------------------------------------------------------------ results */
@@ -547,7 +621,8 @@ static int conn_connect(yb_conn *c)
 		return rc < 0 ? rc : yb_error_set(YB_ERROR, "postgresql: cannot enter pipeline mode");
 	}
 	c->nq = 0;
-	c->n_ids = c->next_id = 0;
+	memset(&c->setl_ids, 0, sizeof(c->setl_ids));
+	memset(&c->mdtrt_ids, 0, sizeof(c->mdtrt_ids));
 	for (k = 0; k < S_COUNT; k++) {
 		snprintf(name, sizeof(name), "y%d", k);
 		if (PQsendPrepare(c->pg, name, sql[k], 0, NULL) != 1)
@@ -587,7 +662,9 @@ static int parse_url(yb_backend *be, const char *url)
 	be->url[n] = '\0';
 	for (p = q + 1; *p;) {
 		size_t len = strcspn(p, "&");
-		if (strncmp(p, "writers=", 8) == 0) {
+		if (strncmp(p, "sharded=", 8) == 0) {
+			be->sharded = p[8] == '1';
+		} else if (strncmp(p, "writers=", 8) == 0) {
 			char *end;
 			long w = strtol(p + 8, &end, 10);
 			if (end != p + len || w < 1 || w > MAX_PG_WRITERS)
@@ -1125,9 +1202,9 @@ static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *ou
 	return 0;
 }
 
-/* With the person the request names, one shard (and the primary key);
- * without (a cancel, which names only the settlement), the unique index on
- * (fixmedins_code, msgid). */
+/* By (fixmedins_code, msgid), unique in the database as in SQLite; on a
+ * cluster sharded by person (sharded=1 in the URL), within the person the
+ * request names: one shard. */
 static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, const char *msgid,
 		    yb_buf *resp)
 {
@@ -1135,7 +1212,9 @@ static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, 
 	PGresult *r;
 	int rc;
 
-	if (psn_no)
+	int k = by_person(c, psn_no) ? S_GET_IDEM_PSN : S_GET_IDEM;
+
+	if (k == S_GET_IDEM_PSN)
 		a_text(&a, psn_no);
 	a_text(&a, fixmedins_code);
 	a_text(&a, msgid);
@@ -1143,7 +1222,7 @@ static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, 
 		/* a settlement reads its institution next: in this round trip */
 		args b = {.n = 0};
 		a_text(&b, fixmedins_code);
-		if ((rc = send_k(c, S_GET_IDEM_PSN, &a, 1, 0, NULL)) < 0 ||
+		if ((rc = send_k(c, k, &a, 1, 0, NULL)) < 0 ||
 		    (rc = send_k(c, S_GET_FIX, &b, 1, 0, NULL)) < 0 || (rc = flush(c)) < 0)
 			return rc;
 		if (c->nkept != 2)
@@ -1152,7 +1231,7 @@ static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, 
 		drop_ahead(c);
 		snprintf(c->ahead.fix_code, sizeof(c->ahead.fix_code), "%s", fixmedins_code);
 		c->ahead.fix = steal(c, 1);
-	} else if (!(r = query(c, psn_no ? S_GET_IDEM_PSN : S_GET_IDEM, &a, &rc))) {
+	} else if (!(r = query(c, k, &a, &rc))) {
 		return rc;
 	}
 	if (PQntuples(r) < 1)
@@ -1161,42 +1240,62 @@ static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, 
 	return 0;
 }
 
-static int put_idem(yb_conn *c, const char *fixmedins_code, const char *msgid,
-		    const char *psn_no, const char *infno, const char *resp)
+static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
 {
 	args a = {.n = 0};
 
-	a_text(&a, fixmedins_code);
-	a_text(&a, msgid);
-	a_text(&a, psn_no);
-	a_text(&a, infno);
+	a_text(&a, r->fixmedins_code);
+	a_text(&a, r->msgid);
+	a_text(&a, r->psn_no);
+	a_text(&a, r->infno);
 	a_text(&a, resp);
+	a_int(&a, r->state);
+	a_text(&a, r->req);
+	a_text(&a, r->ref);
 	return queue(c, S_PUT_IDEM, &a); /* sent with the unit's RELEASE */
+}
+
+static int put_idem(yb_conn *c, const char *fixmedins_code, const char *msgid,
+		    const char *psn_no, const char *infno, const char *resp)
+{
+	yb_idem_rec r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.fixmedins_code, sizeof(r.fixmedins_code), "%s", fixmedins_code);
+	snprintf(r.msgid, sizeof(r.msgid), "%s", msgid);
+	snprintf(r.psn_no, sizeof(r.psn_no), "%s", psn_no ? psn_no : "");
+	snprintf(r.infno, sizeof(r.infno), "%s", infno ? infno : "");
+	return put_idem_rec(c, &r, resp);
 }
 
 /* setl_seq numbers come in batches per connection, 1, 2, 4, ... then 64
  * at a time: one round trip in 64 settlements on a busy writer, no numbers
  * wasted by a command that settles once. Numbers taken and not used leave
  * gaps, never repeats. */
-static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
+static int next_id(yb_conn *c, struct idcache *ic, int k, char prefix, char out[YB_ID_MAX])
 {
-	if (c->next_id == c->n_ids) {
+	if (ic->next == ic->n) {
 		args a = {.n = 0};
 		PGresult *r;
 		int rc, i;
-		c->batch = c->batch ? (c->batch * 2 > ID_BATCH ? ID_BATCH : c->batch * 2) : 1;
-		a_int(&a, c->batch);
-		if (!(r = query(c, S_NEXT_IDS, &a, &rc)))
+		ic->batch = ic->batch ? (ic->batch * 2 > ID_BATCH ? ID_BATCH : ic->batch * 2) : 1;
+		a_int(&a, ic->batch);
+		if (!(r = query(c, k, &a, &rc)))
 			return rc;
 		for (i = 0; i < PQntuples(r) && i < ID_BATCH; i++)
-			c->ids[i] = col_int(r, i, 0);
-		c->n_ids = i;
-		c->next_id = 0;
+			ic->ids[i] = col_int(r, i, 0);
+		ic->n = i;
+		ic->next = 0;
 		if (!i)
-			return yb_error_set(YB_ERROR, "setl_seq: postgresql: no number");
+			return yb_error_set(YB_ERROR, "%s: postgresql: no number", stmt_sql(k));
 	}
-	snprintf(out, YB_ID_MAX, "S%015lld", c->ids[c->next_id++]);
+	snprintf(out, YB_ID_MAX, "%c%015lld", prefix, ic->ids[ic->next++]);
 	return 0;
+}
+
+static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
+{
+	return next_id(c, &c->setl_ids, S_NEXT_IDS, 'S', out);
 }
 
 /* ------------------------------------------------------------- arrays */
@@ -1296,6 +1395,7 @@ static int put_settlement(yb_conn *c, const yb_setl_row *r)
 	a_int(&a, r->balc);
 	for (k = 0; k < YB_A_COUNT; k++)
 		a_int(&a, r->amt[k]);
+	a_int(&a, r->mid_setl);
 	if ((rc = queue(c, S_PUT_SETL, &a)) < 0)
 		return rc;
 
@@ -1366,12 +1466,36 @@ static int put_settlement(yb_conn *c, const yb_setl_row *r)
 	return 0;
 }
 
+/* Reads SETL_COLS, cancelled, mid_setl of row i; returns cancelled. */
+static int setl_cols(const PGresult *res, int i, yb_setl_row *r)
+{
+	int k;
+
+	col_text(res, i, 0, r->psn_no, sizeof(r->psn_no));
+	col_text(res, i, 1, r->setl_id, sizeof(r->setl_id));
+	col_text(res, i, 2, r->mdtrt_id, sizeof(r->mdtrt_id));
+	col_text(res, i, 3, r->fixmedins_code, sizeof(r->fixmedins_code));
+	col_text(res, i, 4, r->msgid, sizeof(r->msgid));
+	col_text(res, i, 5, r->refd_setl_id, sizeof(r->refd_setl_id));
+	r->insutype = (int)col_int(res, i, 6);
+	r->med_type = (int)col_int(res, i, 7);
+	r->setl_time = col_int(res, i, 8);
+	r->year = (int)col_int(res, i, 9);
+	col_text(res, i, 10, r->pol_ver, sizeof(r->pol_ver));
+	r->pool_prop = (int32_t)col_int(res, i, 11);
+	r->balc = col_int(res, i, 12);
+	for (k = 0; k < YB_A_COUNT; k++)
+		r->amt[k] = col_int(res, i, 13 + k);
+	r->mid_setl = (int)col_int(res, i, 14 + YB_A_COUNT);
+	return (int)col_int(res, i, 13 + YB_A_COUNT);
+}
+
 static int get_settlement(yb_conn *c, const char *setl_id, yb_setl_stored *out)
 {
 	yb_setl_row *r = &out->row;
 	args a = {.n = 0};
 	PGresult *res;
-	int rc, k, n;
+	int rc, n;
 
 	memset(out, 0, sizeof(*out));
 	a_text(&a, setl_id);
@@ -1379,22 +1503,7 @@ static int get_settlement(yb_conn *c, const char *setl_id, yb_setl_stored *out)
 		return rc;
 	if (PQntuples(res) < 1)
 		return yb_error_set(YB_ENOTFOUND, "setl_id: no settlement %s", setl_id);
-	col_text(res, 0, 0, r->psn_no, sizeof(r->psn_no));
-	col_text(res, 0, 1, r->setl_id, sizeof(r->setl_id));
-	col_text(res, 0, 2, r->mdtrt_id, sizeof(r->mdtrt_id));
-	col_text(res, 0, 3, r->fixmedins_code, sizeof(r->fixmedins_code));
-	col_text(res, 0, 4, r->msgid, sizeof(r->msgid));
-	col_text(res, 0, 5, r->refd_setl_id, sizeof(r->refd_setl_id));
-	r->insutype = (int)col_int(res, 0, 6);
-	r->med_type = (int)col_int(res, 0, 7);
-	r->setl_time = col_int(res, 0, 8);
-	r->year = (int)col_int(res, 0, 9);
-	col_text(res, 0, 10, r->pol_ver, sizeof(r->pol_ver));
-	r->pool_prop = (int32_t)col_int(res, 0, 11);
-	r->balc = col_int(res, 0, 12);
-	for (k = 0; k < YB_A_COUNT; k++)
-		r->amt[k] = col_int(res, 0, 13 + k);
-	out->cancelled = (int)col_int(res, 0, 13 + YB_A_COUNT);
+	out->cancelled = setl_cols(res, 0, r);
 
 	a.n = 0;
 	a_text(&a, r->psn_no);
@@ -1460,6 +1569,455 @@ static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), vo
 	return 0;
 }
 
+/* ------------------------------------- visits, fee lines (migration 3) */
+
+/* Runs statement k now; with must_change, a statement that changed no row
+ * is code/msg (the store's "no such visit" and the like). */
+static int run_now(yb_conn *c, int k, const args *a, int code, const char *msg)
+{
+	PGresult *r;
+	int rc;
+
+	if (!(r = query(c, k, a, &rc)))
+		return rc;
+	if (code && strcmp(PQcmdTuples(r), "1") != 0)
+		return yb_error_set(code, "%s", msg);
+	return 0;
+}
+
+static int put_psn_reg(yb_conn *c, const yb_psn_reg_rec *r)
+{
+	args a = {.n = 0};
+
+	a_text(&a, r->psn_no);
+	a_text(&a, r->kind);
+	a_text(&a, r->type);
+	a_text(&a, r->admdvs);
+	a_date(&a, r->begndate);
+	a_date(&a, r->enddate);
+	return run_now(c, S_PUT_REG, &a, 0, NULL);
+}
+
+static int get_psn_regs(yb_conn *c, const char *psn_no, yb_psn_reg_rec *out, size_t cap, size_t *n)
+{
+	args a = {.n = 0};
+	PGresult *r;
+	int rc, i;
+
+	*n = 0;
+	a_text(&a, psn_no);
+	if (!(r = query(c, S_GET_REGS, &a, &rc)))
+		return rc;
+	for (i = 0; i < PQntuples(r) && *n < cap; i++) {
+		yb_psn_reg_rec *g = &out[(*n)++];
+		memset(g, 0, sizeof(*g));
+		snprintf(g->psn_no, sizeof(g->psn_no), "%s", psn_no);
+		col_text(r, i, 0, g->kind, sizeof(g->kind));
+		col_text(r, i, 1, g->type, sizeof(g->type));
+		col_text(r, i, 2, g->admdvs, sizeof(g->admdvs));
+		g->begndate = col_date(r, i, 3);
+		g->enddate = col_date(r, i, 4);
+	}
+	return 0;
+}
+
+static int next_mdtrt_id(yb_conn *c, char out[YB_ID_MAX])
+{
+	return next_id(c, &c->mdtrt_ids, S_NEXT_MDTRT, 'M', out);
+}
+
+static const char *const mdtrt_status[] = {
+	[YB_MDTRT_REGISTERED] = "registered", [YB_MDTRT_ADMITTED] = "admitted",
+	[YB_MDTRT_DISCHARGED] = "discharged", [YB_MDTRT_CANCELLED] = "cancelled",
+};
+
+static const char *status_text(int st)
+{
+	return st > 0 && st <= YB_MDTRT_CANCELLED && mdtrt_status[st] ? mdtrt_status[st] : "";
+}
+
+static int status_code(const char *t)
+{
+	int i;
+	for (i = 1; i <= YB_MDTRT_CANCELLED; i++)
+		if (mdtrt_status[i] && t && strcmp(mdtrt_status[i], t) == 0)
+			return i;
+	return 0;
+}
+
+/* MDTRT_COLS as $1..$16; without the two that never change (fixmedins_code,
+ * msgid, $3 and $4) when `upd`, for S_UPD_MDTRT's $1..$14. */
+static void args_mdtrt(args *a, const yb_mdtrt_rec *r, int upd)
+{
+	a_text(a, r->psn_no);
+	a_text(a, r->mdtrt_id);
+	if (!upd) {
+		a_text(a, r->fixmedins_code);
+		a_text(a, r->msgid);
+	}
+	a_int(a, r->insutype);
+	a_int(a, r->med_type);
+	a_int(a, r->begntime);
+	a_int(a, r->endtime);
+	a_text(a, r->dise_codg);
+	a_text(a, r->dise_name);
+	a_text(a, r->diagnoses[0] ? r->diagnoses : "[]");
+	a_text(a, r->ipt_otp_no);
+	a_int(a, r->dscg_way);
+	a_text(a, status_text(r->status));
+	a_int(a, r->mid_setl_dedc);
+	a_text(a, r->final_setl_id);
+}
+
+static void mdtrt_cols(const PGresult *res, int i, yb_mdtrt_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	col_text(res, i, 0, r->psn_no, sizeof(r->psn_no));
+	col_text(res, i, 1, r->mdtrt_id, sizeof(r->mdtrt_id));
+	col_text(res, i, 2, r->fixmedins_code, sizeof(r->fixmedins_code));
+	col_text(res, i, 3, r->msgid, sizeof(r->msgid));
+	r->insutype = (int)col_int(res, i, 4);
+	r->med_type = (int)col_int(res, i, 5);
+	r->begntime = col_int(res, i, 6);
+	r->endtime = col_int(res, i, 7);
+	col_text(res, i, 8, r->dise_codg, sizeof(r->dise_codg));
+	col_text(res, i, 9, r->dise_name, sizeof(r->dise_name));
+	col_text(res, i, 10, r->diagnoses, sizeof(r->diagnoses));
+	col_text(res, i, 11, r->ipt_otp_no, sizeof(r->ipt_otp_no));
+	r->dscg_way = (int)col_int(res, i, 12);
+	r->status = status_code(col(res, i, 13));
+	r->mid_setl_dedc = col_int(res, i, 14);
+	col_text(res, i, 15, r->final_setl_id, sizeof(r->final_setl_id));
+}
+
+static int put_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
+{
+	args a = {.n = 0};
+
+	args_mdtrt(&a, r, 0);
+	a_int(&a, strtoll(r->mdtrt_id + 1, NULL, 10));
+	return run_now(c, S_PUT_MDTRT, &a, 0, NULL);
+}
+
+static int upd_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
+{
+	args a = {.n = 0};
+	char msg[96];
+
+	args_mdtrt(&a, r, 1);
+	snprintf(msg, sizeof(msg), "mdtrt_id: no visit %s", r->mdtrt_id);
+	return run_now(c, S_UPD_MDTRT, &a, YB_ENOTFOUND, msg);
+}
+
+/* At most one visit row: 0 and *out, or YB_ENOTFOUND (no message set). */
+static int one_mdtrt(yb_conn *c, int k, const args *a, yb_mdtrt_rec *out)
+{
+	PGresult *r;
+	int rc;
+
+	if (!(r = query(c, k, a, &rc)))
+		return rc;
+	if (PQntuples(r) < 1)
+		return YB_ENOTFOUND;
+	mdtrt_cols(r, 0, out);
+	return 0;
+}
+
+static int get_mdtrt(yb_conn *c, const char *psn_no, const char *mdtrt_id, yb_mdtrt_rec *out)
+{
+	args a = {.n = 0};
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	return one_mdtrt(c, S_GET_MDTRT, &a, out);
+}
+
+static int find_stay(yb_conn *c, const char *psn_no, yb_datetime t, const char *except,
+		     yb_mdtrt_rec *out)
+{
+	args a = {.n = 0};
+
+	a_text(&a, psn_no);
+	a_int(&a, t);
+	a_text(&a, except);
+	return one_mdtrt(c, S_FIND_STAY, &a, out);
+}
+
+/* Iterations take their result out of the connection first: a callback
+ * may run other operations, even the same one, meanwhile. */
+static PGresult *query_own(yb_conn *c, int k, const args *a, int *rc)
+{
+	return query(c, k, a, rc) ? steal(c, c->nkept - 1) : NULL;
+}
+
+static int each_mdtrt(yb_conn *c, const char *psn_no, int (*fn)(const yb_mdtrt_rec *, void *),
+		      void *arg)
+{
+	args a = {.n = 0};
+	yb_mdtrt_rec *m;
+	PGresult *r;
+	int rc = 0, i;
+
+	a_text(&a, psn_no);
+	if (!(r = query_own(c, S_EACH_MDTRT, &a, &rc)))
+		return rc;
+	if (!(m = malloc(sizeof(*m)))) {
+		PQclear(r);
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < PQntuples(r) && rc >= 0; i++) {
+		mdtrt_cols(r, i, m);
+		rc = fn(m, arg);
+	}
+	free(m);
+	PQclear(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const yb_fee_row *r)
+{
+	args a = {.n = 0};
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	a_text(&a, r->feedetl_sn);
+	a_text(&a, r->msgid);
+	a_text(&a, r->chrg_bchno);
+	a_text(&a, r->med_list_codg);
+	a_text(&a, r->medins_list_codg);
+	a_int(&a, r->sumamt);
+	a_int(&a, r->cnt);
+	a_int(&a, r->pric);
+	a_int(&a, r->fee_ocur_time);
+	a_text(&a, r->init_feedetl_sn);
+	a_text(&a, r->rxno);
+	a_text(&a, r->drug_trac_codg);
+	a_int(&a, r->trdn_flag);
+	a_int(&a, r->known);
+	a_int(&a, r->chrgitm_lv);
+	a_int(&a, r->selfpay_bp);
+	a_int(&a, r->pric_uplmt);
+	a_int(&a, (long long)r->flags);
+	a_int(&a, r->fulamt_ownpay_amt);
+	a_int(&a, r->overlmt_amt);
+	a_int(&a, r->preselfpay_amt);
+	a_int(&a, r->inscp_scp_amt);
+	a_text(&a, r->memo);
+	a_text(&a, r->setl_id);
+	return run_now(c, S_PUT_FEED, &a, 0, NULL);
+}
+
+static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+		    int (*fn)(const yb_fee_row *, void *), void *arg)
+{
+	args a = {.n = 0};
+	yb_fee_row f;
+	PGresult *r;
+	int rc = 0, i;
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	if (!(r = query_own(c, S_EACH_FEE, &a, &rc)))
+		return rc;
+	for (i = 0; i < PQntuples(r) && rc >= 0; i++) {
+		memset(&f, 0, sizeof(f));
+		col_text(r, i, 0, f.feedetl_sn, sizeof(f.feedetl_sn));
+		col_text(r, i, 1, f.msgid, sizeof(f.msgid));
+		col_text(r, i, 2, f.chrg_bchno, sizeof(f.chrg_bchno));
+		col_text(r, i, 3, f.med_list_codg, sizeof(f.med_list_codg));
+		f.medins_list_codg = col(r, i, 4);
+		f.sumamt = col_int(r, i, 5);
+		f.cnt = col_int(r, i, 6);
+		f.pric = col_int(r, i, 7);
+		f.fee_ocur_time = col_int(r, i, 8);
+		col_text(r, i, 9, f.init_feedetl_sn, sizeof(f.init_feedetl_sn));
+		f.rxno = col(r, i, 10);
+		f.drug_trac_codg = col(r, i, 11);
+		f.trdn_flag = (int)col_int(r, i, 12);
+		f.known = (int)col_int(r, i, 13);
+		f.chrgitm_lv = (int)col_int(r, i, 14);
+		f.selfpay_bp = (int32_t)col_int(r, i, 15);
+		f.pric_uplmt = col_int(r, i, 16);
+		f.flags = (uint32_t)col_int(r, i, 17);
+		f.fulamt_ownpay_amt = col_int(r, i, 18);
+		f.overlmt_amt = col_int(r, i, 19);
+		f.preselfpay_amt = col_int(r, i, 20);
+		f.inscp_scp_amt = col_int(r, i, 21);
+		col_text(r, i, 22, f.memo, sizeof(f.memo));
+		col_text(r, i, 23, f.setl_id, sizeof(f.setl_id));
+		rc = fn(&f, arg);
+	}
+	PQclear(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int set_fee_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+			const char *feedetl_sn, const char *setl_id)
+{
+	args a = {.n = 0};
+	char msg[160];
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	a_text(&a, feedetl_sn);
+	a_text(&a, setl_id);
+	snprintf(msg, sizeof(msg), "feedetl_sn: no line %s in visit %s", feedetl_sn, mdtrt_id);
+	return run_now(c, S_SET_FEE_SETL, &a, YB_ENOTFOUND, msg);
+}
+
+static int unsettle_fees(yb_conn *c, const char *psn_no, const char *setl_id)
+{
+	args a = {.n = 0};
+
+	a_text(&a, psn_no);
+	a_text(&a, setl_id);
+	return run_now(c, S_UNSETTLE, &a, 0, NULL);
+}
+
+static int del_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const char *feedetl_sn)
+{
+	args a = {.n = 0};
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	a_text(&a, feedetl_sn);
+	return run_now(c, S_DEL_FEE, &a, 0, NULL);
+}
+
+static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			const char *msgid, yb_idem_rec *rec, yb_buf *resp)
+{
+	int k = by_person(c, psn_no) ? S_GET_IDEM_REC_PSN : S_GET_IDEM_REC;
+	args a = {.n = 0};
+	PGresult *r;
+	int rc;
+
+	if (k == S_GET_IDEM_REC_PSN)
+		a_text(&a, psn_no);
+	a_text(&a, fixmedins_code);
+	a_text(&a, msgid);
+	if (!(r = query(c, k, &a, &rc)))
+		return rc;
+	if (PQntuples(r) < 1)
+		return YB_ENOTFOUND;
+	memset(rec, 0, sizeof(*rec));
+	snprintf(rec->fixmedins_code, sizeof(rec->fixmedins_code), "%s", fixmedins_code);
+	snprintf(rec->msgid, sizeof(rec->msgid), "%s", msgid);
+	col_text(r, 0, 0, rec->psn_no, sizeof(rec->psn_no));
+	col_text(r, 0, 1, rec->infno, sizeof(rec->infno));
+	rec->state = (int)col_int(r, 0, 2);
+	col_text(r, 0, 3, rec->req, sizeof(rec->req));
+	col_text(r, 0, 4, rec->ref, sizeof(rec->ref));
+	if (resp)
+		yb_buf_put(resp, PQgetvalue(r, 0, 5), (size_t)PQgetlength(r, 0, 5));
+	return 0;
+}
+
+static int set_idem_state(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			  const char *msgid, int state)
+{
+	int k = by_person(c, psn_no) ? S_SET_IDEM_STATE_PSN : S_SET_IDEM_STATE;
+	args a = {.n = 0};
+	char msg[96];
+
+	if (k == S_SET_IDEM_STATE_PSN)
+		a_text(&a, psn_no);
+	a_text(&a, fixmedins_code);
+	a_text(&a, msgid);
+	a_int(&a, state);
+	snprintf(msg, sizeof(msg), "msgid: no message %s", msgid);
+	return run_now(c, k, &a, YB_ENOTFOUND, msg);
+}
+
+static int each_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+		     int (*fn)(const yb_setl_row *, int, void *), void *arg)
+{
+	args a = {.n = 0};
+	yb_setl_row s;
+	PGresult *r;
+	int rc = 0, i, cancelled;
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	if (!(r = query_own(c, S_EACH_SETL, &a, &rc)))
+		return rc;
+	for (i = 0; i < PQntuples(r) && rc >= 0; i++) {
+		memset(&s, 0, sizeof(s));
+		cancelled = setl_cols(r, i, &s);
+		rc = fn(&s, cancelled, arg);
+	}
+	PQclear(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int get_setl_funds(yb_conn *c, const char *psn_no, const char *setl_id,
+			  yb_fund_pay *out, int *n)
+{
+	args a = {.n = 0};
+	PGresult *r;
+	int rc, i;
+
+	*n = 0;
+	a_text(&a, psn_no);
+	a_text(&a, setl_id);
+	if (!(r = query(c, S_GET_FUNDS, &a, &rc)))
+		return rc;
+	for (i = 0; i < PQntuples(r) && *n < YB_MAX_FUNDS; i++) {
+		yb_fund_pay *f = &out[(*n)++];
+		memset(f, 0, sizeof(*f));
+		col_text(r, i, 0, f->fund_pay_type, sizeof(f->fund_pay_type));
+		f->inscp_scp_amt = col_int(r, i, 1);
+		f->crt_payb_lmt_amt = col_int(r, i, 2);
+		f->fund_payamt = col_int(r, i, 3);
+		col_text(r, i, 4, f->setl_proc_info, sizeof(f->setl_proc_info));
+	}
+	return 0;
+}
+
+static int find_setl_by_msgid(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			      const char *msgid, char setl_id[YB_ID_MAX])
+{
+	args a = {.n = 0};
+	PGresult *r;
+	int rc;
+
+	a_text(&a, psn_no);
+	a_text(&a, fixmedins_code);
+	a_text(&a, msgid);
+	if (!(r = query(c, S_FIND_SETL_MSGID, &a, &rc)))
+		return rc;
+	if (PQntuples(r) < 1)
+		return YB_ENOTFOUND;
+	col_text(r, 0, 0, setl_id, YB_ID_MAX);
+	return 0;
+}
+
+static int reconcile(yb_conn *c, const char *fixmedins_code, int insutype, int clr_type,
+		     yb_datetime from, yb_datetime to, yb_recon_rows *out)
+{
+	args a = {.n = 0};
+	PGresult *r;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	a_text(&a, fixmedins_code);
+	a_int(&a, from);
+	a_int(&a, to);
+	a_int(&a, insutype);
+	a_int(&a, clr_type);
+	if (!(r = query(c, S_RECON, &a, &rc)))
+		return rc;
+	if (PQntuples(r) < 1)
+		return yb_error_set(YB_ERROR, "setl: postgresql: no totals");
+	out->setl_cnt = (long)col_int(r, 0, 0);
+	out->cancel_cnt = (long)col_int(r, 0, 1);
+	out->medfee_sumamt = col_int(r, 0, 2);
+	out->fund_pay_sumamt = col_int(r, 0, 3);
+	out->acct_pay = col_int(r, 0, 4);
+	out->psn_cash_pay = col_int(r, 0, 5);
+	return 0;
+}
+
 /* ------------------------------------------------------------- checks */
 
 /* The queries of store_sqlite.c: each returns rows that violate an
@@ -1506,8 +2064,9 @@ static const struct {
 	 " WHERE c.medfee_sumamt <> -o.medfee_sumamt OR c.fund_pay_sumamt <> -o.fund_pay_sumamt"
 	 " OR c.acct_pay <> -o.acct_pay OR c.psn_cash_pay <> -o.psn_cash_pay OR o.cancelled <> 1"},
 	{"cancelled settlement without exactly one cancel",
-	 "SELECT o.setl_id, 0 FROM setl o WHERE o.cancelled = 1 AND"
-	 " (SELECT count(*) FROM setl c WHERE c.refd_setl_id = o.setl_id) <> 1"},
+	 "SELECT o.setl_id, coalesce(n.k, 0) FROM setl o LEFT JOIN (SELECT refd_setl_id AS id,"
+	 " count(*) AS k FROM setl WHERE refd_setl_id <> '' GROUP BY refd_setl_id) n"
+	 " ON n.id = o.setl_id WHERE o.cancelled = 1 AND coalesce(n.k, 0) <> 1"},
 	{"settlement without its idempotency record",
 	 "SELECT s.setl_id, 0 FROM setl s WHERE NOT EXISTS (SELECT 1 FROM idem i WHERE"
 	 " i.fixmedins_code = s.fixmedins_code AND i.msgid = s.msgid)"},
@@ -1579,4 +2138,11 @@ const yb_store_ops yb_store_pg_ops = {
 	get_fixmedins, get_psn, get_mulaid, get_accums, get_idem, put_idem,
 	next_setl_id, put_settlement, get_settlement, mark_cancelled,
 	each_catalogue, check,
+};
+
+const yb_store_visit_ops yb_store_pg_visit_ops = {
+	put_psn_reg, get_psn_regs, next_mdtrt_id, put_mdtrt, upd_mdtrt, get_mdtrt,
+	each_mdtrt, find_stay, put_fee, each_fee, set_fee_setl, unsettle_fees, del_fee,
+	get_idem_rec, put_idem_rec, set_idem_state, each_setl, get_setl_funds,
+	find_setl_by_msgid, reconcile,
 };

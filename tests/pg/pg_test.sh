@@ -2,7 +2,8 @@
 # The PostgreSQL backend's tests, against one throwaway server (or
 # $YIBAO_PG_URL): `make pg-test`.
 #
-#   YIBAO=build/yibao DRIVER=build/tests/crash_driver sh tests/pg/pg_test.sh
+#   YIBAO=build/yibao DRIVER=build/tests/crash_driver FLOW=build/tests/flow \
+#       sh tests/pg/pg_test.sh
 #
 #  1. tests/ledger/ledger_test.sh, written for SQLite files, unchanged: run
 #     with the shims of tests/pg/shim first on PATH (`--db FILE` becomes a
@@ -10,20 +11,24 @@
 #     inspections, backups and corruptions). It runs from a scratch root, so
 #     its SQLite-only part (a version-1 SQLite file) is skipped by its own
 #     rule; the schema-version part runs against yb_meta.
-#  2. The crash test (tests/pg/crash_pg.sh, short): the yibao process killed
+#  2. tests/integration/server_test.sh and flows_test.sh (yibao serve and
+#     the HIS flows over loopback), unchanged, through the same yibao shim.
+#  3. The crash test (tests/pg/crash_pg.sh, short): the yibao process killed
 #     at random moments, the server running on; every acknowledged
 #     settlement and cancel present exactly once, `yibao check` clean.
 #     Then again with a deadlock injected into every third settling
 #     transaction (store.c's group retry: groups rolled back and re-run).
-#  3. A real deadlock (tests/pg/deadlock_test.sh), retried transparently.
-#  4. Ready to shard (tests/pg/shard_test.sh): a settlement's statements,
+#  4. A real deadlock (tests/pg/deadlock_test.sh), retried transparently.
+#  5. Ready to shard (tests/pg/shard_test.sh): a settlement's statements,
 #     from the server log, all carry one psn_no.
 set -u
 ROOT=$PWD
 YIBAO=${YIBAO:-build/yibao}
 DRIVER=${DRIVER:-build/tests/crash_driver}
+FLOW=${FLOW:-build/tests/flow}
 case $YIBAO in /*) ;; *) YIBAO=$ROOT/$YIBAO ;; esac
 case $DRIVER in /*) ;; *) DRIVER=$ROOT/$DRIVER ;; esac
+case $FLOW in /*) ;; *) FLOW=$ROOT/$FLOW ;; esac
 export YIBAO DRIVER
 YIBAO_POLICY_DIR=${YIBAO_POLICY_DIR:-$ROOT/policies}
 export YIBAO_POLICY_DIR
@@ -48,6 +53,23 @@ if [ -f "$ROOT/tests/ledger/ledger_test.sh" ]; then
 	) || failed ledger
 else
 	echo "note: tests/ledger/ledger_test.sh not found, skipped"
+fi
+
+# the integration tests through the shim (yibao only: no sqlite3 there)
+shim() { # PREFIX SCRIPT [VAR=VALUE...]
+	p=$1 script=$2
+	shift 2
+	mkdir -p "$S/state"
+	env YIBAO_REAL="$YIBAO" YIBAO="$ROOT/tests/pg/shim/yibao" YIBAO_PG_STATE="$S/state" \
+		YIBAO_PG_PREFIX="$p$$_" "$@" sh "$script"
+}
+if [ -f "$ROOT/tests/integration/server_test.sh" ]; then
+	step "tests/integration/server_test.sh against PostgreSQL"
+	shim s "$ROOT/tests/integration/server_test.sh" || failed server
+fi
+if [ -f "$ROOT/tests/integration/flows_test.sh" ] && [ -x "$FLOW" ]; then
+	step "tests/integration/flows_test.sh against PostgreSQL"
+	shim f "$ROOT/tests/integration/flows_test.sh" FLOW="$FLOW" || failed flows
 fi
 
 if [ -x "$DRIVER" ]; then
