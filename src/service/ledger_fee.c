@@ -194,7 +194,8 @@ static int load_lines(yb_store_tx *tx, const char *psn_no, const char *mdtrt_id,
 
 	if ((rc = yb_tx_each_fee(tx, psn_no, mdtrt_id, collect_line, ls)) < 0)
 		return rc;
-	qsort(ls->v, ls->n, sizeof(*ls->v), cmp_ix);
+	if (ls->n > 1)
+		qsort(ls->v, ls->n, sizeof(*ls->v), cmp_ix);
 	for (i = 0; i < ls->n; i++) {
 		line_ix *orig;
 		if (!ls->v[i].init_sn[0] || !(orig = find_ix(ls, ls->v[i].init_sn)))
@@ -230,7 +231,8 @@ static int check_new_sns(const upload_args *a, line_set *ls)
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	for (i = 0; i < a->n; i++)
 		v[i] = &a->lines[i];
-	qsort(v, a->n, sizeof(*v), cmp_up);
+	if (a->n > 1)
+		qsort(v, a->n, sizeof(*v), cmp_up);
 	for (i = 0; i < a->n && !rc; i++) {
 		const char *sn = v[i]->in.line.feedetl_sn;
 		line_ix *x;

@@ -7,7 +7,8 @@
 #
 # Sections: the four worked examples of POLICY.md settled visit by visit;
 # idempotency; cancel; A1/A2 (bindings); refusals write nothing; the store's
-# catalogue wins; load errors; schema versions; yibao check.
+# catalogue wins; load errors; schema versions; yibao check; the visit API
+# of issues 4 and 6 (tests/ledger/visit_test.c, VISIT_TEST=path).
 set -u
 
 ROOT=$PWD
@@ -575,6 +576,56 @@ corrupt "a cancel un-flagged" "UPDATE setl SET cancelled=0 WHERE msgid='CK-2'" "
 corrupt "flagged cancelled without a cancel" "UPDATE setl SET cancelled=1 WHERE msgid='CK-1'" "without exactly one cancel"
 corrupt "a settlement without its accumulator delta" "DELETE FROM setl_accum WHERE setl_id=(SELECT setl_id FROM setl WHERE msgid='CK-1')" "accumulator differs"
 corrupt "an orphan fee line" "PRAGMA foreign_keys=OFF; INSERT INTO setl_fee SELECT psn_no, 'S777', feedetl_sn, med_list_codg, det_item_fee_sumamt, cnt, pric, chrgitm_lv, selfpay_prop, pric_uplmt_amt, fulamt_ownpay_amt, overlmt_amt, preselfpay_amt, inscp_scp_amt FROM setl_fee LIMIT 1" "orphan fee line"
+
+# ============================================== visits (issues 4 and 6)
+# The visit API of service.h (2201-2208, 2301-2305, 2401-2405, 2601, 3201,
+# 5201-5206) through tests/ledger/visit_test.c, which states each
+# expectation next to its call, then the calc cases replayed through the
+# ledger; then yibao check on what it left, and on corrupted copies.
+begin "visits, fee lines, stays, reversal (tests/ledger/visit_test.c)"
+VISIT_TEST=${VISIT_TEST:-$(dirname "$YIBAO")/tests/visit_test}
+case $VISIT_TEST in /*) ;; *) VISIT_TEST=$ROOT/$VISIT_TEST ;; esac
+if [ -x "$VISIT_TEST" ]; then
+	"$VISIT_TEST" --db visit.db --cases "$ROOT/tests/cases" >"$T/out" 2>"$T/err"
+	rc=$?
+	grep "^FAIL" "$T/err" >&2
+	summary=$(grep "^visit tests:" "$T/out")
+	echo "   $summary; $(grep -c '^   replayed' "$T/out") calc cases replayed"
+	expect_rc "visit_test" 0
+	[ "$(grep -c '^   replayed' "$T/out")" -ge 20 ] && ok || bad "fewer than 20 calc cases replayed"
+	"$YIBAO" check --db visit.db >"$T/out" 2>"$T/err"
+	rc=$?
+	expect_rc "yibao check after the visit tests" 0
+	corrupt_v() { # WHAT SQL FRAGMENT
+		sqlite3 visit.db ".backup badv.db"
+		sqlite3 badv.db "$2"
+		"$YIBAO" check --db badv.db >"$T/out" 2>"$T/err"
+		rc=$?
+		expect_rc "$1" 1 "$3"
+	}
+	first_settled="(SELECT min(rowid) FROM feedetail WHERE setl_id <> '')"
+	first_final="(SELECT min(rowid) FROM mdtrt WHERE final_setl_id <> '')"
+	corrupt_v "a settled line whose settlement is gone" \
+		"UPDATE feedetail SET setl_id='S999999999999999' WHERE rowid=$first_settled" "without a standing settlement"
+	corrupt_v "an unsettled line in a settled visit" \
+		"UPDATE feedetail SET setl_id='' WHERE rowid=(SELECT min(f.rowid) FROM feedetail f JOIN mdtrt m ON m.psn_no=f.psn_no AND m.mdtrt_id=f.mdtrt_id WHERE m.final_setl_id<>'')" \
+		"finally settled visit with unsettled fee lines"
+	corrupt_v "a stay's deductible" \
+		"UPDATE mdtrt SET mid_setl_dedc=mid_setl_dedc+1 WHERE rowid=$first_final" "deductible differs"
+	corrupt_v "a visit that forgot its final settlement" \
+		"UPDATE mdtrt SET final_setl_id='' WHERE rowid=$first_final" "not recorded on its visit (IP3)"
+	corrupt_v "an uploaded line without its visit" \
+		"PRAGMA foreign_keys=OFF; UPDATE feedetail SET mdtrt_id='M404' WHERE rowid=(SELECT min(rowid) FROM feedetail)" \
+		"orphan fee line (no visit)"
+	corrupt_v "two stays at once" \
+		"INSERT INTO mdtrt SELECT psn_no, 'M999999999999999', 999999, fixmedins_code, 'X', insutype, med_type, begntime, endtime, dise_codg, dise_name, diagnoses, ipt_otp_no, dscg_way, status, 0, '' FROM mdtrt WHERE med_type BETWEEN 21 AND 29 AND status <> 'cancelled' LIMIT 1" \
+		"overlapping inpatient stays"
+	corrupt_v "a cancelled visit that kept its lines" \
+		"UPDATE mdtrt SET status='cancelled' WHERE rowid=(SELECT min(m.rowid) FROM mdtrt m JOIN feedetail f ON f.psn_no=m.psn_no AND f.mdtrt_id=m.mdtrt_id)" \
+		"cancelled visit with a standing settlement or fee lines"
+else
+	bad "$VISIT_TEST not built (make ledger-test builds it)"
+fi
 
 end=$(date +%s)
 echo "ledger tests: $passes passed, $fails failed, $known known bugs ($((end - start)) s)"
