@@ -79,6 +79,8 @@ hz=$(getconf CLK_TCK)
 kill -TERM $SPID
 wait $SPID || true
 SPID=""
+sed -n 's/.*"event":"store","commits":\([0-9]*\),"units":\([0-9]*\).*/\1 \2/p' "$W/log" |
+	awk '$1 > 0 { printf "store     : %d group commits, %d units of work, %.1f units per commit (one fsync each), warm-up included\n", $1, $2, $2 / $1 }'
 lines=$(grep -c '"infno"' "$W/log" || true)
 fails=$(grep -c '"infcode":-1' "$W/log" || true)
 echo "log       : $lines requests logged, $fails with infcode -1"

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "yibao/error.h"
 #include "yibao/service.h"
+#include "yibao/store.h"
 #include "../http/http.h"
 
 #include <pthread.h>
@@ -35,6 +36,32 @@ static void log_event(const char *event, const char *key, const char *val, int t
 		yb_jw_str(&w, key, val);
 	if (threads)
 		yb_jw_int(&w, "threads", threads);
+	yb_jw_end(&w, '}');
+	yb_buf_putc(&line, '\n');
+	yb_log_line(&line);
+	yb_buf_free(&line);
+}
+
+/* What the group commit did while we served: units of work per commit
+ * is how many requests one fsync carried (docs/performance.md). */
+static void log_store(yb_ledger *l)
+{
+	yb_store_stats st;
+	yb_buf line = YB_BUF_INIT;
+	yb_now now;
+	char when[24];
+	yb_jw w;
+
+	yb_store_get_stats(yb_ledger_store(l), &st);
+	yb_now_get(&now);
+	yb_datetime_format(when, now.local);
+	yb_jw_init(&w, &line);
+	yb_jw_obj(&w, NULL);
+	yb_jw_str(&w, "time", when);
+	yb_jw_str(&w, "event", "store");
+	yb_jw_int(&w, "commits", (int64_t)st.commits);
+	yb_jw_int(&w, "units", (int64_t)st.units);
+	yb_jw_int(&w, "failed", (int64_t)st.failed);
 	yb_jw_end(&w, '}');
 	yb_buf_putc(&line, '\n');
 	yb_log_line(&line);
@@ -120,6 +147,7 @@ int cmd_serve(int argc, char **argv)
 	log_event("stopping", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT", 0);
 	yb_server_stop(srv, DRAIN_MS);
 	srv = NULL;
+	log_store(ledger);
 	code = 0;
 done:
 	yb_server_stop(srv, 0);

@@ -299,6 +299,29 @@ msg c4.json 2208 H34060300101202403010900000023 $CLINIC '{"data":{"setl_id":"'"$
 call $CLINIC $CLINIC_SECRET "$T/c4.json"
 expect "2208 twice" 200 -1 'is already cancelled'
 
+# ------------------------------------------------------ yibao call
+
+printf '{"infno":"1101","input":{"data":{"mdtrt_cert_type":"02","mdtrt_cert_no":"%s","begntime":"2024-03-01"}}}' $CERT1 > "$T/c1101.json"
+printf '{"infno":"5206","insuplc_admdvs":"340600","input":{"data":{"psn_no":"{{psn_no}}","cum_ym":"2024"}}}' > "$T/c5206.json"
+"$YIBAO" call --url "http://127.0.0.1:$PORT" --fixmedins-code $CLINIC --secret $CLINIC_SECRET \
+	"$T/c1101.json" "$T/c5206.json" > "$T/call.out" 2> "$T/call.err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(grep -c '^{"infcode":0,' "$T/call.out")" -eq 2 ] && grep -qF '"cuminfo":[' "$T/call.out" &&
+	ok "yibao call: signs, fills msgid, carries {{psn_no}} from 1101 into 5206 (exit 0)" ||
+	bad "yibao call: a chain of two messages" "exit $rc: $(cat "$T/call.out" "$T/call.err")"
+"$YIBAO" call --url "http://127.0.0.1:$PORT" --fixmedins-code $CLINIC --secret wrong "$T/c1101.json" > "$T/call.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -qF 'x-tif-signature: does not match' "$T/call.out" &&
+	ok "yibao call: a refused message exits 1 and shows the answer" || bad "yibao call: refused" "exit $rc: $(cat "$T/call.out")"
+printf 'not json' > "$T/cbad.json"
+"$YIBAO" call --url "http://127.0.0.1:$PORT" --fixmedins-code $CLINIC --secret $CLINIC_SECRET "$T/cbad.json" > "$T/call.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && ok "yibao call: a file that is not a message exits 2" || bad "yibao call: bad file" "exit $rc: $(cat "$T/call.out")"
+"$YIBAO" call --url "https://127.0.0.1:$PORT" --fixmedins-code $CLINIC --secret s "$T/c1101.json" > "$T/call.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q 'only http://' "$T/call.out" && ok "yibao call: https:// is refused (no TLS in the client)" ||
+	bad "yibao call: https" "exit $rc: $(cat "$T/call.out")"
+
 # ------------------------------------------------------ the access log
 
 if grep -qF -e "$CERT1" -e "$NAME1" "$T/log"; then
