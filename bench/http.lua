@@ -1,10 +1,13 @@
 -- bench/http.lua: complete outpatient flows through `yibao serve` with wrk
 -- (bench/http.sh runs it; docs/performance.md, "Server (bench/http)").
 --
---   wrk -t2 -c128 -d20s -s bench/http.lua URL -- PERSONS INSTITUTIONS SECRET [SEED]
+--   wrk -t2 -c128 -d20s -s bench/http.lua URL -- PERSONS INSTITUTIONS SECRET [RUN [INPATIENT%]]
 --
 -- Every flow is a new visit: 2201 registers a random person at a random
--- institution, 2204 uploads 5 fee lines, 2207 settles them. Every request
+-- institution, 2204 uploads 5 fee lines, 2207 settles them. With
+-- INPATIENT% > 0 that share of flows are stays instead: 2401 admits one of
+-- the last fifth of the persons (each at most once a run), 2301 uploads 5
+-- lines, 2304 settles the stay, 2402 discharges it. Every request
 -- is signed (x-tif-* headers, SHA-256 of timestamp + secret + nonce +
 -- timestamp, computed here in Lua) with a fresh nonce and its own msgid.
 --
@@ -92,11 +95,11 @@ function setup(thread)
 	table.insert(threads, thread)
 end
 
-local persons, insts, secret
-local serial, run = 0, 1
-local ready_setl, ready_upload = {}, {}   -- queues of mdtrt_id
-local flows = {}                          -- mdtrt_id -> {psn, inst, t}
-settled, failed, lat = 0, 0, {}           -- read by done() through thread:get
+local persons, insts, secret, ip_pct
+local serial, run, next_stay = 0, 1, 0
+local ready_dscg, ready_setl, ready_upload = {}, {}, {}   -- queues of mdtrt_id
+local flows = {}                          -- mdtrt_id -> {psn, inst, ip, t}
+settled, stays, failed, lat, lat_ip = 0, 0, 0, {}, {}     -- read by done() through thread:get
 errors = {}
 
 function init(args)
@@ -104,12 +107,14 @@ function init(args)
 	insts = tonumber(args[2]) or 32
 	secret = args[3] or "bench-secret"
 	run = tonumber(args[4]) or 1
+	ip_pct = tonumber(args[5]) or 0
 	math.randomseed(run * 1000 + tid)
 	if sha256_hex("abc") ~= "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" then
 		error("sha256 self-test failed")
 	end
 end
 
+-- outpatient: 5 lines, 163.20 in all; inpatient: 5 lines, 3,164.00
 local FEES = {
 	{ "XC09AAK063A001010104328", "30.00", "2", "15.00" },
 	{ "250101001", "20.00", "1", "20.00" },
@@ -118,6 +123,14 @@ local FEES = {
 	{ "XN06BXX001B001010100000", "58.00", "1", "58.00" },
 }
 local TOTAL = "163.20"
+local IP_FEES = {
+	{ "XC09AAK063A001010104328", "1500.00", "50", "30.00" },
+	{ "250101001", "20.00", "1", "20.00" },
+	{ "XJ01CRA229A001010100512", "450.00", "20", "22.50" },
+	{ "210102015", "180.00", "1", "180.00" },
+	{ "XL01XEA052A001010101523", "1014.00", "6", "169.00" },
+}
+local IP_TOTAL = "3164.00"
 
 local function next_msgid(code)
 	serial = serial + 1
@@ -145,27 +158,47 @@ local function envelope(infno, code, input)
 end
 
 function request()
-	local m = table.remove(ready_setl, 1)
+	local m = table.remove(ready_dscg, 1)
+	if m then -- an inpatient stay, settled: discharge
+		local f = flows[m]
+		return signed(f.inst, envelope("2402", f.inst, string.format(
+			'{"dscginfo":{"mdtrt_id":"%s","psn_no":"%s","endtime":"2024-07-05 10:00:00","dscg_way":"1",'
+			.. '"dise_codg":"J18.900","dise_name":"肺炎"}}', m, f.psn)))
+	end
+	m = table.remove(ready_setl, 1)
 	if m then
 		local f = flows[m]
 		f.t = now_us()
-		return signed(f.inst, envelope("2207", f.inst, string.format(
-			'{"data":{"psn_no":"%s","mdtrt_id":"%s","med_type":"11","medfee_sumamt":"%s",'
-			.. '"psn_setlway":"01","acct_used_flag":"1","chrg_bchno":"0000"}}', f.psn, m, TOTAL)))
+		return signed(f.inst, envelope(f.ip and "2304" or "2207", f.inst, string.format(
+			'{"data":{"psn_no":"%s","mdtrt_id":"%s","med_type":"%s","medfee_sumamt":"%s",'
+			.. '"psn_setlway":"01","acct_used_flag":"1","chrg_bchno":"0000"%s}}', f.psn, m,
+			f.ip and "21" or "11", f.ip and IP_TOTAL or TOTAL, f.ip and ',"mid_setl_flag":"0"' or "")))
 	end
 	m = table.remove(ready_upload, 1)
 	if m then
 		local f = flows[m]
+		local fees, when = f.ip and IP_FEES or FEES, f.ip and "2024-07-02 09:00:00" or "2024-06-01 09:05:00"
 		local lines = {}
-		for i, l in ipairs(FEES) do
+		for i, l in ipairs(fees) do
 			lines[i] = string.format('{"feedetl_sn":"%s-%d","mdtrt_id":"%s","psn_no":"%s","chrg_bchno":"1",'
 				.. '"med_list_codg":"%s","det_item_fee_sumamt":"%s","cnt":"%s","pric":"%s",'
-				.. '"fee_ocur_time":"2024-06-01 09:05:00"}', m, i, m, f.psn, l[1], l[2], l[3], l[4])
+				.. '"fee_ocur_time":"%s"}', m, i, m, f.psn, l[1], l[2], l[3], l[4], when)
 		end
-		return signed(f.inst, envelope("2204", f.inst, '{"feedetail":[' .. table.concat(lines, ",") .. ']}'))
+		return signed(f.inst, envelope(f.ip and "2301" or "2204", f.inst,
+			'{"feedetail":[' .. table.concat(lines, ",") .. ']}'))
 	end
-	local psn = string.format("P34060%010d", math.random(0, persons - 1))
 	local inst = string.format("H34060%06d", math.random(1, insts))
+	-- the last fifth of the persons are for stays, each admitted once in a
+	-- run (threads take turns), so that no admission meets an open stay
+	local ip_first = math.floor(persons * 0.8)
+	if ip_pct > 0 and math.random(1, 100) <= ip_pct and ip_first + next_stay * 16 + tid < persons then
+		local psn = string.format("P34060%010d", ip_first + next_stay * 16 + tid - 1)
+		next_stay = next_stay + 1
+		return signed(inst, envelope("2401", inst, string.format(
+			'{"mdtrtinfo":{"psn_no":"%s","begntime":"2024-07-01 08:00:00","med_type":"21","ipt_no":"%s-%d",'
+			.. '"adm_diag_dscr":"肺炎","dise_codg":"J18.900","dise_name":"肺炎"}}', psn, inst, serial)))
+	end
+	local psn = string.format("P34060%010d", math.random(0, ip_first - 1))
 	return signed(inst, envelope("2201", inst, string.format(
 		'{"data":{"psn_no":"%s","begntime":"2024-06-01 09:00:00","ipt_otp_no":"%s-%d","dept_code":"A03"}}',
 		psn, inst, serial)))
@@ -184,25 +217,36 @@ function response(status, headers, body)
 		return
 	end
 	local m = body:match('"setlinfo":{"mdtrt_id":"([^"]+)"')
-	if m then -- 2207
+	if m then -- 2207 or 2304
 		local f = flows[m]
-		if f then
+		if f and f.ip then
+			lat_ip[#lat_ip + 1] = now_us() - f.t
+			ready_dscg[#ready_dscg + 1] = m
+		elseif f then
 			lat[#lat + 1] = now_us() - f.t
 			flows[m] = nil
+			settled = settled + 1
 		end
-		settled = settled + 1
 		return
 	end
 	m = body:match('"feedetl_sn":"([^"]+)%-1"')
-	if m then -- 2204
+	if m then -- 2204 or 2301
 		ready_setl[#ready_setl + 1] = m
 		return
 	end
-	m = body:match('"mdtrt_id":"([^"]+)"')
-	if m then -- 2201: ipt_otp_no carries the institution
+	m = body:match('"output":{"mdtrt_id":"([^"]+)"')
+	if m and body:find('"status":"discharged"', 1, true) then -- 2402
+		flows[m] = nil
+		stays = stays + 1
+		return
+	end
+	local node
+	node, m = body:match('"output":{"(%a+)":{"mdtrt_id":"([^"]+)"')
+	if m then -- 2201 (data) or 2401 (result): ipt_otp_no carries the institution
 		flows[m] = {
 			psn = body:match('"psn_no":"([^"]+)"'),
 			inst = body:match('"ipt_otp_no":"([^"-]+)%-'),
+			ip = node == "result",
 		}
 		ready_upload[#ready_upload + 1] = m
 		return
@@ -212,17 +256,21 @@ end
 
 -- ------------------------------------------------------------- summary
 function done(summary, latency, requests)
-	local all, n, bad, errs = {}, 0, 0, {}
+	local all, ip, n, st, bad, errs = {}, {}, 0, 0, 0, {}
 	for _, t in ipairs(threads) do
 		n = n + t:get("settled")
+		st = st + t:get("stays")
 		bad = bad + t:get("failed")
 		for _, v in ipairs(t:get("lat")) do all[#all + 1] = v end
+		for _, v in ipairs(t:get("lat_ip")) do ip[#ip + 1] = v end
 		for k, v in pairs(t:get("errors")) do errs[k] = (errs[k] or 0) + v end
 	end
 	table.sort(all)
-	local function pct(p)
-		if #all == 0 then return 0 end
-		return all[math.max(1, math.ceil(#all * p))] / 1000
+	table.sort(ip)
+	local function pct(p, v)
+		v = v or all
+		if #v == 0 then return 0 end
+		return v[math.max(1, math.ceil(#v * p))] / 1000
 	end
 	local secs = summary.duration / 1e6
 	io.write(string.format("requests  : %d in %.1f s (%.0f/s), %d failed, %d socket errors\n",
@@ -232,6 +280,10 @@ function done(summary, latency, requests)
 		n, n / secs))
 	io.write(string.format("2207      : p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d measured)\n",
 		pct(0.50), pct(0.99), pct(1.0), #all))
+	if st > 0 or #ip > 0 then
+		io.write(string.format("stays     : %d inpatient stays (2401 + 2301 x 5 lines + 2304 + 2402), %.0f/s; 2304 p50 %.2f ms, p99 %.2f ms\n",
+			st, st / secs, pct(0.50, ip), pct(0.99, ip)))
+	end
 	io.write(string.format("all       : p50 %.2f ms, p99 %.2f ms (wrk, every request)\n",
 		latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 	for k, v in pairs(errs) do io.write(string.format("error     : %d x %s\n", v, k)) end

@@ -3,32 +3,37 @@
 # serve` over loopback, driven by wrk with bench/http.lua (2201, then 2204
 # with 5 fee lines, then 2207; each signed; every visit distinct).
 #
-#   sh bench/http.sh [--persons N] [--seconds S] [--connections C]
+#   sh bench/http.sh [--persons N] [--seconds S] [--connections C] [--inpatient PCT]
 #                    [--server-threads T] [--wrk-threads W] [--dir DIR] [--keep]
 #
 # Creates a SQLite store in a new directory under DIR (default $TMPDIR or
 # /var/tmp: a real disk, not tmpfs), loads 32 institutions (each with a
 # gateway secret) and N persons (bench/gen_people), starts `yibao serve`
 # (synchronous=FULL, group commit, as it ships) on a loopback port, runs wrk
-# for S seconds after a short warm-up, stops the server with SIGTERM and
-# runs `yibao check` over the books. Prints settlements per second and the
-# p50/p99 latency of 2207. Needs wrk (Debian package wrk).
+# for S seconds after a short warm-up (outpatient flows only: the target),
+# then, with --inpatient PCT > 0 (default 10), S seconds more of a mix where
+# PCT % of the flows are inpatient stays (2401, 2301 with 5 lines, 2304,
+# 2402); stops the server with SIGTERM and runs `yibao check` over the
+# books. Prints settlements per second, the p50/p99 latency of 2207 (and
+# 2304), the server's CPU per settlement and the group commit's units per
+# fsync. Needs wrk (Debian package wrk).
 set -eu
 
 YIBAO=${YIBAO:-build/yibao}
 GEN=${GEN:-build/bench/gen_people}
-PERSONS=100000 SECONDS_=20 CONN=128 STHREADS="" WTHREADS=2 KEEP=0
+PERSONS=100000 SECONDS_=20 CONN=128 STHREADS="" WTHREADS=2 KEEP=0 INPATIENT=10
 DIR=${TMPDIR:-/var/tmp}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--persons) PERSONS=$2; shift 2 ;;
 	--seconds) SECONDS_=$2; shift 2 ;;
 	--connections) CONN=$2; shift 2 ;;
+	--inpatient) INPATIENT=$2; shift 2 ;;
 	--server-threads) STHREADS=$2; shift 2 ;;
 	--wrk-threads) WTHREADS=$2; shift 2 ;;
 	--dir) DIR=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
-	*) echo "usage: sh bench/http.sh [--persons N] [--seconds S] [--connections C] [--server-threads T] [--wrk-threads W] [--dir DIR] [--keep]" >&2; exit 2 ;;
+	*) echo "usage: sh bench/http.sh [--persons N] [--seconds S] [--connections C] [--inpatient PCT] [--server-threads T] [--wrk-threads W] [--dir DIR] [--keep]" >&2; exit 2 ;;
 	esac
 done
 command -v wrk >/dev/null 2>&1 || { echo "bench/http: wrk is required (sh scripts/install-deps.sh)" >&2; exit 1; }
@@ -68,13 +73,25 @@ echo "server    : yibao serve, $THREADS threads; wrk -t$WTHREADS -c$CONN, ${SECO
 
 wrk -t"$WTHREADS" -c"$CONN" -d3s -s "$HERE/http.lua" "$URL" -- "$PERSONS" 32 bench-secret 7 > /dev/null
 cpu() { awk '{print $14 + $15}' "/proc/$SPID/stat"; } # utime + stime, clock ticks
-c0=$(cpu)
-wrk -t"$WTHREADS" -c"$CONN" -d"${SECONDS_}s" -s "$HERE/http.lua" "$URL" -- "$PERSONS" 32 bench-secret 1 > "$W/wrk.out"
-c1=$(cpu)
-sed -n '/^requests  :/,$p' "$W/wrk.out"
-n=$(sed -n 's/^settled   : \([0-9]*\) .*/\1/p' "$W/wrk.out")
 hz=$(getconf CLK_TCK)
-[ "${n:-0}" -gt 0 ] && echo "server CPU: $(( (c1 - c0) * 1000000 / hz / n )) us per complete settlement ($(( (c1 - c0) * 100 / hz / SECONDS_ )) % of one core)"
+# measure RUN INPATIENT%: one wrk run, its summary and the server's CPU
+measure() {
+	c0=$(cpu)
+	wrk -t"$WTHREADS" -c"$CONN" -d"${SECONDS_}s" -s "$HERE/http.lua" "$URL" -- "$PERSONS" 32 bench-secret "$1" "$2" > "$W/wrk.out"
+	c1=$(cpu)
+	sed -n '/^requests  :/,$p' "$W/wrk.out"
+	n=$(sed -n 's/^settled   : \([0-9]*\) .*/\1/p' "$W/wrk.out")
+	st=$(sed -n 's/^stays     : \([0-9]*\) .*/\1/p' "$W/wrk.out")
+	n=$((${n:-0} + ${st:-0}))
+	[ $n -gt 0 ] && echo "server CPU: $(( (c1 - c0) * 1000000 / hz / n )) us per complete flow ($(( (c1 - c0) * 100 / hz / SECONDS_ )) % of one core)"
+	return 0
+}
+echo "-- outpatient flows"
+measure 1 0
+if [ "$INPATIENT" -gt 0 ]; then
+	echo "-- a mix: $INPATIENT % of the flows are inpatient stays"
+	measure 2 "$INPATIENT"
+fi
 
 kill -TERM $SPID
 wait $SPID || true
