@@ -2087,6 +2087,57 @@ static const struct {
 	 " WHERE NOT EXISTS (SELECT 1 FROM psn p WHERE p.psn_no = s.psn_no)"},
 	{"foreign key broken in setl (institution)", "SELECT s.setl_id, 0 FROM setl s"
 	 " WHERE NOT EXISTS (SELECT 1 FROM fixmedins f WHERE f.fixmedins_code = s.fixmedins_code)"},
+	/* migration 3: visits and uploaded fee lines (as store_sqlite.c) */
+	{"orphan fee line (no visit)", "SELECT f.mdtrt_id || ' ' || f.feedetl_sn, 0 FROM feedetail f"
+	 " WHERE NOT EXISTS (SELECT 1 FROM mdtrt m WHERE m.psn_no = f.psn_no AND m.mdtrt_id = f.mdtrt_id)"},
+	{"settled fee line without a standing settlement of its visit",
+	 "SELECT f.mdtrt_id || ' ' || f.feedetl_sn || ' ' || f.setl_id, 0 FROM feedetail f"
+	 " WHERE f.setl_id <> '' AND NOT EXISTS (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no"
+	 " AND s.setl_id = f.setl_id AND s.mdtrt_id = f.mdtrt_id AND s.refd_setl_id = ''"
+	 " AND s.cancelled = 0)"},
+	{"settlement's uploaded lines differ from medfee_sumamt",
+	 "SELECT s.setl_id, s.medfee_sumamt FROM setl s JOIN (SELECT psn_no, setl_id,"
+	 " sum(det_item_fee_sumamt) AS t FROM feedetail WHERE setl_id <> '' GROUP BY psn_no, setl_id) f"
+	 " ON f.psn_no = s.psn_no AND f.setl_id = s.setl_id WHERE f.t <> s.medfee_sumamt"},
+	{"refund line without its line in the visit",
+	 "SELECT f.mdtrt_id || ' ' || f.feedetl_sn, f.det_item_fee_sumamt FROM feedetail f"
+	 " WHERE f.init_feedetl_sn <> '' AND NOT EXISTS (SELECT 1 FROM feedetail o"
+	 " WHERE o.psn_no = f.psn_no AND o.mdtrt_id = f.mdtrt_id AND o.feedetl_sn = f.init_feedetl_sn"
+	 " AND o.init_feedetl_sn = '' AND o.setl_id = f.setl_id)"},
+	{"line refunded beyond what it holds",
+	 "SELECT o.mdtrt_id || ' ' || o.feedetl_sn, o.det_item_fee_sumamt + sum(f.det_item_fee_sumamt)"
+	 " FROM feedetail o JOIN feedetail f ON f.psn_no = o.psn_no AND f.mdtrt_id = o.mdtrt_id"
+	 " AND f.init_feedetl_sn = o.feedetl_sn GROUP BY o.psn_no, o.mdtrt_id, o.feedetl_sn"
+	 " HAVING o.det_item_fee_sumamt + sum(f.det_item_fee_sumamt) < 0 OR o.cnt + sum(f.cnt) < 0"},
+	{"finally settled visit with unsettled fee lines",
+	 "SELECT m.mdtrt_id, count(*) FROM mdtrt m JOIN feedetail f ON f.psn_no = m.psn_no"
+	 " AND f.mdtrt_id = m.mdtrt_id WHERE m.final_setl_id <> '' AND f.setl_id = '' GROUP BY m.mdtrt_id"},
+	{"visit's final settlement is not a standing final settlement of it",
+	 "SELECT m.mdtrt_id || ' ' || m.final_setl_id, 0 FROM mdtrt m WHERE m.final_setl_id <> ''"
+	 " AND NOT EXISTS (SELECT 1 FROM setl s WHERE s.psn_no = m.psn_no AND s.setl_id = m.final_setl_id"
+	 " AND s.mdtrt_id = m.mdtrt_id AND s.refd_setl_id = '' AND s.cancelled = 0 AND s.mid_setl = 0)"},
+	{"standing final settlement not recorded on its visit (IP3)",
+	 "SELECT s.setl_id, 0 FROM setl s JOIN mdtrt m ON m.psn_no = s.psn_no AND m.mdtrt_id = s.mdtrt_id"
+	 " WHERE s.refd_setl_id = '' AND s.cancelled = 0 AND s.mid_setl = 0 AND m.final_setl_id <> s.setl_id"},
+	{"visit's deductible differs from its standing settlements'",
+	 "SELECT m.mdtrt_id, m.mid_setl_dedc FROM mdtrt m WHERE m.mid_setl_dedc <> (SELECT"
+	 " coalesce(sum(act_pay_dedc), 0) FROM setl s WHERE s.psn_no = m.psn_no AND s.mdtrt_id = m.mdtrt_id"
+	 " AND s.refd_setl_id = '' AND s.cancelled = 0)"},
+	{"cancelled visit with a standing settlement or fee lines",
+	 "SELECT m.mdtrt_id, 0 FROM mdtrt m WHERE m.status = 'cancelled' AND (EXISTS (SELECT 1 FROM setl s"
+	 " WHERE s.psn_no = m.psn_no AND s.mdtrt_id = m.mdtrt_id AND s.refd_setl_id = '' AND s.cancelled = 0)"
+	 " OR EXISTS (SELECT 1 FROM feedetail f WHERE f.psn_no = m.psn_no AND f.mdtrt_id = m.mdtrt_id))"},
+	{"settlement of a visit at another institution",
+	 "SELECT s.setl_id, 0 FROM setl s JOIN mdtrt m ON m.psn_no = s.psn_no AND m.mdtrt_id = s.mdtrt_id"
+	 " WHERE m.fixmedins_code <> s.fixmedins_code"},
+	{"overlapping inpatient stays of one person",
+	 "SELECT a.psn_no || ' ' || a.mdtrt_id || ' ' || b.mdtrt_id, 0 FROM mdtrt a JOIN mdtrt b"
+	 " ON b.psn_no = a.psn_no AND b.mdtrt_id > a.mdtrt_id WHERE a.med_type BETWEEN 21 AND 29"
+	 " AND b.med_type BETWEEN 21 AND 29 AND a.status <> 'cancelled' AND b.status <> 'cancelled'"
+	 " AND a.begntime <= (CASE b.endtime WHEN 0 THEN 9000000000000 ELSE b.endtime END)"
+	 " AND b.begntime <= (CASE a.endtime WHEN 0 THEN 9000000000000 ELSE a.endtime END)"},
+	{"reversed or void message without its record's kind",
+	 "SELECT fixmedins_code || ' ' || msgid, state FROM idem WHERE state NOT IN (0, 1, 2)"},
 };
 
 /* Check queries are run once, not prepared: PQsendQueryParams. */

@@ -17,6 +17,8 @@ case $YIBAO in /*) ;; *) YIBAO=$ROOT/$YIBAO ;; esac
 YIBAO_POLICY_DIR=${YIBAO_POLICY_DIR:-$ROOT/policies}
 export YIBAO_POLICY_DIR
 FIXTURES=$ROOT/tests/ledger/fixtures
+# the calc cases, found beside this script (tests/pg runs it from elsewhere)
+CASES=$(cd "$(dirname "$0")/../cases" 2>/dev/null && pwd) || CASES=$ROOT/tests/cases
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	echo "ledger_test: the sqlite3 command-line tool is needed (apt-get install sqlite3)" >&2
@@ -583,10 +585,14 @@ corrupt "an orphan fee line" "PRAGMA foreign_keys=OFF; INSERT INTO setl_fee SELE
 # expectation next to its call, then the calc cases replayed through the
 # ledger; then yibao check on what it left, and on corrupted copies.
 begin "visits, fee lines, stays, reversal (tests/ledger/visit_test.c)"
-VISIT_TEST=${VISIT_TEST:-$(dirname "$YIBAO")/tests/visit_test}
+VISIT_TEST=${VISIT_TEST:-$(dirname "${YIBAO_REAL:-$YIBAO}")/tests/visit_test}
 case $VISIT_TEST in /*) ;; *) VISIT_TEST=$ROOT/$VISIT_TEST ;; esac
 if [ -x "$VISIT_TEST" ]; then
-	"$VISIT_TEST" --db visit.db --cases "$ROOT/tests/cases" >"$T/out" 2>"$T/err"
+	if [ -n "${YIBAO_REAL:-}" ]; then # tests/pg/shim/yibao: --db FILE becomes a PostgreSQL URL
+		YIBAO_REAL=$VISIT_TEST "$YIBAO" --db visit.db --cases "$CASES" >"$T/out" 2>"$T/err"
+	else
+		"$VISIT_TEST" --db visit.db --cases "$CASES" >"$T/out" 2>"$T/err"
+	fi
 	rc=$?
 	grep "^FAIL" "$T/err" >&2
 	summary=$(grep "^visit tests:" "$T/out")
@@ -603,25 +609,26 @@ if [ -x "$VISIT_TEST" ]; then
 		rc=$?
 		expect_rc "$1" 1 "$3"
 	}
-	first_settled="(SELECT min(rowid) FROM feedetail WHERE setl_id <> '')"
-	first_final="(SELECT min(rowid) FROM mdtrt WHERE final_setl_id <> '')"
+	# rows picked by key (row values), as both SQLite and PostgreSQL read them
+	a_settled_line="(psn_no, mdtrt_id, feedetl_sn) = (SELECT psn_no, mdtrt_id, feedetl_sn FROM feedetail WHERE setl_id <> '' ORDER BY 1, 2, 3 LIMIT 1)"
+	a_settled_visit="(psn_no, mdtrt_id) = (SELECT psn_no, mdtrt_id FROM mdtrt WHERE final_setl_id <> '' ORDER BY 1, 2 LIMIT 1)"
 	corrupt_v "a settled line whose settlement is gone" \
-		"UPDATE feedetail SET setl_id='S999999999999999' WHERE rowid=$first_settled" "without a standing settlement"
+		"UPDATE feedetail SET setl_id='S999999999999999' WHERE $a_settled_line" "without a standing settlement"
 	corrupt_v "an unsettled line in a settled visit" \
-		"UPDATE feedetail SET setl_id='' WHERE rowid=(SELECT min(f.rowid) FROM feedetail f JOIN mdtrt m ON m.psn_no=f.psn_no AND m.mdtrt_id=f.mdtrt_id WHERE m.final_setl_id<>'')" \
+		"UPDATE feedetail SET setl_id='' WHERE (psn_no, mdtrt_id, feedetl_sn) = (SELECT f.psn_no, f.mdtrt_id, f.feedetl_sn FROM feedetail f JOIN mdtrt m ON m.psn_no = f.psn_no AND m.mdtrt_id = f.mdtrt_id WHERE m.final_setl_id <> '' ORDER BY 1, 2, 3 LIMIT 1)" \
 		"finally settled visit with unsettled fee lines"
 	corrupt_v "a stay's deductible" \
-		"UPDATE mdtrt SET mid_setl_dedc=mid_setl_dedc+1 WHERE rowid=$first_final" "deductible differs"
+		"UPDATE mdtrt SET mid_setl_dedc = mid_setl_dedc + 1 WHERE $a_settled_visit" "deductible differs"
 	corrupt_v "a visit that forgot its final settlement" \
-		"UPDATE mdtrt SET final_setl_id='' WHERE rowid=$first_final" "not recorded on its visit (IP3)"
+		"UPDATE mdtrt SET final_setl_id = '' WHERE $a_settled_visit" "not recorded on its visit (IP3)"
 	corrupt_v "an uploaded line without its visit" \
-		"PRAGMA foreign_keys=OFF; UPDATE feedetail SET mdtrt_id='M404' WHERE rowid=(SELECT min(rowid) FROM feedetail)" \
+		"PRAGMA foreign_keys=OFF; UPDATE feedetail SET mdtrt_id = 'M404' WHERE $a_settled_line" \
 		"orphan fee line (no visit)"
 	corrupt_v "two stays at once" \
-		"INSERT INTO mdtrt SELECT psn_no, 'M999999999999999', 999999, fixmedins_code, 'X', insutype, med_type, begntime, endtime, dise_codg, dise_name, diagnoses, ipt_otp_no, dscg_way, status, 0, '' FROM mdtrt WHERE med_type BETWEEN 21 AND 29 AND status <> 'cancelled' LIMIT 1" \
+		"INSERT INTO mdtrt SELECT psn_no, 'M999999999999999', 999999, fixmedins_code, 'X', insutype, med_type, begntime, endtime, dise_codg, dise_name, diagnoses, ipt_otp_no, dscg_way, status, 0, '' FROM mdtrt WHERE med_type BETWEEN 21 AND 29 AND status <> 'cancelled' ORDER BY psn_no, mdtrt_id LIMIT 1" \
 		"overlapping inpatient stays"
 	corrupt_v "a cancelled visit that kept its lines" \
-		"UPDATE mdtrt SET status='cancelled' WHERE rowid=(SELECT min(m.rowid) FROM mdtrt m JOIN feedetail f ON f.psn_no=m.psn_no AND f.mdtrt_id=m.mdtrt_id)" \
+		"UPDATE mdtrt SET status = 'cancelled' WHERE (psn_no, mdtrt_id) = (SELECT m.psn_no, m.mdtrt_id FROM mdtrt m JOIN feedetail f ON f.psn_no = m.psn_no AND f.mdtrt_id = m.mdtrt_id ORDER BY 1, 2 LIMIT 1)" \
 		"cancelled visit with a standing settlement or fee lines"
 else
 	bad "$VISIT_TEST not built (make ledger-test builds it)"

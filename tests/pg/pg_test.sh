@@ -10,7 +10,9 @@
 #     PostgreSQL database named after FILE; `sqlite3` becomes psql for its
 #     inspections, backups and corruptions). It runs from a scratch root, so
 #     its SQLite-only part (a version-1 SQLite file) is skipped by its own
-#     rule; the schema-version part runs against yb_meta.
+#     rule; the schema-version part runs against yb_meta. Its visit section
+#     runs tests/ledger/visit_test.c (the visit API, and the calc cases
+#     replayed through the ledger) on a PostgreSQL database the same way.
 #  2. tests/integration/server_test.sh and flows_test.sh (yibao serve and
 #     the HIS flows over loopback), unchanged, through the same yibao shim.
 #  3. The crash test (tests/pg/crash_pg.sh, short): the yibao process killed
