@@ -20,7 +20,7 @@ LDLIBS  += -lsqlite3 -lmicrohttpd -lcrypto -lpthread -lm
 CFLAGS  += -I/usr/include/postgresql
 LDLIBS  += -lpq
 
-LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/rules/*.c src/store/*.c src/service/*.c src/http/*.c)
+LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/rules/*.c src/enroll/*.c src/store/*.c src/service/*.c src/http/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -109,6 +109,22 @@ $(FLOW_BIN): $(BUILD)/tests/integration/flow.o $(LIB)
 integration: $(BIN) $(FLOW_BIN)
 	YIBAO=$(BIN) sh tests/integration/server_test.sh
 	YIBAO=$(BIN) FLOW=$(FLOW_BIN) sh tests/integration/flows_test.sh
+
+# enrolment, contributions and registrations (issue 8): the golden cases of
+# tests/enroll/cases, the cmocka tests and the CLI tests (< 20 s)
+.PHONY: enroll-test
+ENROLL_BIN := $(BUILD)/tests/enroll_golden $(BUILD)/tests/enroll_unit
+$(BUILD)/tests/enroll_golden: $(BUILD)/tests/enroll/golden_enrol.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/enroll_unit: $(BUILD)/tests/enroll/test_enrol.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+enroll-test: $(BIN) $(ENROLL_BIN)
+	$(BUILD)/tests/enroll_unit
+	$(BUILD)/tests/enroll_golden --require N1,N2,N3,N4,N5,N6,N7,A1,CD6,OE5,OE8 \
+	  tests/enroll/cases/*.json
+	YIBAO=$(BIN) sh tests/enroll/cli.sh
 
 # ledger, crash and write-failure tests (issue 3); crashtest-short is the
 # short crash test for `make check`, crashtest the long one (50 kills)

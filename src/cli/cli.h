@@ -15,6 +15,8 @@ int cmd_gen(int argc, char **argv);
 int cmd_enrol(int argc, char **argv);
 int cmd_retire(int argc, char **argv);
 int cmd_pay(int argc, char **argv);
+/* Validates an enrolment policy file (cmd_enroll.c); 0 or -1. */
+int cli_enrol_check(const char *file);
 int cmd_call(int argc, char **argv);
 
 /* Prints "yibao: <msg>" to stderr. */

@@ -27,8 +27,12 @@ static int check_one(const char *path)
 	yb_diag diag = {0};
 	yb_policy *pol = NULL;
 	yb_catalogue *cat = NULL;
+	size_t n = strlen(path);
 	int rc;
 
+	/* policies/<admdvs>.enrol.json: the enrolment part (docs/enrolment.md) */
+	if (n > 11 && strcmp(path + n - 11, ".enrol.json") == 0)
+		return cli_enrol_check(path);
 	if (is_catalogue(path)) {
 		rc = yb_catalogue_load(&cat, path, &diag);
 		if (!rc)
