@@ -332,6 +332,19 @@ static int settle(yb_buf *out, const char *fix, const char *msgid, const char *p
 	return yb_ledger_settle_visit(L, &m, &r, out);
 }
 
+static int settle_batch(yb_buf *out, const char *fix, const char *msgid, const char *psn,
+			const char *mdtrt, const char *batch)
+{
+	yb_ledger_msg m = msg(fix, msgid, "2024-09-01 09:04:00");
+	yb_visit_setl r;
+	memset(&r, 0, sizeof(r));
+	r.psn_no = psn;
+	r.mdtrt_id = mdtrt;
+	r.chrg_bchno = batch;
+	yb_buf_clear(out);
+	return yb_ledger_settle_visit(L, &m, &r, out);
+}
+
 static int cancel(yb_buf *out, const char *fix, const char *msgid, const char *setl_id,
 		  const char *mdtrt, const char *psn)
 {
@@ -955,6 +968,113 @@ static void t_reversal(void)
 	check_store();
 }
 
+/* 2203/2403 changes, 2205/2302 cancels of lines, 2404/2405 rules. */
+static void t_changes(void)
+{
+	yb_buf out = YB_BUF_INIT;
+	char *v, *stay;
+	yb_ledger_msg m;
+	yb_mdtrt_upd u;
+	yb_dscg d;
+	static const line_spec lines[] = {
+		{"1", "VT-A-DRUG", "10.00", NULL, NULL, "B1"},
+		{"2", "VT-A-DRUG", "20.00", NULL, NULL, "B1"},
+		{"3", "VT-B-DRUG", "30.00", NULL, NULL, "B2"},
+		{"4", "VT-A-DRUG", "-5.00", "-1", "1", "B3"},
+		{"5", "VT-C-ITEM", "7.00", NULL, NULL, "B4"},
+	};
+
+	begin("2203/2403 changes, 2205 cancels of lines, 2404/2405");
+	CHECK(reg(&out, HX, "H34060300102202409010900000001", "V-E1", 11, "2024-09-01 09:00:00") == 0, "2201: %s", yb_error_msg());
+	v = copy(jv(out.ptr, "mdtrt_id"));
+	m = msg(HX, "H34060300102202409010901000001", NULL);
+	memset(&u, 0, sizeof(u));
+	u.psn_no = "V-E1";
+	u.mdtrt_id = v;
+	u.med_type = 14;
+	u.dise_codg = "E11.9";
+	u.dise_name = "diabetes";
+	u.diagnoses = "[{\"diag_type\":\"1\",\"diag_srt_no\":1,\"diag_code\":\"E11.9\",\"diag_name\":\"diabetes\"}]";
+	yb_buf_clear(&out);
+	CHECK(yb_ledger_update_visit(L, &m, &u, &out) == 0 && strcmp(jv(out.ptr, "med_type"), "14") == 0 &&
+	      strcmp(jv(out.ptr, "diseinfo[0].diag_code"), "E11.9") == 0 && strcmp(jv(out.ptr, "dise_codg"), "E11.9") == 0,
+	      "2203: %s %s", yb_error_msg(), out.ptr);
+	m.msgid = "H34060300102202409010901000002";
+	u.med_type = 21;
+	REFUSED("2203 turning a visit into a stay", YB_EREFUSED, "into a stay", "V-E1", HX, m.msgid,
+		yb_ledger_update_visit(L, &m, &u, &out));
+	u.med_type = 0;
+	u.diagnoses = "{\"diag_code\":1}";
+	REFUSED("2203 with diseinfo not an array", YB_EINVALID, "diseinfo", "V-E1", HX, m.msgid,
+		yb_ledger_update_visit(L, &m, &u, &out));
+
+	CHECK(upload(&out, HX, "H34060300102202409010902000001", "V-E1", v, lines, 5, NULL) == 0, "2204: %s", yb_error_msg());
+	m.msgid = "H34060300102202409010903000001";
+	REFUSED("2205 of a line whose refund would stay", YB_EREFUSED, "refunded by line 4", "V-E1", HX, m.msgid,
+		yb_ledger_cancel_fees(L, &m, "V-E1", v, "B1", NULL, &out));
+	REFUSED("2205 of a batch that has none", YB_ENOTFOUND, "batch B9", "V-E1", HX, m.msgid,
+		yb_ledger_cancel_fees(L, &m, "V-E1", v, "B9", NULL, &out));
+	REFUSED("2205 of an unknown line", YB_ENOTFOUND, "no line 99", "V-E1", HX, m.msgid,
+		yb_ledger_cancel_fees(L, &m, "V-E1", v, NULL, "99", &out));
+	yb_buf_clear(&out);
+	CHECK(yb_ledger_cancel_fees(L, &m, "V-E1", v, "B2", NULL, &out) == 0 && strcmp(jv(out.ptr, "cancelled"), "1") == 0,
+	      "2205 of batch B2: %s %s", yb_error_msg(), out.ptr);
+	m.msgid = "H34060300102202409010903000002";
+	yb_buf_clear(&out);
+	CHECK(yb_ledger_cancel_fees(L, &m, "V-E1", v, NULL, "5", &out) == 0 && strcmp(jv(out.ptr, "feedetl_sn[0]"), "5") == 0,
+	      "2205 of one line: %s %s", yb_error_msg(), out.ptr);
+	/* a batch settles alone only with the lines its refunds name */
+	REFUSED("2207 of batch B3 (its refund names a line of B1)", YB_EREFUSED, "another batch", "V-E1", HX,
+		"H34060300102202409010904000001", settle_batch(&out, HX, "H34060300102202409010904000001", "V-E1", v, "B3"));
+	m.msgid = "H34060300102202409010905000001";
+	yb_buf_clear(&out);
+	CHECK(yb_ledger_cancel_fees(L, &m, "V-E1", v, "0000", NULL, &out) == 0 && strcmp(jv(out.ptr, "cancelled"), "3") == 0,
+	      "2205 \"0000\": every unsettled line: %s %s", yb_error_msg(), out.ptr);
+	yb_buf_clear(&out);
+	CHECK(yb_ledger_query_fees(L, HX, "V-E1", v, &out) == 0 && strcmp(jv(out.ptr, "feedetail"), "#0") == 0, "no line left: %s", out.ptr);
+	/* the same feedetl_sn may come again once cancelled */
+	CHECK(upload(&out, HX, "H34060300102202409010906000001", "V-E1", v, lines, 1, NULL) == 0, "re-upload of line 1: %s", yb_error_msg());
+
+	/* a stay: 2403, 2402, 2404 refused while discharged, 2405, 2404 */
+	CHECK(reg(&out, HX, "H34060300102202409020900000001", "V-R1", 21, "2024-09-02 09:00:00") == 0, "2401: %s", yb_error_msg());
+	stay = copy(jv(out.ptr, "mdtrt_id"));
+	m.msgid = "H34060300102202409020901000001";
+	memset(&u, 0, sizeof(u));
+	u.psn_no = "V-R1";
+	u.mdtrt_id = stay;
+	u.med_type = 22;
+	u.begntime = dt("2024-09-02 08:00:00");
+	yb_buf_clear(&out);
+	CHECK(yb_ledger_update_visit(L, &m, &u, &out) == 0 && strcmp(jv(out.ptr, "med_type"), "22") == 0 &&
+	      strcmp(jv(out.ptr, "begntime"), "2024-09-02 08:00:00") == 0, "2403: %s %s", yb_error_msg(), out.ptr);
+	m.msgid = "H34060300102202409050900000001";
+	memset(&d, 0, sizeof(d));
+	d.psn_no = "V-R1";
+	d.mdtrt_id = stay;
+	d.endtime = dt("2024-09-01 09:00:00");
+	d.dscg_way = 1;
+	REFUSED("2402 before the admission", YB_EINVALID, "endtime", "V-R1", HX, m.msgid, yb_ledger_discharge(L, &m, &d, &out));
+	d.endtime = dt("2024-09-05 09:00:00");
+	yb_buf_clear(&out);
+	CHECK(yb_ledger_discharge(L, &m, &d, &out) == 0, "2402: %s", yb_error_msg());
+	m.msgid = "H34060300102202409050900000002";
+	REFUSED("2402 twice", YB_EREFUSED, "already discharged", "V-R1", HX, m.msgid, yb_ledger_discharge(L, &m, &d, &out));
+	REFUSED("2404 of a discharged stay", YB_EREFUSED, "cancel the discharge", "V-R1", HX, m.msgid,
+		yb_ledger_cancel_visit(L, &m, "V-R1", stay, &out));
+	yb_buf_clear(&out);
+	CHECK(yb_ledger_cancel_discharge(L, &m, "V-R1", stay, &out) == 0 && strcmp(jv(out.ptr, "status"), "admitted") == 0 &&
+	      strcmp(jv(out.ptr, "endtime"), "null") == 0, "2405: %s %s", yb_error_msg(), out.ptr);
+	m.msgid = "H34060300102202409050900000003";
+	yb_buf_clear(&out);
+	CHECK(yb_ledger_cancel_visit(L, &m, "V-R1", stay, &out) == 0, "2404: %s", yb_error_msg());
+	m.msgid = "H34060300102202409050900000004";
+	REFUSED("2403 of a cancelled stay", YB_EREFUSED, "cancelled", "V-R1", HX, m.msgid, yb_ledger_update_visit(L, &m, &u, &out));
+	free(v);
+	free(stay);
+	yb_buf_free(&out);
+	check_store();
+}
+
 static void t_queries(void)
 {
 	yb_buf out = YB_BUF_INIT;
@@ -1242,6 +1362,7 @@ int main(int argc, char **argv)
 	t_layers();
 	t_remote();
 	t_reversal();
+	t_changes();
 	t_queries();
 	if (cases)
 		t_cases(cases);
