@@ -176,6 +176,28 @@ bench-http: $(BIN) $(BUILD)/bench/gen_people
 bench-pg: $(BUILD)/bench/pg
 	sh -c '. tests/pg/pg_env.sh && $(BUILD)/bench/pg --db "$$YIBAO_PG_URL"'
 
+# ---- rules: begin (issue 7: supervision rules, yibao gen and screen; docs/rules.md)
+# rules-test: the golden rule cases, the rule-file fuzz corpus, and gen +
+# screen end to end (injected fraud all found, clean data silent, SQLite's
+# SQL agreeing; DuckDB's too when bench/screen-duckdb/node_modules is there)
+.PHONY: rules-test bench-screen
+$(BUILD)/tests/rules_test: $(BUILD)/tests/rules/rules_test.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+rules-test: $(BIN) $(BUILD)/tests/rules_test $(BUILD)/tests/fuzz_rules
+	$(BUILD)/tests/rules_test rules tests/rules/cases/*.json
+	$(BUILD)/tests/fuzz_rules tests/fuzz/corpus/rules
+	YIBAO=$(BIN) sh tests/rules/screen_test.sh
+
+# yibao screen against DuckDB and SQLite over BENCH_SCREEN_LINES fee lines
+# (docs/performance.md, "Screening"); DuckDB from npm in bench/screen-duckdb
+BENCH_SCREEN_LINES ?= 100000000
+BENCH_SCREEN_DIR ?= $(BUILD)/bench-screen
+bench-screen: $(BIN) $(BUILD)/bench/screen
+	@[ -d bench/screen-duckdb/node_modules/@duckdb ] || (cd bench/screen-duckdb && npm install --no-audit --no-fund)
+	$(BUILD)/bench/screen --yibao $(BIN) --lines $(BENCH_SCREEN_LINES) --dir $(BENCH_SCREEN_DIR)
+# ---- rules: end
+
 # ------------------------------------------------------- libFuzzer runs
 FUZZ_TIME ?= 60
 fuzz:

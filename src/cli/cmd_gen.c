@@ -1141,6 +1141,21 @@ static void write_psn(gen *g, const person *p, const person *prev_emp)
 	}
 }
 
+/* fixmedins.csv: the institutions again, for SQL engines that read CSV. */
+static void write_inst_csv(gout *o)
+{
+	int i;
+	puts_(o, "fixmedins_code,fixmedins_type,hosp_lv\n");
+	for (i = 0; i < N_INST; i++) {
+		puts_(o, INST[i].code);
+		putc_(o, ',');
+		putc_(o, (char)('0' + INST[i].type));
+		putc_(o, ',');
+		putc_(o, (char)('0' + INST[i].lv));
+		putc_(o, '\n');
+	}
+}
+
 static void write_city(gout *o)
 {
 	int i;
@@ -1190,14 +1205,14 @@ int cmd_gen(int argc, char **argv)
 	long persons = 0, i;
 	uint64_t seed = 1;
 	const char *dir = NULL, *rules_dir = NULL;
-	char rules_buf[4096], p1[1100], p2[1100], p3[1100], p4[1100], p5[1100], p6[1100];
+	char rules_buf[4096], p1[1100], p2[1100], p3[1100], p4[1100], p5[1100], p6[1100], p7[1100];
 	int mean_visits = 6, i_arg, rc = 0, n_inst;
 	int64_t rate = 0; /* scale 6 */
 	yb_ruleset *rs = NULL;
 	gen *g = NULL;
 	person *p = NULL, *prev_emp = NULL, *pp = NULL;
 	int bound = 0;
-	gout city;
+	gout city, icsv;
 
 	for (i_arg = 1; i_arg < argc; i_arg++) {
 		const char *a = argv[i_arg], *v = i_arg + 1 < argc ? argv[i_arg + 1] : NULL;
@@ -1275,11 +1290,13 @@ int cmd_gen(int argc, char **argv)
 	    out_open(&g->setl, dir, "setl.csv", p3, sizeof(p3)) < 0 ||
 	    out_open(&g->fee, dir, "fee.csv", p4, sizeof(p4)) < 0 ||
 	    out_open(&g->trac, dir, "trac.csv", p5, sizeof(p5)) < 0 ||
-	    out_open(&g->truthf, dir, "truth.jsonl", p6, sizeof(p6)) < 0) {
+	    out_open(&g->truthf, dir, "truth.jsonl", p6, sizeof(p6)) < 0 ||
+	    out_open(&icsv, dir, "fixmedins.csv", p7, sizeof(p7)) < 0) {
 		rc = 1;
 		goto done;
 	}
 	write_city(&city);
+	write_inst_csv(&icsv);
 	puts_(&g->setl, "setl_id,mdtrt_id,psn_no,gend,brdy,insutype,fixmedins_code,med_type,begntime,endtime,"
 			"dise_codg,medfee_sumamt,fund_pay_sumamt,invono\n");
 	puts_(&g->fee, "setl_id,feedetl_sn,med_list_codg,fee_ocur_time,cnt,pric,det_item_fee_sumamt,"
@@ -1337,7 +1354,7 @@ int cmd_gen(int argc, char **argv)
 			flush(&g->fee);
 		}
 	}
-	if (out_close(&city) | out_close(&g->psn) | out_close(&g->setl) | out_close(&g->fee) |
+	if (out_close(&city) | out_close(&icsv) | out_close(&g->psn) | out_close(&g->setl) | out_close(&g->fee) |
 	    out_close(&g->trac) | out_close(&g->truthf))
 		rc = 1;
 	fprintf(stderr, "gen: %ld persons, %d institutions, %ld settlements, %ld fee lines, %llu codes; fraud:",

@@ -100,7 +100,8 @@ typedef sc_lr lr;
 static int lr_open(lr *r, const char *path)
 {
 	memset(r, 0, sizeof(*r));
-	r->path = path;
+	snprintf(r->pathbuf, sizeof(r->pathbuf), "%s", path);
+	r->path = r->pathbuf;
 	if ((r->fd = open(path, O_RDONLY)) < 0)
 		return yb_error_set(YB_ENOTFOUND, "%s: %s", path, strerror(errno));
 	if (!(r->buf = malloc(LR_BUF + 1))) {

@@ -52,6 +52,7 @@ typedef struct sc_off {
 
 typedef struct sc_lr {
 	const char *path;
+	char pathbuf[1024]; /* path points here */
 	int fd;
 	char *buf;
 	size_t start, end;

@@ -1,0 +1,76 @@
+-- bench/screen on DuckDB: S1-DUP, S2-REUSE, S2-SWAP, LIM-GEND-M/F, LIM-LV2 and
+-- LIM-QTY-CONSULT with the semantics of src/rules/eval.c (docs/rules.md).
+-- {DIR} and {OUT} are filled in by screen.mjs.
+SET preserve_insertion_order = false;
+CREATE TEMP TABLE setl AS SELECT * FROM read_csv('{DIR}/setl.csv', header = true, columns = {
+  'setl_id': 'VARCHAR', 'mdtrt_id': 'VARCHAR', 'psn_no': 'VARCHAR', 'gend': 'VARCHAR', 'brdy': 'DATE',
+  'insutype': 'INTEGER', 'fixmedins_code': 'VARCHAR', 'med_type': 'INTEGER', 'begntime': 'TIMESTAMP',
+  'endtime': 'TIMESTAMP', 'dise_codg': 'VARCHAR', 'medfee_sumamt': 'DECIMAL(16,2)',
+  'fund_pay_sumamt': 'DECIMAL(16,2)', 'invono': 'VARCHAR'});
+CREATE TEMP TABLE fee AS SELECT * FROM read_csv('{DIR}/fee.csv', header = true, columns = {
+  'setl_id': 'VARCHAR', 'feedetl_sn': 'INTEGER', 'med_list_codg': 'VARCHAR', 'fee_ocur_time': 'TIMESTAMP',
+  'cnt': 'DECIMAL(16,4)', 'pric': 'DECIMAL(18,6)', 'det_item_fee_sumamt': 'DECIMAL(16,2)',
+  'drug_trac_codg': 'VARCHAR', 'trdn_flag': 'INTEGER'});
+CREATE TEMP TABLE stock AS SELECT drug_trac_codg AS code, first(med_list_codg) AS med_list_codg,
+  first(pack_qty) AS pack_qty FROM read_csv('{DIR}/trac.csv', header = true, columns = {
+  'drug_trac_codg': 'VARCHAR', 'med_list_codg': 'VARCHAR', 'pack_qty': 'DECIMAL(16,4)',
+  'fixmedins_code': 'VARCHAR', 'purc_date': 'DATE'}) GROUP BY drug_trac_codg;
+CREATE TEMP TABLE inst AS SELECT * FROM read_csv('{DIR}/fixmedins.csv', header = true, columns = {
+  'fixmedins_code': 'VARCHAR', 'fixmedins_type': 'INTEGER', 'hosp_lv': 'INTEGER'});
+CREATE TEMP TABLE item_rule (rule_id VARCHAR, codg VARCHAR, gend VARCHAR, min_level INTEGER);
+INSERT INTO item_rule VALUES ('LIM-GEND-M', '250310025', '1', NULL), ('LIM-GEND-M', '311000016', '1', NULL),
+  ('LIM-GEND-F', '270800004', '2', NULL), ('LIM-GEND-F', '311201014', '2', NULL),
+  ('LIM-LV2', '310905016', NULL, 2), ('LIM-LV2', '210103021', NULL, 2);
+COPY (
+  -- S1-DUP: an earlier settlement of the person at the same institution, days
+  -- overlapping, with the same multiset of (item, amount): a digest of the
+  -- sorted list (the C screen uses an order-free 64-bit digest)
+  WITH sig AS (
+    SELECT setl_id, md5(string_agg(med_list_codg || ':' || CAST(det_item_fee_sumamt AS VARCHAR), ','
+                                   ORDER BY med_list_codg, det_item_fee_sumamt)) AS sig
+      FROM fee GROUP BY setl_id),
+  s AS (
+    SELECT s.setl_id, psn_no, fixmedins_code, begntime, CAST(begntime AS DATE) AS b,
+           CAST(coalesce(endtime, begntime) AS DATE) AS e, sig.sig
+      FROM setl s JOIN sig USING (setl_id)),
+  pairs AS (
+    SELECT s2.setl_id AS a, s1.setl_id AS o, s1.b AS b1, s1.e AS e1, s2.b AS b2, s2.e AS e2,
+           s1.begntime AS t1, s2.begntime AS t2
+      FROM s s1 JOIN s s2 USING (psn_no, fixmedins_code, sig)
+     WHERE s1.setl_id <> s2.setl_id)
+  SELECT DISTINCT 'S1-DUP' AS rule_id, a AS setl_id, CAST(NULL AS VARCHAR) AS feedetl_sn FROM pairs
+   WHERE b1 <= e2 AND b2 <= e1 AND (t1 < t2 OR (t1 = t2 AND o < a))
+  UNION ALL
+  -- S2-REUSE: not the code's first line, unless every line so far was split
+  -- (trdn_flag 1) at one institution within the pack
+  SELECT 'S2-REUSE', setl_id, CAST(sn AS VARCHAR) FROM (
+    SELECT o.*, sum(CASE WHEN trdn = 1 AND fix = ffix THEN 0 ELSE 1 END) OVER w2 AS bad,
+           sum(cnt) OVER w2 AS cum
+      FROM (SELECT l.*, row_number() OVER w AS rn, first_value(fix) OVER w AS ffix FROM (
+              SELECT f.drug_trac_codg AS code, f.setl_id, f.feedetl_sn AS sn,
+                     coalesce(f.fee_ocur_time, s.begntime) AS t, f.cnt, f.trdn_flag AS trdn, s.fixmedins_code AS fix
+                FROM fee f JOIN setl s USING (setl_id) WHERE coalesce(f.drug_trac_codg, '') <> '') l
+            WINDOW w AS (PARTITION BY code ORDER BY t, setl_id, sn)) o
+    WINDOW w2 AS (PARTITION BY code ORDER BY t, setl_id, sn ROWS UNBOUNDED PRECEDING)) x
+    LEFT JOIN stock k ON k.code = x.code
+   WHERE rn > 1 AND NOT (bad = 0 AND coalesce(k.pack_qty, 0) > 0 AND cum <= k.pack_qty)
+  UNION ALL
+  -- S2-SWAP: the code's recorded product is not the billed item
+  SELECT 'S2-SWAP', f.setl_id, CAST(f.feedetl_sn AS VARCHAR) FROM fee f JOIN stock k ON k.code = f.drug_trac_codg
+   WHERE k.med_list_codg <> f.med_list_codg
+  UNION ALL
+  -- LIM-GEND-*, LIM-LV2: the item's gender or institution level
+  SELECT r.rule_id, f.setl_id, CAST(f.feedetl_sn AS VARCHAR) FROM fee f JOIN item_rule r ON r.codg = f.med_list_codg
+    JOIN setl s USING (setl_id) LEFT JOIN inst i ON i.fixmedins_code = s.fixmedins_code
+   WHERE (r.gend IS NOT NULL AND coalesce(s.gend, '') <> '' AND s.gend <> r.gend)
+      OR (r.min_level IS NOT NULL AND coalesce(i.hosp_lv, 0) < r.min_level)
+  UNION ALL
+  -- LIM-QTY-CONSULT: more than 1 consultation fee in a day (running count in
+  -- settlement order)
+  SELECT 'LIM-QTY-CONSULT', setl_id, CAST(sn AS VARCHAR) FROM (
+    SELECT f.setl_id, f.feedetl_sn AS sn, f.cnt, sum(f.cnt) OVER (
+             PARTITION BY s.psn_no, CAST(coalesce(f.fee_ocur_time, s.begntime) AS DATE)
+             ORDER BY s.begntime, s.setl_id, f.feedetl_sn ROWS UNBOUNDED PRECEDING) AS cum
+      FROM fee f JOIN setl s USING (setl_id) WHERE f.med_list_codg = '110200001') q
+   WHERE cnt > 0 AND cum > 1
+) TO '{OUT}' (FORMAT csv, HEADER false);
