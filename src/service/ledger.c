@@ -305,7 +305,84 @@ typedef struct settle_job {
 	yb_line_result *results;
 	size_t mark;          /* out's length before the answer */
 	yb_buf output;        /* the output before wrapping */
+	yb_mdtrt_rec *mv;     /* the registered visit of mdtrt_id, if one */
+	int registered;
 } settle_job;
+
+typedef struct sn_any {
+	int n;
+} sn_any;
+
+static int any_unsettled(const yb_fee_row *f, void *arg)
+{
+	if (!f->setl_id[0])
+		((sn_any *)arg)->n++;
+	return 0;
+}
+
+/* What the standing settlements of one mdtrt_id say (inline lines). */
+typedef struct stay_scan {
+	char final[YB_ID_MAX];   /* a standing final settlement */
+	yb_money dedc;           /* deductible borne by the standing ones */
+} stay_scan;
+
+static int scan_stay(const yb_setl_row *r, int cancelled, void *arg)
+{
+	stay_scan *ss = arg;
+
+	if (cancelled || r->refd_setl_id[0])
+		return 0;
+	if (!r->mid_setl)
+		snprintf(ss->final, sizeof(ss->final), "%s", r->setl_id);
+	ss->dedc += r->amt[YB_A_ACT_PAY_DEDC];
+	return 0;
+}
+
+/* IP3 and mid-stay parts for a settlement with inline lines (yibao
+ * settle, and 2207 with feedetail): a registered visit must be this
+ * institution's, open, and have no uploaded line waiting; an unregistered
+ * mdtrt_id is a visit by its standing settlements. Either way a visit
+ * finally settled is not settled again, and a part gets the deductible
+ * the earlier parts bore. */
+static int inline_visit(yb_store_tx *tx, settle_job *j, yb_visit *v)
+{
+	stay_scan ss;
+	int rc;
+
+	j->registered = 0;
+	rc = yb_tx_get_mdtrt(tx, j->req->psn_no, v->mdtrt_id, j->mv);
+	if (rc == 0) {
+		yb_mdtrt_rec *mv = j->mv;
+		sn_any any = {0};
+		if (strcmp(mv->fixmedins_code, v->fixmedins_code) != 0)
+			return yb_error_set(YB_ENOTFOUND, "mdtrt_id: no visit %s of psn_no %s at this institution",
+					    v->mdtrt_id, mv->psn_no);
+		if (mv->status == YB_MDTRT_CANCELLED)
+			return yb_error_set(YB_EREFUSED, "mdtrt_id: %s is cancelled", v->mdtrt_id);
+		if (mv->final_setl_id[0])
+			return yb_error_set(YB_EREFUSED, "mdtrt_id: %s is already settled (setl_id %s): a visit is settled"
+					    " once (IP3); cancel that settlement to settle it again", v->mdtrt_id,
+					    mv->final_setl_id);
+		if ((rc = yb_tx_each_fee(tx, mv->psn_no, mv->mdtrt_id, any_unsettled, &any)) < 0)
+			return rc;
+		if (any.n)
+			return yb_error_set(YB_EREFUSED, "feedetail: visit %s has uploaded lines waiting; settle them"
+					    " without inline lines, or cancel them (2205)", v->mdtrt_id);
+		v->prior_dedc = mv->mid_setl_dedc;
+		j->registered = 1;
+		return 0;
+	}
+	if (rc != YB_ENOTFOUND)
+		return rc;
+	memset(&ss, 0, sizeof(ss));
+	if ((rc = yb_tx_each_setl(tx, j->req->psn_no, v->mdtrt_id, scan_stay, &ss)) < 0)
+		return rc;
+	if (ss.final[0])
+		return yb_error_set(YB_EREFUSED, "mdtrt_id: %s is already settled (setl_id %s): a visit is settled once"
+				    " (IP3); cancel that settlement to settle it again", v->mdtrt_id, ss.final);
+	v->prior_dedc = ss.dedc;
+	return 0;
+}
 
 /* A unit of work may run more than once before its commit (the store
  * re-runs a group after a deadlock): each run starts the answer afresh. */
@@ -561,6 +638,8 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	ledger_catalogue_done(l);
 	v.lines = j->lines;
 	v.n_lines = req->n_lines;
+	if ((rc = inline_visit(tx, j, &v)) < 0)
+		return rc;
 
 	if ((rc = yb_engine_settle(&s, j->results, pol, psn, acc, mulaid, n_mulaid, &v)) < 0)
 		return rc;
@@ -588,6 +667,16 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	ledger_setl_row(&row, req->fixmedins_code, req->msgid, &s, &v, pol, psn, setl_id, deltas,
 			movs, mulaid, n_mulaid);
 	row.results = j->results;
+	row.mid_setl = v.mid_setl;
+	if (j->registered) {
+		/* a registered visit settled with inline lines keeps its state */
+		if ((rc = yb_money_add(&j->mv->mid_setl_dedc, s.act_pay_dedc)) < 0)
+			return rc;
+		if (!v.mid_setl)
+			snprintf(j->mv->final_setl_id, sizeof(j->mv->final_setl_id), "%s", setl_id);
+		if ((rc = yb_tx_upd_mdtrt(tx, j->mv)) < 0)
+			return rc;
+	}
 	if ((rc = yb_tx_put_settlement(tx, &row)) < 0 ||
 	    (rc = yb_tx_put_idem(tx, req->fixmedins_code, req->msgid, p.psn_no, "2207", j->out->ptr + j->mark)) < 0)
 		return rc;
@@ -596,14 +685,15 @@ static int settle_work(yb_store_tx *tx, void *arg)
 
 int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out)
 {
-	settle_job j = {l, req, out, NULL, NULL, out->len, YB_BUF_INIT};
+	settle_job j = {l, req, out, NULL, NULL, out->len, YB_BUF_INIT, NULL, 0};
 	int rc;
 
 	if (req->n_lines > YB_MAX_FEELINES)
 		return yb_error_set(YB_EINVALID, "feedetail: more than %d fee lines", YB_MAX_FEELINES);
 	j.lines = malloc((req->n_lines ? req->n_lines : 1) * sizeof(*j.lines));
 	j.results = malloc((req->n_lines ? req->n_lines : 1) * sizeof(*j.results));
-	if (!j.lines || !j.results) {
+	j.mv = malloc(sizeof(*j.mv));
+	if (!j.lines || !j.results || !j.mv) {
 		rc = yb_error_set(YB_ENOMEM, "out of memory");
 	} else {
 		size_t mark = out->len;
@@ -617,6 +707,7 @@ int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out)
 	}
 	free(j.lines);
 	free(j.results);
+	free(j.mv);
 	yb_buf_free(&j.output);
 	return rc;
 }

@@ -377,7 +377,11 @@ static int upload_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 		rc = yb_error_set(YB_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* the person is read (and locked, on PostgreSQL) before the visit's
+	 * state is trusted: see ledger_setl.c */
 	if ((rc = yb_tx_get_fixmedins(tx, o->m->fixmedins_code, &fix)) < 0 ||
+	    (rc = ledger_own_visit(tx, fix.fixmedins_code, a->psn_no, a->mdtrt_id, v)) < 0 ||
+	    (rc = yb_tx_get_psn(tx, a->psn_no, yb_datetime_date(v->begntime), &p)) < 0 ||
 	    (rc = ledger_own_visit(tx, fix.fixmedins_code, a->psn_no, a->mdtrt_id, v)) < 0)
 		goto done;
 	if (v->status == YB_MDTRT_CANCELLED) {
@@ -390,8 +394,7 @@ static int upload_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 		goto done;
 	}
 	day = yb_datetime_date(v->begntime);
-	if ((rc = yb_tx_get_psn(tx, a->psn_no, day, &p)) < 0 ||
-	    (rc = ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
+	if ((rc = ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
 	    (rc = ledger_person(tx, pol, &p, &lp)) < 0 ||
 	    (rc = load_lines(tx, a->psn_no, a->mdtrt_id, &ls)) < 0 ||
 	    (rc = check_new_sns(a, &ls)) < 0 ||

@@ -177,6 +177,12 @@ static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	if ((rc = yb_tx_get_fixmedins(tx, m->fixmedins_code, &fix)) < 0 ||
 	    (rc = ledger_own_visit(tx, fix.fixmedins_code, r->psn_no, r->mdtrt_id, mv)) < 0)
 		goto done;
+	day = yb_datetime_date(mv->begntime);
+	/* reading the person locks them (PostgreSQL): the visit is read again
+	 * under that lock, as a unit on another writer may have changed it */
+	if ((rc = yb_tx_get_psn(tx, r->psn_no, day, &p)) < 0 ||
+	    (rc = ledger_own_visit(tx, fix.fixmedins_code, r->psn_no, r->mdtrt_id, mv)) < 0)
+		goto done;
 	inpatient = yb_med_type_inpatient(mv->med_type);
 	if (mv->status == YB_MDTRT_CANCELLED) {
 		rc = yb_error_set(YB_EREFUSED, "mdtrt_id: %s is cancelled", mv->mdtrt_id);
@@ -206,9 +212,7 @@ static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 				  r->insutype);
 		goto done;
 	}
-	day = yb_datetime_date(mv->begntime);
-	if ((rc = yb_tx_get_psn(tx, r->psn_no, day, &p)) < 0 ||
-	    (rc = ledger_refuse_person(&p, mv->insutype, day)) < 0 ||
+	if ((rc = ledger_refuse_person(&p, mv->insutype, day)) < 0 ||
 	    (!inpatient &&
 	     (rc = ledger_refuse_in_stay(tx, fix.fixmedins_code, p.psn_no, mv->mdtrt_id, mv->begntime)) < 0) ||
 	    (rc = ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||

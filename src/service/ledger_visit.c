@@ -84,6 +84,17 @@ int ledger_own_visit(yb_store_tx *tx, const char *fix, const char *psn_no,
 	return rc;
 }
 
+/* Reads the person, which on PostgreSQL locks them for the rest of the
+ * transaction: a visit is then read and rewritten whole without losing a
+ * change made meanwhile by a unit of another writer (a cancel keyed by
+ * setl_id). An unknown person is left to the visit's lookup to report. */
+static int lock_person(yb_store_tx *tx, const char *psn_no)
+{
+	yb_psn_rec p;
+	int rc = yb_tx_get_psn(tx, psn_no, 0, &p);
+	return rc == YB_ENOTFOUND ? 0 : rc;
+}
+
 /* The diagnoses must be a JSON array that fits its column. */
 static int check_diagnoses(const char *json)
 {
@@ -273,7 +284,7 @@ int ledger_cancel_visit_tx(yb_store_tx *tx, const char *fix, const char *psn_no,
 
 	if (!v)
 		return yb_error_set(YB_ENOMEM, "out of memory");
-	if ((rc = ledger_own_visit(tx, fix, psn_no, mdtrt_id, v)) < 0)
+	if ((rc = lock_person(tx, psn_no)) < 0 || (rc = ledger_own_visit(tx, fix, psn_no, mdtrt_id, v)) < 0)
 		goto done;
 	if (v->status == YB_MDTRT_CANCELLED) {
 		rc = yb_error_set(YB_EREFUSED, "mdtrt_id: %s is already cancelled", mdtrt_id);
@@ -377,7 +388,8 @@ static int update_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 
 	if (!v)
 		return yb_error_set(YB_ENOMEM, "out of memory");
-	if ((rc = ledger_own_visit(tx, o->m->fixmedins_code, u->psn_no, u->mdtrt_id, v)) < 0 ||
+	if ((rc = lock_person(tx, u->psn_no)) < 0 ||
+	    (rc = ledger_own_visit(tx, o->m->fixmedins_code, u->psn_no, u->mdtrt_id, v)) < 0 ||
 	    (rc = refuse_frozen(v)) < 0)
 		goto done;
 	if (u->med_type && yb_med_type_inpatient(u->med_type) != yb_med_type_inpatient(v->med_type)) {
@@ -431,7 +443,8 @@ static int discharge_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 
 	if (!v)
 		return yb_error_set(YB_ENOMEM, "out of memory");
-	if ((rc = ledger_own_visit(tx, o->m->fixmedins_code, d->psn_no, d->mdtrt_id, v)) < 0)
+	if ((rc = lock_person(tx, d->psn_no)) < 0 ||
+	    (rc = ledger_own_visit(tx, o->m->fixmedins_code, d->psn_no, d->mdtrt_id, v)) < 0)
 		goto done;
 	if (!yb_med_type_inpatient(v->med_type)) {
 		rc = yb_error_set(YB_EREFUSED, "mdtrt_id: %s is an outpatient visit, not a stay", v->mdtrt_id);
@@ -487,7 +500,7 @@ int ledger_cancel_dscg_tx(yb_store_tx *tx, const char *fix, const char *psn_no,
 
 	if (!v)
 		return yb_error_set(YB_ENOMEM, "out of memory");
-	if ((rc = ledger_own_visit(tx, fix, psn_no, mdtrt_id, v)) < 0)
+	if ((rc = lock_person(tx, psn_no)) < 0 || (rc = ledger_own_visit(tx, fix, psn_no, mdtrt_id, v)) < 0)
 		goto done;
 	if (v->status != YB_MDTRT_DISCHARGED) {
 		rc = yb_error_set(YB_EREFUSED, "mdtrt_id: %s is not discharged", mdtrt_id);
