@@ -11,12 +11,19 @@
  *  2. Any failure before the end rolls the unit back to its savepoint:
  *     nothing of a refused or failed settlement is written.
  *  3. A retried (fixmedins_code, msgid) returns the stored answer byte for
- *     byte and writes nothing.
+ *     byte and writes nothing. The answer kept is the whole response body
+ *     when the caller wraps the output (msg->wrap: the server's envelope);
+ *     a msgid reused for another request, or reversed (2601), is refused.
  *  4. A cancel writes a new settlement row with every amount negated, the
  *     negated accumulator deltas (in the original's year) and the negated
  *     account movements (credits back to each account), and flags the
- *     original. Cancelling twice, a cancel, or another institution's
- *     settlement is refused.
+ *     original; the lines it settled become unsettled and a registered
+ *     visit gets back the deductible and its openness (IP3). Cancelling
+ *     twice, a cancel, or a part of a stay while a later part stands is
+ *     refused; another institution's settlement is answered as a missing
+ *     one.
+ *  5. Every operation of a visit (ledger_*.c) is a ledger_op: the same
+ *     unit of work, idempotency lookup and record around its body.
  *
  *   settle:  idem? ─yes─▶ replay
  *              │no
