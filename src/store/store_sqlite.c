@@ -51,7 +51,8 @@ struct yb_backend {
 	pthread_mutex_t ckpt_mu;
 	pthread_cond_t ckpt_cv;
 	pthread_t ckpt_thread;
-	int ckpt_started, ckpt_wanted, ckpt_stop;
+	int ckpt_started, ckpt_wanted;
+	atomic_int ckpt_stop;  /* also read by the checkpointer between passes */
 	atomic_int ckpt_busy;
 	atomic_int ckpt_done;  /* WAL pages checkpointed by its last pass */
 };
@@ -373,7 +374,7 @@ static int be_open(yb_backend **out, const char *url, int *n_writers)
 static void be_close(yb_backend *be)
 {
 	pthread_mutex_lock(&be->ckpt_mu);
-	be->ckpt_stop = 1;
+	atomic_store(&be->ckpt_stop, 1);
 	pthread_cond_signal(&be->ckpt_cv);
 	pthread_mutex_unlock(&be->ckpt_mu);
 	if (be->ckpt_started)
@@ -393,9 +394,9 @@ static void *checkpointer_main(void *arg)
 	pthread_mutex_lock(&be->ckpt_mu);
 	for (;;) {
 		int log = 0, done = 0, rc;
-		while (!be->ckpt_wanted && !be->ckpt_stop)
+		while (!be->ckpt_wanted && !atomic_load(&be->ckpt_stop))
 			pthread_cond_wait(&be->ckpt_cv, &be->ckpt_mu);
-		if (be->ckpt_stop)
+		if (atomic_load(&be->ckpt_stop))
 			break;
 		be->ckpt_wanted = 0;
 		atomic_store(&be->ckpt_busy, 1);
@@ -408,7 +409,7 @@ static void *checkpointer_main(void *arg)
 				: SQLITE_ERROR;
 			if (rc == SQLITE_OK)
 				atomic_store(&be->ckpt_done, done);
-		} while (rc == SQLITE_OK && log - done > CKPT_TAIL && !be->ckpt_stop);
+		} while (rc == SQLITE_OK && log - done > CKPT_TAIL && !atomic_load(&be->ckpt_stop));
 		pthread_mutex_lock(&be->ckpt_mu);
 		atomic_store(&be->ckpt_busy, 0);
 	}
@@ -432,7 +433,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int n)
 		return SQLITE_OK;
 	}
 	pthread_mutex_lock(&be->ckpt_mu);
-	if (!be->ckpt_started && !be->ckpt_stop)
+	if (!be->ckpt_started && !atomic_load(&be->ckpt_stop))
 		be->ckpt_started = pthread_create(&be->ckpt_thread, NULL, checkpointer_main, be) == 0;
 	if (!be->ckpt_started) { /* no thread: as SQLite's autocheckpoint */
 		pthread_mutex_unlock(&be->ckpt_mu);
