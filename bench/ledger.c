@@ -82,9 +82,14 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static const char *work_dir; /* removed on a failure too, unless --keep */
+static void rm_dir(const char *dir);
+
 static void die(const char *what)
 {
 	fprintf(stderr, "bench/ledger: %s: %s\n", what, yb_error_msg());
+	if (work_dir)
+		rm_dir(work_dir);
 	exit(2);
 }
 
@@ -533,6 +538,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench/ledger: %s: %s\n", dir, strerror(errno));
 		return 2;
 	}
+	if (!keep)
+		work_dir = dir;
 	snprintf(db, sizeof(db), "%s/ledger.db", dir);
 	snprintf(jsonl, sizeof(jsonl), "%s/people.jsonl", dir);
 	for (i = 0; i < N_INST; i++) {
@@ -557,6 +564,8 @@ int main(int argc, char **argv)
 	/* 2. load */
 	if ((n_lines = write_people(jsonl, n_persons, seed, &n_bound)) < 0) {
 		fprintf(stderr, "bench/ledger: %s: cannot write\n", jsonl);
+		if (work_dir)
+			rm_dir(work_dir);
 		return 2;
 	}
 	t = now();
