@@ -19,7 +19,7 @@ const sql = readFileSync(join(here, 'screen.sql'), 'utf8')
   .replaceAll('{OUT}', out.replaceAll("'", "''"));
 const t0 = process.hrtime.bigint();
 // spill beside the output, not in the working directory
-const opts = { temp_directory: join(dirname(out), 'duckdb.tmp') };
+const opts = { temp_directory: join(dirname(out), 'duckdb.tmp'), max_temp_directory_size: process.env.DUCKDB_MAX_TEMP || '40GB' };
 if (threads) opts.threads = String(threads);
 const db = await DuckDBInstance.create(':memory:', opts);
 const con = await db.connect();
