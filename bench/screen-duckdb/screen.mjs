@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 
 const [dir, out, threads] = process.argv.slice(2);
 if (!dir || !out) {
@@ -19,14 +19,20 @@ const sql = readFileSync(join(here, 'screen.sql'), 'utf8')
   .replaceAll('{OUT}', out.replaceAll("'", "''"));
 const t0 = process.hrtime.bigint();
 // spill beside the output, not in the working directory
-const opts = { temp_directory: join(dirname(out), 'duckdb.tmp'), max_temp_directory_size: process.env.DUCKDB_MAX_TEMP || '40GB' };
+// and keep the tables in a database file: in-memory tables cannot be
+// evicted, and 100 million fee lines do not fit in this machine's memory
+const work = join(dirname(out), 'duckdb.work');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const opts = { temp_directory: join(work, 'tmp'), max_temp_directory_size: process.env.DUCKDB_MAX_TEMP || '40GB' };
 if (threads) opts.threads = String(threads);
-const db = await DuckDBInstance.create(':memory:', opts);
+const db = await DuckDBInstance.create(join(work, 'screen.duckdb'), opts);
 const con = await db.connect();
 for (const stmt of sql.split(/;\s*\n/).map((s) => s.trim()).filter((s) => s && !/^--[^\n]*$/.test(s))) {
   await con.run(stmt);
 }
 const r = await con.runAndReadAll(`SELECT count(*) AS n FROM read_csv('${out.replaceAll("'", "''")}', header=false, all_varchar=true)`);
 const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-rmSync(opts.temp_directory, { recursive: true, force: true });
+con.closeSync?.();
+rmSync(work, { recursive: true, force: true });
 console.log(`duckdb: ${r.getRows()[0][0]} findings in ${secs.toFixed(2)} s`);

@@ -2,22 +2,22 @@
 -- LIM-QTY-CONSULT with the semantics of src/rules/eval.c (docs/rules.md).
 -- {DIR} and {OUT} are filled in by screen.mjs.
 SET preserve_insertion_order = false;
-CREATE TEMP TABLE setl AS SELECT * FROM read_csv('{DIR}/setl.csv', header = true, columns = {
+CREATE TABLE setl AS SELECT * FROM read_csv('{DIR}/setl.csv', header = true, columns = {
   'setl_id': 'VARCHAR', 'mdtrt_id': 'VARCHAR', 'psn_no': 'VARCHAR', 'gend': 'VARCHAR', 'brdy': 'DATE',
   'insutype': 'INTEGER', 'fixmedins_code': 'VARCHAR', 'med_type': 'INTEGER', 'begntime': 'TIMESTAMP',
   'endtime': 'TIMESTAMP', 'dise_codg': 'VARCHAR', 'medfee_sumamt': 'DECIMAL(16,2)',
   'fund_pay_sumamt': 'DECIMAL(16,2)', 'invono': 'VARCHAR'});
-CREATE TEMP TABLE fee AS SELECT * FROM read_csv('{DIR}/fee.csv', header = true, columns = {
+CREATE TABLE fee AS SELECT * FROM read_csv('{DIR}/fee.csv', header = true, columns = {
   'setl_id': 'VARCHAR', 'feedetl_sn': 'INTEGER', 'med_list_codg': 'VARCHAR', 'fee_ocur_time': 'TIMESTAMP',
   'cnt': 'DECIMAL(16,4)', 'pric': 'DECIMAL(18,6)', 'det_item_fee_sumamt': 'DECIMAL(16,2)',
   'drug_trac_codg': 'VARCHAR', 'trdn_flag': 'INTEGER'});
-CREATE TEMP TABLE stock AS SELECT drug_trac_codg AS code, first(med_list_codg) AS med_list_codg,
+CREATE TABLE stock AS SELECT drug_trac_codg AS code, first(med_list_codg) AS med_list_codg,
   first(pack_qty) AS pack_qty FROM read_csv('{DIR}/trac.csv', header = true, columns = {
   'drug_trac_codg': 'VARCHAR', 'med_list_codg': 'VARCHAR', 'pack_qty': 'DECIMAL(16,4)',
   'fixmedins_code': 'VARCHAR', 'purc_date': 'DATE'}) GROUP BY drug_trac_codg;
-CREATE TEMP TABLE inst AS SELECT * FROM read_csv('{DIR}/fixmedins.csv', header = true, columns = {
+CREATE TABLE inst AS SELECT * FROM read_csv('{DIR}/fixmedins.csv', header = true, columns = {
   'fixmedins_code': 'VARCHAR', 'fixmedins_type': 'INTEGER', 'hosp_lv': 'INTEGER'});
-CREATE TEMP TABLE item_rule (rule_id VARCHAR, codg VARCHAR, gend VARCHAR, min_level INTEGER);
+CREATE TABLE item_rule (rule_id VARCHAR, codg VARCHAR, gend VARCHAR, min_level INTEGER);
 INSERT INTO item_rule VALUES ('LIM-GEND-M', '250310025', '1', NULL), ('LIM-GEND-M', '311000016', '1', NULL),
   ('LIM-GEND-F', '270800004', '2', NULL), ('LIM-GEND-F', '311201014', '2', NULL),
   ('LIM-LV2', '310905016', NULL, 2), ('LIM-LV2', '210103021', NULL, 2);

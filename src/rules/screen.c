@@ -302,7 +302,7 @@ static int part_open(screen *sc, int p)
 	if (!(sc->part[p] = fopen(path, "w+b")))
 		return yb_error_set(YB_ERROR, "%s: %s", path, strerror(errno));
 	unlink(path); /* gone when closed, even after a crash */
-	setvbuf(sc->part[p], NULL, _IOFBF, 1 << 16);
+	setvbuf(sc->part[p], NULL, _IOFBF, 1 << 18);
 	return 0;
 }
 
@@ -893,20 +893,29 @@ done:
 
 /* ========================================================= pass 2 */
 
-static int trec_cmp(const void *a, const void *b)
+/* Sort keys of a partition: the hash and time inline, so that most
+ * comparisons never touch the records; seq is the arrival order. */
+typedef struct tkey {
+	uint64_t hash;
+	int64_t time;
+	uint64_t seq;
+	trec *r;
+} tkey;
+
+static int tkey_cmp(const void *a, const void *b)
 {
-	const trec *x = *(const trec *const *)a, *y = *(const trec *const *)b;
+	const tkey *x = a, *y = b;
 	int c;
 
 	if (x->hash != y->hash)
 		return x->hash < y->hash ? -1 : 1;
-	if ((c = strcmp(TREC_STR(x), TREC_STR(y))))
+	if ((c = strcmp(TREC_STR(x->r), TREC_STR(y->r))))
 		return c;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
+	if (x->r->kind != y->r->kind)
+		return x->r->kind < y->r->kind ? -1 : 1;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	if ((c = strcmp(TREC_STR(x) + x->lcode + 1, TREC_STR(y) + y->lcode + 1)))
+	if ((c = strcmp(TREC_STR(x->r) + x->r->lcode + 1, TREC_STR(y->r) + y->r->lcode + 1)))
 		return c;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
@@ -916,6 +925,7 @@ static int sweep_partition(screen *sc, int p)
 	FILE *f = sc->part[p];
 	size_t bytes = (size_t)sc->part_bytes[p], n = 0, i, k;
 	char *data;
+	tkey *kv;
 	trec **v;
 	int rc = 0;
 
@@ -931,13 +941,22 @@ static int sweep_partition(screen *sc, int p)
 	sc->part[p] = NULL;
 	for (i = 0; i < bytes; i += ((trec *)(data + i))->len)
 		n++;
-	if (!(v = malloc((n ? n : 1) * sizeof(*v)))) {
+	if (!(kv = malloc((n ? n : 1) * sizeof(*kv)))) {
 		free(data);
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	}
-	for (i = 0, k = 0; i < bytes; i += ((trec *)(data + i))->len)
-		v[k++] = (trec *)(data + i);
-	qsort(v, n, sizeof(*v), trec_cmp);
+	for (i = 0, k = 0; i < bytes; i += ((trec *)(data + i))->len, k++) {
+		trec *r = (trec *)(data + i);
+		kv[k].hash = r->hash;
+		kv[k].time = r->time;
+		kv[k].seq = r->seq;
+		kv[k].r = r;
+	}
+	qsort(kv, n, sizeof(*kv), tkey_cmp);
+	/* the records in order, over the keys' memory */
+	v = (trec **)kv;
+	for (i = 0; i < n; i++)
+		v[i] = kv[i].r;
 	for (i = 0; i < n && rc == 0;) {
 		const char *code = TREC_STR(v[i]);
 		yb_rl_trac t;
@@ -982,7 +1001,7 @@ static int sweep_partition(screen *sc, int p)
 		}
 		i = j;
 	}
-	free(v);
+	free(kv);
 	free(data);
 	return rc;
 }
@@ -1040,9 +1059,11 @@ int yb_screen_run(const yb_screen_opts *o, yb_screen_stats *st)
 	if (have_trac)
 		file_size(path, &sz_trac);
 	sc->bytes_total = sz_setl + sz_fee;
-	/* partitions: coded lines spill about a third of fee.csv's bytes */
+	/* partitions: a coded line spills about 3/4 of a fee.csv row's bytes
+	 * (half the rows are coded, a record is about 1.5 rows), a stock row
+	 * about 4/3 of its own */
 	target = o->part_bytes ? o->part_bytes : (256u << 20);
-	sc->n_part = (int)((sz_fee / 3 + sz_trac) / target) + 1;
+	sc->n_part = (int)((sz_fee / 4 * 3 + sz_trac / 3 * 4) / target) + 1;
 	if (sc->n_part > SC_MAX_PART)
 		sc->n_part = SC_MAX_PART;
 	st->partitions = sc->n_part;
