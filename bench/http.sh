@@ -52,13 +52,20 @@ echo "yibao bench/http"
 echo "machine   : $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores online; $(uname -sr)"
 echo "store     : $W/db ($(stat -f -c %T "$W")), SQLite WAL, synchronous=FULL, group commit"
 
+# the disk's own rate of durable 4 KiB writes, for reading the figures
+dd if=/dev/zero of="$W/probe" bs=4k count=300 oflag=dsync 2> "$W/dd.out" || true
+secs=$(sed -n 's/.*copied, \([0-9.]*\) s.*/\1/p' "$W/dd.out")
+[ -n "$secs" ] && echo "disk      : $(echo "300 / $secs" | bc) synchronous 4 KiB writes/s (dd oflag=dsync)"
+rm -f "$W/probe"
+
 t0=$(date +%s.%N)
 "$GEN" "$PERSONS" --institutions 32 2>/dev/null |
 	sed '/"kind":"fixmedins"/s/}$/,"secret":"bench-secret"}/' > "$W/people.jsonl"
 "$YIBAO" load --db "$W/db" "$W/people.jsonl" > /dev/null
 echo "load      : 32 institutions, $PERSONS persons in $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5) s"
 
-"$YIBAO" serve --db "$W/db" --listen 127.0.0.1:0 ${STHREADS:+--threads "$STHREADS"} 2> "$W/log" &
+: > "$W/log"
+"$YIBAO" serve --db "$W/db" --listen 127.0.0.1:0 ${STHREADS:+--threads "$STHREADS"} 2>> "$W/log" &
 SPID=$!
 i=0
 while ! grep -q '"event":"listening"' "$W/log"; do

@@ -155,9 +155,10 @@ void yb_handle_error(yb_response *resp, int status, const char *msg);
 
 typedef struct yb_server yb_server;
 
-/* Default pool: at least this many threads (16 a core beyond 4 cores).
- * Requests are I/O-bound: each durable one waits for its group commit. */
-#define YB_HTTP_THREADS 64
+/* Default pool: at least this many threads (16 a core beyond 8 cores).
+ * Requests are I/O-bound: each durable one holds its thread through its
+ * group commit, so the pool bounds the group (docs/performance.md). */
+#define YB_HTTP_THREADS 128
 
 typedef struct yb_server_opts {
 	const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any */
