@@ -1,7 +1,8 @@
 /* yibao serve --db PATH --listen ADDR:PORT [--policy-dir DIR] [--threads N]:
  * the national interface over HTTP (docs/interface.md) until SIGTERM or
  * SIGINT, then a graceful stop: no new connections, requests in flight
- * answered, the ledger closed, exit 0. */
+ * answered, the ledger closed, exit 0. SIGHUP reads institutions and the
+ * catalogue again. */
 #include "cli.h"
 #include "yibao/error.h"
 #include "yibao/service.h"
@@ -129,6 +130,7 @@ int cmd_serve(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -142,8 +144,18 @@ int cmd_serve(int argc, char **argv)
 		goto done;
 	}
 	log_event("listening", "listen", yb_server_addr(srv), yb_server_threads(srv));
-	while (sigwait(&set, &sig) != 0)
-		;
+	/* SIGHUP: a `yibao load` by another process changed institutions
+	 * (secrets) or the catalogue; read them again, keep serving */
+	while (sigwait(&set, &sig) != 0 || sig == SIGHUP) {
+		if (sig != SIGHUP)
+			continue;
+		yb_ledger_forget_fixmedins(ledger);
+		if (yb_ledger_refresh_catalogue(ledger) < 0)
+			log_event("reload", "error", yb_error_msg(), 0);
+		else
+			log_event("reload", "signal", "SIGHUP", 0);
+		sig = 0;
+	}
 	log_event("stopping", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT", 0);
 	yb_server_stop(srv, DRAIN_MS);
 	srv = NULL;

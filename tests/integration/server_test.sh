@@ -322,6 +322,20 @@ rc=$?
 [ $rc -eq 2 ] && grep -q 'only http://' "$T/call.out" && ok "yibao call: https:// is refused (no TLS in the client)" ||
 	bad "yibao call: https" "exit $rc: $(cat "$T/call.out")"
 
+# ------------------------------------------- SIGHUP: institutions read again
+
+printf '{"kind":"fixmedins","fixmedins_code":"%s","fixmedins_name":"无密钥诊所","fixmedins_type":"1","hosp_lv":"1","prim_flag":"1","admdvs":"340602","secret":"it-secret-late"}\n' $NOSECRET > "$T/late.jsonl"
+"$YIBAO" load --db "$T/db" "$T/late.jsonl" > /dev/null 2>&1 || bad "yibao load beside a running server"
+msg late.json 9001 H34060200009202403010900000002 $NOSECRET '{"signIn":{"opter_no":"01"}}'
+call $NOSECRET it-secret-late "$T/late.json"
+expect "a secret loaded by another process: not seen before SIGHUP" 401 -1 'no gateway secret'
+kill -HUP "$SPID"
+i=0
+while ! grep -q '"event":"reload"' "$T/log" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+msg late2.json 9001 H34060200009202403010900000003 $NOSECRET '{"signIn":{"opter_no":"01"}}'
+call $NOSECRET it-secret-late "$T/late2.json"
+expect "SIGHUP: institutions read again, the new secret is let in" 200 0 '"signinoutb"'
+
 # ------------------------------------------------------ the access log
 
 if grep -qF -e "$CERT1" -e "$NAME1" "$T/log"; then
