@@ -56,7 +56,7 @@
 
 #define MAX_PEND 256        /* queued statements before a forced flush */
 #define MAX_KEEP 16         /* results kept from one flush */
-#define MAX_ARGS 40
+#define MAX_ARGS 64
 #define ID_BATCH 64         /* setl_seq numbers taken at a time */
 #define DEFAULT_WRITERS 8
 #define MAX_PG_WRITERS 64
@@ -74,10 +74,10 @@ enum {
 	S_BEGIN_READ, S_BEGIN_WRITE, S_EXCL_LOCK, S_COMMIT, S_ROLLBACK, S_SAVEPOINT,
 	S_RELEASE, S_ROLLBACK_TO,
 	S_PUT_FIX, S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_COUNT_MULAID, S_PUT_MULAID,
-	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_LOCK, S_GET_PSN_CERT,
+	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_LOCK, S_GET_PSN_ALL, S_GET_PSN_CERT,
 	S_GET_PSN_CERT_LOCK, S_GET_INSU, S_GET_MULAID, S_GET_BALC, S_GET_BALC_LOCK,
 	S_GET_ACCUMS, S_GET_IDEM, S_GET_IDEM_PSN, S_PUT_IDEM, S_NEXT_IDS, S_PUT_SETL,
-	S_PUT_FEES, S_PUT_DETAILS, S_PUT_DELTAS, S_PUT_MOV,
+	S_PUT_SETL_ALL, S_PUT_MOV, S_GET_IDEM_FIX, S_GET_IDEM_PSN_FIX,
 	S_GET_SETL, S_GET_SACC, S_GET_MOVS, S_MARK, S_EACH_CAT,
 	/* migration 3 */
 	S_PUT_REG, S_GET_REGS, S_NEXT_MDTRT, S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT,
@@ -93,6 +93,8 @@ enum {
 	" psn_cash_pay, hosp_part_amt, acct_mulaid_pay"
 #define SETL_COLS "psn_no, setl_id, mdtrt_id, fixmedins_code, msgid, refd_setl_id," \
 	" insutype, med_type, setl_time, year, pol_ver, pool_prop, balc, " AMOUNT_COLS
+#define FIX_COLS "f.fixmedins_code, f.fixmedins_name, f.fixmedins_type, f.hosp_lv," \
+	" f.prim_flag, f.admdvs, f.secret"
 #define MDTRT_COLS "psn_no, mdtrt_id, fixmedins_code, msgid, insutype, med_type," \
 	" begntime, endtime, dise_codg, dise_name, diagnoses, ipt_otp_no, dscg_way, status," \
 	" mid_setl_dedc, final_setl_id"
@@ -101,6 +103,7 @@ enum {
 	" drug_trac_codg, trdn_flag, known, chrgitm_lv, selfpay_prop, pric_uplmt_amt," \
 	" flags, fulamt_ownpay_amt, overlmt_amt, preselfpay_amt, inscp_scp_amt, memo, setl_id"
 #define PSN_COLS "p.psn_no, p.certno, p.psn_name, p.gend, coalesce(p.brdy, ''), p.insu_admdvs"
+#define REG_ORDER "kind COLLATE \"C\", type COLLATE \"C\", admdvs COLLATE \"C\", begndate COLLATE \"C\""
 #define INSU_COLS "insutype, psn_type, begndate, enddate, psn_insu_stas"
 /* the insurance period covering day $2, the 'valid' one first */
 #define INSU_OF(psn) "SELECT " INSU_COLS " FROM psn_insu WHERE psn_no = " psn \
@@ -133,14 +136,14 @@ static const char *const sql[S_COUNT] = {
 	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no = $1"
 		" AND bound_psn_no <> $2",
 	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES($1, $2, $3)"
-		" ON CONFLICT(bound_psn_no, initiator_psn_no) DO UPDATE SET bind_time = EXCLUDED.bind_time",
+		" ON CONFLICT(bound_psn_no, initiator_psn_no)"
+		" DO UPDATE SET bind_time = EXCLUDED.bind_time",
 	[S_PUT_CAT] = "INSERT INTO catalogue VALUES($9, $1, $2, $3, $4, $5, $6, $7, $8)"
 		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate = EXCLUDED.enddate,"
 		" med_list_name = EXCLUDED.med_list_name, chrgitm_lv = EXCLUDED.chrgitm_lv,"
 		" selfpay_prop = EXCLUDED.selfpay_prop, pric_uplmt_amt = EXCLUDED.pric_uplmt_amt,"
 		" flags = EXCLUDED.flags",
-	[S_GET_FIX] = "SELECT fixmedins_code, fixmedins_name, fixmedins_type, hosp_lv,"
-		" prim_flag, admdvs, secret FROM fixmedins WHERE fixmedins_code = $1",
+	[S_GET_FIX] = "SELECT " FIX_COLS " FROM fixmedins f WHERE fixmedins_code = $1",
 	/* the person, the account and the period covering day $2, at once */
 	[S_GET_PSN] = "SELECT " PSN_COLS ", coalesce(a.balc, 0), i.* FROM psn p"
 		" LEFT JOIN acct a ON a.psn_no = p.psn_no"
@@ -148,6 +151,25 @@ static const char *const sql[S_COUNT] = {
 	/* the person's account row is the person's lock (design note 2) */
 	[S_GET_PSN_LOCK] = "SELECT " PSN_COLS ", a.balc, i.* FROM psn p JOIN acct a ON a.psn_no = p.psn_no"
 		" LEFT JOIN LATERAL (" INSU_OF("$1") ") i ON true"
+		" WHERE p.psn_no = $1 AND a.psn_no = $1 FOR UPDATE OF a",
+	/* A settlement's reads of its person in one statement: the person, the
+	 * account (locked), the period covering day $2, and as arrays the
+	 * accumulators of year $3, the bindings (A2 order) and the
+	 * registrations: all the person's rows, one shard. */
+	[S_GET_PSN_ALL] = "SELECT " PSN_COLS ", a.balc, i.*, ac.b, ac.v, mu.p, mu.t,"
+		" rg.k, rg.t, rg.a, rg.bd, rg.ed FROM psn p JOIN acct a ON a.psn_no = p.psn_no"
+		" LEFT JOIN LATERAL (" INSU_OF("$1") ") i ON true"
+		" LEFT JOIN LATERAL (SELECT array_agg(bucket ORDER BY bucket) b,"
+		" array_agg(amount ORDER BY bucket) v FROM accum WHERE psn_no = $1 AND year = $3) ac ON true"
+		" LEFT JOIN LATERAL (SELECT array_agg(initiator_psn_no ORDER BY bind_time, initiator_psn_no) p,"
+		" array_agg(bind_time ORDER BY bind_time, initiator_psn_no) t FROM (SELECT initiator_psn_no,"
+		" bind_time FROM mulaid WHERE bound_psn_no = $1"
+		" ORDER BY bind_time, initiator_psn_no"
+		" LIMIT 7) m) mu ON true"
+		" LEFT JOIN LATERAL (SELECT array_agg(kind ORDER BY " REG_ORDER ") k,"
+		" array_agg(type ORDER BY " REG_ORDER ") t, array_agg(admdvs ORDER BY " REG_ORDER ") a,"
+		" array_agg(begndate ORDER BY " REG_ORDER ") bd, array_agg(enddate ORDER BY " REG_ORDER ") ed"
+		" FROM psn_reg WHERE psn_no = $1) rg ON true"
 		" WHERE p.psn_no = $1 AND a.psn_no = $1 FOR UPDATE OF a",
 	[S_GET_PSN_CERT] = "SELECT " PSN_COLS ", coalesce(a.balc, 0) FROM psn p"
 		" LEFT JOIN acct a ON a.psn_no = p.psn_no WHERE p.certno = $1 ORDER BY p.psn_no LIMIT 1",
@@ -162,25 +184,43 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_IDEM] = "SELECT response FROM idem WHERE fixmedins_code = $1 AND msgid = $2",
 	[S_GET_IDEM_PSN] = "SELECT response FROM idem WHERE psn_no = $1 AND fixmedins_code = $2"
 		" AND msgid = $3",
+	/* the same, with the institution a settlement reads next: one row
+	 * always, NULLs for what is missing */
+	[S_GET_IDEM_FIX] = "SELECT r.response, " FIX_COLS " FROM (SELECT 1) one"
+		" LEFT JOIN idem r ON r.fixmedins_code = $1 AND r.msgid = $2"
+		" LEFT JOIN fixmedins f ON f.fixmedins_code = $1",
+	[S_GET_IDEM_PSN_FIX] = "SELECT r.response, " FIX_COLS " FROM (SELECT 1) one"
+		" LEFT JOIN idem r ON r.psn_no = $1 AND r.fixmedins_code = $2 AND r.msgid = $3"
+		" LEFT JOIN fixmedins f ON f.fixmedins_code = $2",
 	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response, state,"
 		" req, ref) VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
 	[S_NEXT_IDS] = "SELECT nextval('setl_seq') FROM generate_series(1, $1::integer)",
 	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES($1, $2, $3, $4, $5,"
 		" $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
 		" $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)",
-	/* A settlement's rows of one table go in one statement, as arrays (a
-	 * statement costs the server more than a row): fee lines, fund rows,
-	 * and the accumulator deltas with the accumulators they move. */
-	[S_PUT_FEES] = "INSERT INTO setl_fee SELECT $1, $2, * FROM unnest($3::text[], $4::text[],"
-		" $5::bigint[], $6::bigint[], $7::bigint[], $8::integer[], $9::integer[], $10::bigint[],"
-		" $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[])",
-	[S_PUT_DETAILS] = "INSERT INTO setl_detail SELECT $1, $2, * FROM unnest($3::text[],"
-		" $4::bigint[], $5::bigint[], $6::bigint[], $7::text[])",
-	[S_PUT_DELTAS] = "WITH d AS (INSERT INTO setl_accum SELECT $1, $2, $3, * FROM"
-		" unnest($4::text[], $5::bigint[]) RETURNING psn_no, year, bucket, delta)"
-		" INSERT INTO accum SELECT * FROM d ON CONFLICT(psn_no, year, bucket)"
-		" DO UPDATE SET amount = accum.amount + EXCLUDED.amount",
-	/* One account movement and the balance it moves, one person's rows.
+	/* A settlement and all its rows of the settling person - fee lines, fund
+	 * rows, accumulator deltas with the accumulators they move, the movement
+	 * of the person's own account with its balance - in one statement
+	 * (a statement costs the server far more than a row), the rows as
+	 * arrays ($35...). Foreign keys are checked at the end of the statement.
+	 * "No account" for a movement is a division by zero (see flush()). */
+	[S_PUT_SETL_ALL] = "WITH s AS (INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES($1, $2,"
+		" $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
+		" $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)),"
+		" f AS (INSERT INTO setl_fee SELECT $2, $3, * FROM unnest($35::text[], $36::text[],"
+		" $37::bigint[], $38::bigint[], $39::bigint[], $40::integer[], $41::integer[], $42::bigint[],"
+		" $43::bigint[], $44::bigint[], $45::bigint[], $46::bigint[])),"
+		" d AS (INSERT INTO setl_detail SELECT $2, $3, * FROM unnest($47::text[], $48::bigint[],"
+		" $49::bigint[], $50::bigint[], $51::text[])),"
+		" sa AS (INSERT INTO setl_accum SELECT $2, $3, $11, * FROM unnest($52::text[], $53::bigint[])"
+		" RETURNING psn_no, year, bucket, delta),"
+		" ac AS (INSERT INTO accum SELECT * FROM sa ON CONFLICT(psn_no, year, bucket)"
+		" DO UPDATE SET amount = accum.amount + EXCLUDED.amount),"
+		" m AS (INSERT INTO acct_mov SELECT $2, $3, $2, x FROM unnest($54::bigint[]) x RETURNING amount),"
+		" u AS (UPDATE acct SET balc = acct.balc + m.amount FROM m WHERE acct.psn_no = $2 RETURNING 1)"
+		" SELECT 1 / (CASE WHEN (SELECT count(*) FROM m) = (SELECT count(*) FROM u) THEN 1 ELSE 0 END)",
+	/* A movement of another person's account (mutual aid, or the credit
+	 * back of a cancel) and the balance it moves: that person's rows.
 	 * Queued writes must fail on the server, not in a later check, so that
 	 * the unit's RELEASE (sent with them) never releases a failed unit:
 	 * "no account" is a division by zero (see flush()). */
@@ -204,7 +244,7 @@ static const char *const sql[S_COUNT] = {
 	[S_PUT_REG] = "INSERT INTO psn_reg VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(psn_no, kind,"
 		" type, admdvs, begndate) DO UPDATE SET enddate = EXCLUDED.enddate",
 	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no = $1"
-		" ORDER BY kind COLLATE \"C\", type COLLATE \"C\", admdvs COLLATE \"C\", begndate COLLATE \"C\"",
+		" ORDER BY " REG_ORDER,
 	[S_NEXT_MDTRT] = "SELECT nextval('mdtrt_seq') FROM generate_series(1, $1::integer)",
 	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES($17, $1, $2, $3, $4, $5, $6,"
 		" $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
@@ -280,9 +320,18 @@ struct yb_conn {
 	 * same unit (design note 4): the institution with the idempotency
 	 * lookup, the accumulators and bindings with the person. */
 	struct ahead {
-		PGresult *fix, *acc, *mul;
-		char fix_code[YB_ID_MAX], acc_psn[YB_ID_MAX], mul_psn[YB_ID_MAX];
-		int acc_year;
+		PGresult *fix;
+		char fix_code[YB_ID_MAX];
+		int fix_col;      /* the institution's first column in fix */
+		char psn[YB_ID_MAX]; /* the person of the rest, "" none */
+		int year;
+		int acc_ok, mul_ok, reg_ok; /* each is taken once */
+		yb_accum_row acc[YB_MAX_BUCKETS];
+		int n_acc;
+		yb_mulaid_row mul[YB_MAX_MULAID];
+		size_t n_mul;
+		yb_psn_reg_rec regs[2 * YB_MAX_PSN_REGS];
+		size_t n_regs;
 	} ahead;
 };
 
@@ -340,15 +389,19 @@ static void col_text(const PGresult *r, int row, int i, char *out, size_t cap)
 	snprintf(out, cap, "%s", col(r, row, i));
 }
 
-static yb_date col_date(const PGresult *r, int row, int i)
+static yb_date date_of(const char *t)
 {
-	const char *t = col(r, row, i);
 	yb_date d;
 	if (!t[0])
 		return YB_DATE_NONE;
 	if (strcmp(t, "9999-12-31") == 0)
 		return YB_DATE_MAX;
 	return yb_date_parse(&d, t, strlen(t)) < 0 ? YB_DATE_NONE : d;
+}
+
+static yb_date col_date(const PGresult *r, int row, int i)
+{
+	return date_of(col(r, row, i));
 }
 
 /* ------------------------------------------------------------- errors */
@@ -423,25 +476,62 @@ static PGresult *steal(yb_conn *c, int i)
 static void drop_ahead(yb_conn *c)
 {
 	PQclear(c->ahead.fix);
-	PQclear(c->ahead.acc);
-	PQclear(c->ahead.mul);
-	memset(&c->ahead, 0, sizeof(c->ahead));
+	c->ahead.fix = NULL;
+	c->ahead.psn[0] = '\0';
+	c->ahead.acc_ok = c->ahead.mul_ok = c->ahead.reg_ok = 0;
 }
 
-/* The answer read ahead for (k, key[, year]), or NULL; the caller owns it. */
-static PGresult *take_ahead(yb_conn *c, int k, const char *key, int year)
+/* The institution read ahead for code, or NULL; the caller owns it. */
+static PGresult *take_fix(yb_conn *c, const char *code)
 {
-	PGresult **slot = k == S_GET_FIX ? &c->ahead.fix : k == S_GET_ACCUMS ? &c->ahead.acc : &c->ahead.mul;
-	const char *have = k == S_GET_FIX ? c->ahead.fix_code : k == S_GET_ACCUMS ? c->ahead.acc_psn
-				: c->ahead.mul_psn;
-	PGresult *r = NULL;
+	PGresult *r = c->ahead.fix;
 
-	if (*slot && strcmp(have, key) == 0 && (k != S_GET_ACCUMS || year == c->ahead.acc_year))
-		r = *slot;
-	else
-		PQclear(*slot);
-	*slot = NULL;
+	c->ahead.fix = NULL;
+	if (r && strcmp(c->ahead.fix_code, code) != 0) {
+		PQclear(r);
+		r = NULL;
+	}
 	return r;
+}
+
+/* Whether the rows of kind *ok were read ahead for psn_no; once only. */
+static int take_ahead(yb_conn *c, int *ok, const char *psn_no)
+{
+	int r = *ok && strcmp(c->ahead.psn, psn_no) == 0;
+	*ok = 0;
+	return r;
+}
+
+/* Next element of a one-dimensional array as the server writes it
+ * ({a,"b c"}); 0, or -1 after the last. */
+static int arr_next(const char **p, char *out, size_t cap)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	if (*s == '{')
+		s++;
+	if (!*s || *s == '}')
+		return -1;
+	if (*s == '"') {
+		for (s++; *s && *s != '"'; s++) {
+			if (*s == '\\' && s[1])
+				s++;
+			if (n + 1 < cap)
+				out[n++] = *s;
+		}
+		if (*s == '"')
+			s++;
+	} else {
+		for (; *s && *s != ',' && *s != '}'; s++)
+			if (n + 1 < cap)
+				out[n++] = *s;
+	}
+	out[n] = '\0';
+	if (*s == ',')
+		s++;
+	*p = s;
+	return 0;
 }
 
 /* Sends every queued statement's Sync and reads all the answers. Returns
@@ -1001,38 +1091,38 @@ static int put_catalogue(yb_conn *c, const yb_cat_item *it)
 
 /* ------------------------------------------------------------- reading */
 
-static int fix_row(const PGresult *r, const char *code, yb_fixmedins_rec *out);
+/* FIX_COLS from column i: unknown if no row or NULLs (a LEFT JOIN). */
+static int fix_row(const PGresult *r, int i, const char *code, yb_fixmedins_rec *out)
+{
+	if (PQntuples(r) < 1 || PQgetisnull(r, 0, i))
+		return yb_error_set(YB_ENOTFOUND, "fixmedins_code: unknown institution %s", code);
+	memset(out, 0, sizeof(*out));
+	col_text(r, 0, i, out->fixmedins_code, sizeof(out->fixmedins_code));
+	col_text(r, 0, i + 1, out->fixmedins_name, sizeof(out->fixmedins_name));
+	out->fixmedins_type = (int)col_int(r, 0, i + 2);
+	out->hosp_lv = (int)col_int(r, 0, i + 3);
+	out->prim_flag = (int)col_int(r, 0, i + 4);
+	col_text(r, 0, i + 5, out->admdvs, sizeof(out->admdvs));
+	col_text(r, 0, i + 6, out->secret, sizeof(out->secret));
+	return 0;
+}
 
 static int get_fixmedins(yb_conn *c, const char *code, yb_fixmedins_rec *out)
 {
+	int col0 = c->ahead.fix_col;
 	args a = {.n = 0};
 	PGresult *r;
 	int rc;
 
-	if ((r = take_ahead(c, S_GET_FIX, code, 0))) {
-		rc = fix_row(r, code, out);
+	if ((r = take_fix(c, code))) {
+		rc = fix_row(r, col0, code, out);
 		PQclear(r);
 		return rc;
 	}
 	a_text(&a, code);
 	if (!(r = query(c, S_GET_FIX, &a, &rc)))
 		return rc;
-	return fix_row(r, code, out);
-}
-
-static int fix_row(const PGresult *r, const char *code, yb_fixmedins_rec *out)
-{
-	if (PQntuples(r) < 1)
-		return yb_error_set(YB_ENOTFOUND, "fixmedins_code: unknown institution %s", code);
-	memset(out, 0, sizeof(*out));
-	col_text(r, 0, 0, out->fixmedins_code, sizeof(out->fixmedins_code));
-	col_text(r, 0, 1, out->fixmedins_name, sizeof(out->fixmedins_name));
-	out->fixmedins_type = (int)col_int(r, 0, 2);
-	out->hosp_lv = (int)col_int(r, 0, 3);
-	out->prim_flag = (int)col_int(r, 0, 4);
-	col_text(r, 0, 5, out->admdvs, sizeof(out->admdvs));
-	col_text(r, 0, 6, out->secret, sizeof(out->secret));
-	return 0;
+	return fix_row(r, 0, code, out);
 }
 
 static void read_psn_row(const PGresult *r, yb_psn_rec *out)
@@ -1063,6 +1153,8 @@ static void read_insu_row(const PGresult *r, int i, yb_psn_rec *out)
 	out->psn_insu_stas = (int)col_int(r, 0, i + 4);
 }
 
+static void read_ahead(yb_conn *c, const PGresult *r, const char *psn_no, int year);
+
 /* A write unit locks the person's account row (design note 2). By psn_no
  * one statement reads the person, the account and the period. */
 static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date on, yb_psn_rec *out)
@@ -1073,27 +1165,15 @@ static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date o
 	int rc;
 
 	if (psn_no && c->mode == YB_TX_WRITE) {
-		/* a settlement reads the accumulators of the visit's year and the
-		 * bindings next: they come in this round trip, after the lock */
-		args b = {.n = 0}, m = {.n = 0};
+		/* a settlement reads the accumulators of the visit's year, the
+		 * bindings and the registrations next: they come with the person */
 		a_text(&a, psn_no);
 		a_date(&a, on);
-		a_text(&b, psn_no);
-		a_int(&b, yb_date_year(on));
-		a_text(&m, psn_no);
-		if ((rc = send_k(c, S_GET_PSN_LOCK, &a, 1, 0, NULL)) < 0 ||
-		    (rc = send_k(c, S_GET_ACCUMS, &b, 1, 0, NULL)) < 0 ||
-		    (rc = send_k(c, S_GET_MULAID, &m, 1, 0, NULL)) < 0 || (rc = flush(c)) < 0)
+		a_int(&a, yb_date_year(on));
+		if (!(r = query(c, S_GET_PSN_ALL, &a, &rc)))
 			return rc;
-		if (c->nkept != 3)
-			return yb_error_set(YB_ERROR, "psn: postgresql: no result");
-		r = c->kept[0];
-		drop_ahead(c);
-		snprintf(c->ahead.acc_psn, sizeof(c->ahead.acc_psn), "%s", psn_no);
-		snprintf(c->ahead.mul_psn, sizeof(c->ahead.mul_psn), "%s", psn_no);
-		c->ahead.acc_year = yb_date_year(on);
-		c->ahead.acc = steal(c, 1);
-		c->ahead.mul = steal(c, 2);
+		if (PQntuples(r) > 0)
+			read_ahead(c, r, psn_no, yb_date_year(on));
 	} else if (psn_no) {
 		a_text(&a, psn_no);
 		a_date(&a, on);
@@ -1122,6 +1202,49 @@ static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date o
 	return 0;
 }
 
+/* The arrays of S_GET_PSN_ALL (columns 12..20) into c->ahead. */
+static void read_ahead(yb_conn *c, const PGresult *r, const char *psn_no, int year)
+{
+	struct ahead *ah = &c->ahead;
+	const char *p[9];
+	char v[9][128];
+	int k;
+
+	drop_ahead(c);
+	snprintf(ah->psn, sizeof(ah->psn), "%s", psn_no);
+	ah->year = year;
+	for (k = 0; k < 9; k++)
+		p[k] = col(r, 0, 12 + k);
+	for (ah->n_acc = 0; ah->n_acc < YB_MAX_BUCKETS && arr_next(&p[0], v[0], sizeof(v[0])) == 0 &&
+	     arr_next(&p[1], v[1], sizeof(v[1])) == 0; ah->n_acc++) {
+		snprintf(ah->acc[ah->n_acc].bucket, sizeof(ah->acc[0].bucket), "%s", v[0]);
+		ah->acc[ah->n_acc].amount = strtoll(v[1], NULL, 10);
+	}
+	for (ah->n_mul = 0; ah->n_mul < YB_MAX_MULAID && arr_next(&p[2], v[2], sizeof(v[2])) == 0 &&
+	     arr_next(&p[3], v[3], sizeof(v[3])) == 0; ah->n_mul++) {
+		yb_mulaid_row *m = &ah->mul[ah->n_mul];
+		snprintf(m->psn_no, sizeof(m->psn_no), "%s", v[2]);
+		m->bind_time = strtoll(v[3], NULL, 10);
+		m->balc = 0;
+	}
+	for (ah->n_regs = 0; ah->n_regs < 2 * YB_MAX_PSN_REGS; ah->n_regs++) {
+		yb_psn_reg_rec *g = &ah->regs[ah->n_regs];
+		for (k = 4; k < 9; k++)
+			if (arr_next(&p[k], v[k], sizeof(v[k])) < 0)
+				break;
+		if (k < 9)
+			break;
+		memset(g, 0, sizeof(*g));
+		snprintf(g->psn_no, sizeof(g->psn_no), "%s", psn_no);
+		snprintf(g->kind, sizeof(g->kind), "%s", v[4]);
+		snprintf(g->type, sizeof(g->type), "%s", v[5]);
+		snprintf(g->admdvs, sizeof(g->admdvs), "%s", v[6]);
+		g->begndate = date_of(v[7]);
+		g->enddate = date_of(v[8]);
+	}
+	ah->acc_ok = ah->mul_ok = ah->reg_ok = 1;
+}
+
 static int cmp_psn(const void *x, const void *y)
 {
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
@@ -1139,21 +1262,23 @@ static int get_mulaid(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t
 	size_t i, k;
 	int rc;
 
-	PGresult *own = take_ahead(c, S_GET_MULAID, psn_no, 0);
-
 	*n = 0;
-	if (!(r = own)) {
+	if (take_ahead(c, &c->ahead.mul_ok, psn_no)) {
+		for (i = 0; i < c->ahead.n_mul; i++) {
+			out[i] = c->ahead.mul[i];
+			order[i] = out[i].psn_no;
+		}
+	} else {
 		a_text(&a, psn_no);
 		if (!(r = query(c, S_GET_MULAID, &a, &rc)))
 			return rc;
+		for (i = 0; i < (size_t)PQntuples(r) && i < YB_MAX_MULAID; i++) {
+			col_text(r, (int)i, 0, out[i].psn_no, sizeof(out[i].psn_no));
+			out[i].bind_time = col_int(r, (int)i, 1);
+			out[i].balc = 0;
+			order[i] = out[i].psn_no;
+		}
 	}
-	for (i = 0; i < (size_t)PQntuples(r) && i < YB_MAX_MULAID; i++) {
-		col_text(r, (int)i, 0, out[i].psn_no, sizeof(out[i].psn_no));
-		out[i].bind_time = col_int(r, (int)i, 1);
-		out[i].balc = 0;
-		order[i] = out[i].psn_no;
-	}
-	PQclear(own);
 	if (!i)
 		return 0;
 	qsort(order, i, sizeof(order[0]), cmp_psn);
@@ -1184,21 +1309,21 @@ static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *ou
 	PGresult *r;
 	int rc, i;
 
-	PGresult *own = take_ahead(c, S_GET_ACCUMS, psn_no, year);
-
 	*n = 0;
-	if (!(r = own)) {
-		a_text(&a, psn_no);
-		a_int(&a, year);
-		if (!(r = query(c, S_GET_ACCUMS, &a, &rc)))
-			return rc;
+	if (take_ahead(c, &c->ahead.acc_ok, psn_no) && c->ahead.year == year) {
+		memcpy(out, c->ahead.acc, (size_t)c->ahead.n_acc * sizeof(*out));
+		*n = c->ahead.n_acc;
+		return 0;
 	}
+	a_text(&a, psn_no);
+	a_int(&a, year);
+	if (!(r = query(c, S_GET_ACCUMS, &a, &rc)))
+		return rc;
 	for (i = 0; i < PQntuples(r) && i < YB_MAX_BUCKETS; i++) {
 		col_text(r, i, 0, out[i].bucket, sizeof(out[i].bucket));
 		out[i].amount = col_int(r, i, 1);
 	}
 	*n = i;
-	PQclear(own);
 	return 0;
 }
 
@@ -1219,22 +1344,18 @@ static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, 
 	a_text(&a, fixmedins_code);
 	a_text(&a, msgid);
 	if (psn_no && c->mode == YB_TX_WRITE) {
-		/* a settlement reads its institution next: in this round trip */
-		args b = {.n = 0};
-		a_text(&b, fixmedins_code);
-		if ((rc = send_k(c, k, &a, 1, 0, NULL)) < 0 ||
-		    (rc = send_k(c, S_GET_FIX, &b, 1, 0, NULL)) < 0 || (rc = flush(c)) < 0)
+		/* a settlement reads its institution next: in this statement */
+		if (!(r = query(c, k == S_GET_IDEM_PSN ? S_GET_IDEM_PSN_FIX : S_GET_IDEM_FIX, &a, &rc)))
 			return rc;
-		if (c->nkept != 2)
-			return yb_error_set(YB_ERROR, "idem: postgresql: no result");
-		r = c->kept[0];
 		drop_ahead(c);
 		snprintf(c->ahead.fix_code, sizeof(c->ahead.fix_code), "%s", fixmedins_code);
-		c->ahead.fix = steal(c, 1);
+		c->ahead.fix_col = 1;
+		c->ahead.fix = steal(c, c->nkept - 1);
+		r = c->ahead.fix;
 	} else if (!(r = query(c, k, &a, &rc))) {
 		return rc;
 	}
-	if (PQntuples(r) < 1)
+	if (PQntuples(r) < 1 || PQgetisnull(r, 0, 0))
 		return YB_ENOTFOUND;
 	yb_buf_put(resp, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
 	return 0;
@@ -1347,34 +1468,15 @@ static void arr_free(arr *x, int n)
 		yb_buf_free(&x[i].b);
 }
 
-/* Queues statement k with the leading scalar arguments of a and the n
- * arrays x after them. */
-static int queue_arrays(yb_conn *c, int k, args *a, arr *x, int n)
-{
-	int i, rc;
-
-	for (i = 0; i < n; i++) {
-		const char *v = arr_end(&x[i]);
-		if (!v) {
-			arr_free(x, n);
-			return yb_error_set(YB_ENOMEM, "out of memory");
-		}
-		a->v[a->n++] = v;
-	}
-	rc = queue(c, k, a); /* libpq copies the parameters */
-	arr_free(x, n);
-	return rc;
-}
-
 /* ------------------------------------------------------- settlements */
 
 /* Every write of a settlement is queued; the unit's RELEASE sends them:
- * the settlement row, its fee lines, its fund rows, its accumulator deltas
- * with the accumulators, and one statement per account moved. */
+ * one statement for the settling person's rows (S_PUT_SETL_ALL), one per
+ * other account moved (mutual aid, on the initiator's shard). */
 static int put_settlement(yb_conn *c, const yb_setl_row *r)
 {
 	args a = {.n = 0};
-	arr x[12];
+	arr x[20];
 	char msg[128];
 	size_t i;
 	int k, rc;
@@ -1396,64 +1498,57 @@ static int put_settlement(yb_conn *c, const yb_setl_row *r)
 	for (k = 0; k < YB_A_COUNT; k++)
 		a_int(&a, r->amt[k]);
 	a_int(&a, r->mid_setl);
-	if ((rc = queue(c, S_PUT_SETL, &a)) < 0)
+
+	memset(x, 0, sizeof(x));
+	for (i = 0; i < r->n_lines; i++) { /* $35..$46 */
+		const yb_feeline *l = &r->lines[i];
+		const yb_line_result *lr = &r->results[i];
+		arr_text(&x[0], l->feedetl_sn);
+		arr_text(&x[1], l->med_list_codg);
+		arr_int(&x[2], l->sumamt);
+		arr_int(&x[3], l->cnt);
+		arr_int(&x[4], l->pric);
+		arr_int(&x[5], l->known ? l->chrgitm_lv : YB_CLASS_C);
+		arr_int(&x[6], lr->selfpay_bp);
+		arr_int(&x[7], l->pric_uplmt);
+		arr_int(&x[8], lr->fulamt_ownpay_amt);
+		arr_int(&x[9], lr->overlmt_amt);
+		arr_int(&x[10], lr->preselfpay_amt);
+		arr_int(&x[11], lr->inscp_scp_amt);
+	}
+	for (k = 0; k < r->n_funds; k++) { /* $47..$51 */
+		const yb_fund_pay *f = &r->funds[k];
+		arr_text(&x[12], f->fund_pay_type);
+		arr_int(&x[13], f->inscp_scp_amt);
+		arr_int(&x[14], f->crt_payb_lmt_amt);
+		arr_int(&x[15], f->fund_payamt);
+		arr_text(&x[16], f->setl_proc_info);
+	}
+	for (k = 0; k < r->n_deltas; k++) { /* $52, $53 */
+		arr_text(&x[17], r->deltas[k].bucket);
+		arr_int(&x[18], r->deltas[k].amount);
+	}
+	for (k = 0; k < r->n_movs; k++) /* $54: the person's own account */
+		if (strcmp(r->movs[k].psn_no, r->psn_no) == 0)
+			arr_int(&x[19], r->movs[k].amount);
+	for (k = 0; k < 20; k++) {
+		const char *v = arr_end(&x[k]);
+		if (!v) {
+			arr_free(x, 20);
+			return yb_error_set(YB_ENOMEM, "out of memory");
+		}
+		a.v[a.n++] = v;
+	}
+	snprintf(msg, sizeof(msg), "acct: no account for %s", r->psn_no);
+	rc = send_k(c, S_PUT_SETL_ALL, &a, 0, YB_ECONFLICT, msg); /* libpq copies the parameters */
+	arr_free(x, 20);
+	if (rc < 0)
 		return rc;
 
-	if (r->n_lines) {
-		memset(x, 0, sizeof(x));
-		for (i = 0; i < r->n_lines; i++) {
-			const yb_feeline *l = &r->lines[i];
-			const yb_line_result *lr = &r->results[i];
-			arr_text(&x[0], l->feedetl_sn);
-			arr_text(&x[1], l->med_list_codg);
-			arr_int(&x[2], l->sumamt);
-			arr_int(&x[3], l->cnt);
-			arr_int(&x[4], l->pric);
-			arr_int(&x[5], l->known ? l->chrgitm_lv : YB_CLASS_C);
-			arr_int(&x[6], lr->selfpay_bp);
-			arr_int(&x[7], l->pric_uplmt);
-			arr_int(&x[8], lr->fulamt_ownpay_amt);
-			arr_int(&x[9], lr->overlmt_amt);
-			arr_int(&x[10], lr->preselfpay_amt);
-			arr_int(&x[11], lr->inscp_scp_amt);
-		}
-		a.n = 0;
-		a_text(&a, r->psn_no);
-		a_text(&a, r->setl_id);
-		if ((rc = queue_arrays(c, S_PUT_FEES, &a, x, 12)) < 0)
-			return rc;
-	}
-	if (r->n_funds) {
-		memset(x, 0, sizeof(x));
-		for (k = 0; k < r->n_funds; k++) {
-			const yb_fund_pay *f = &r->funds[k];
-			arr_text(&x[0], f->fund_pay_type);
-			arr_int(&x[1], f->inscp_scp_amt);
-			arr_int(&x[2], f->crt_payb_lmt_amt);
-			arr_int(&x[3], f->fund_payamt);
-			arr_text(&x[4], f->setl_proc_info);
-		}
-		a.n = 0;
-		a_text(&a, r->psn_no);
-		a_text(&a, r->setl_id);
-		if ((rc = queue_arrays(c, S_PUT_DETAILS, &a, x, 5)) < 0)
-			return rc;
-	}
-	if (r->n_deltas) {
-		memset(x, 0, sizeof(x));
-		for (k = 0; k < r->n_deltas; k++) {
-			arr_text(&x[0], r->deltas[k].bucket);
-			arr_int(&x[1], r->deltas[k].amount);
-		}
-		a.n = 0;
-		a_text(&a, r->psn_no);
-		a_text(&a, r->setl_id);
-		a_int(&a, r->year);
-		if ((rc = queue_arrays(c, S_PUT_DELTAS, &a, x, 2)) < 0)
-			return rc;
-	}
 	for (k = 0; k < r->n_movs; k++) {
 		const yb_acct_mov *m = &r->movs[k];
+		if (strcmp(m->psn_no, r->psn_no) == 0)
+			continue;
 		a.n = 0;
 		a_text(&a, m->psn_no);
 		a_text(&a, r->setl_id);
@@ -1605,6 +1700,11 @@ static int get_psn_regs(yb_conn *c, const char *psn_no, yb_psn_reg_rec *out, siz
 	int rc, i;
 
 	*n = 0;
+	if (take_ahead(c, &c->ahead.reg_ok, psn_no)) {
+		for (; *n < cap && *n < c->ahead.n_regs; (*n)++)
+			out[*n] = c->ahead.regs[*n];
+		return 0;
+	}
 	a_text(&a, psn_no);
 	if (!(r = query(c, S_GET_REGS, &a, &rc)))
 		return rc;
