@@ -16,6 +16,8 @@ CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
            -Iinclude $(OPT) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += -lsqlite3 -lmicrohttpd -lcrypto -lpthread -lm
+# staff passwords of the administration API (src/service/admin_staff.c)
+LDLIBS  += -largon2
 # the PostgreSQL backend (src/store/store_pg.c): Debian's libpq-dev
 CFLAGS  += -I/usr/include/postgresql
 LDLIBS  += -lpq
@@ -76,7 +78,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: $(BIN) unit golden property fuzz-replay cli-test lint ledger-test crashtest-short \
-      faulttest integration
+      faulttest integration enroll-test admin-test
 	@echo "make check: all tests passed"
 
 unit: $(UNIT_BIN)
@@ -125,6 +127,14 @@ enroll-test: $(BIN) $(ENROLL_BIN)
 	$(BUILD)/tests/enroll_golden --require N1,N2,N3,N4,N5,N6,N7,A1,CD6,OE5,OE8 \
 	  tests/enroll/cases/*.json
 	YIBAO=$(BIN) sh tests/enroll/cli.sh
+
+# the administration API (issue 8, docs/admin-api.md): the real server over
+# loopback with curl - roles, refusals, the audit log after each change -
+# and a person enrolled, paid and registered through it settling through
+# the national interface (tests/admin/*.sh)
+.PHONY: admin-test
+admin-test: $(BIN)
+	YIBAO=$(BIN) sh tests/admin/admin_test.sh
 
 # ledger, crash and write-failure tests (issue 3); crashtest-short is the
 # short crash test for `make check`, crashtest the long one (50 kills)

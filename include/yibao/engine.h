@@ -103,6 +103,10 @@ typedef struct yb_visit {
 	yb_money oth_scheme_pay;
 	const yb_feeline *lines;
 	size_t n_lines;
+	/* CD6: med_type 14 is not opened for this diagnosis by a confirmed
+	 * chronic-disease application, so no fund pays (the ledger knows the
+	 * applications; calc assumes the diagnosis confirmed) */
+	int chronic_closed;
 } yb_visit;
 
 typedef struct yb_fund_pay {

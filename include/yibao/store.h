@@ -337,6 +337,239 @@ int yb_tx_find_setl_by_msgid(yb_store_tx *tx, const char *psn_no, const char *fi
 int yb_tx_reconcile(yb_store_tx *tx, const char *fixmedins_code, int insutype,
 		    int clr_type, yb_datetime from, yb_datetime to, yb_recon_rows *out);
 
+/* ---- migration 4: the bureau's own records (issue 8, docs/enrolment.md,
+ * docs/admin-api.md). Written once for both backends (store_enrol.c). A
+ * unit of work that reads facts, decides and writes takes the audit lock
+ * first (yb_tx_audit_lock): every such unit then runs alone, across
+ * writers and processes, and a decision never rests on facts another
+ * clerk is changing (two 8th bindings, one payment matched twice). */
+
+#define YB_STAFF_MAX 33      /* staff_id with NUL: 1-32 of [A-Za-z0-9._-] */
+
+/* A person's N1 facts (residents' enrolment) with psn's own fields. */
+typedef struct yb_psn_facts {
+	char psn_no[YB_ID_MAX];
+	char certno[32];
+	char psn_name[64];
+	char gend;               /* '1', '2', or 0 unknown */
+	yb_date brdy;            /* YB_DATE_NONE unknown */
+	char insu_admdvs[7];
+	char hukou_admdvs[7];    /* "" none */
+	int residence_permit, insured_at_origin, migrant_worker, student, guardian_local;
+	char groups[128];        /* policy group names, comma-separated */
+	int deemed_months;       /* N6: recognised working months before the system */
+} yb_psn_facts;
+
+/* By psn_no, or by certno (either case of a final x) when psn_no is NULL. */
+int yb_tx_get_facts(yb_store_tx *tx, const char *psn_no, const char *certno, yb_psn_facts *out);
+/* create: a new person (with an empty account), YB_EEXISTS if psn_no or
+ * certno is taken; else the person's facts are rewritten. */
+int yb_tx_put_facts(yb_store_tx *tx, const yb_psn_facts *f, int create);
+/* prefix + 12 digits from the named counter, unique in the store. */
+int yb_tx_next_id(yb_store_tx *tx, const char *counter, char prefix, char out[YB_ID_MAX]);
+/* Persons by certno (exact) or name (prefix); *n <= cap. */
+int yb_tx_find_psns(yb_store_tx *tx, const char *certno, const char *name,
+		    yb_psn_facts *out, size_t cap, size_t *n);
+
+/* An insurance period (psn_insu); pay_id: the payment that made a
+ * residents' coverage row ("" for periods loaded or derived). */
+typedef struct yb_insu_row {
+	int insutype;
+	char psn_type[8];
+	yb_date begndate, enddate;
+	int psn_insu_stas;
+	char pay_id[48];
+} yb_insu_row;
+int yb_tx_get_insu(yb_store_tx *tx, const char *psn_no, yb_insu_row *out, size_t cap, size_t *n);
+/* Upsert by (psn_no, insutype, begndate). */
+int yb_tx_put_insu(yb_store_tx *tx, const char *psn_no, const yb_insu_row *r);
+/* Removes a person's periods of one insutype (OE5 rebuilds them). */
+int yb_tx_del_insu(yb_store_tx *tx, const char *psn_no, int insutype);
+
+/* A residents' enrolment of one benefit year (N1-N5). */
+typedef struct yb_enrol_rec {
+	char psn_no[YB_ID_MAX];
+	int year;
+	int renewal;
+	char ground[24];
+	char status[12];         /* registered, covered, lapsed */
+	yb_datetime reg_time;
+	char staff_id[YB_STAFF_MAX];
+} yb_enrol_rec;
+int yb_tx_get_enrols(yb_store_tx *tx, const char *psn_no, yb_enrol_rec *out, size_t cap, size_t *n);
+int yb_tx_put_enrol(yb_store_tx *tx, const yb_enrol_rec *r); /* upsert by (psn_no, year) */
+
+/* One line of the tax system's payment file, once recorded (pay_id
+ * unique in the store: the import's idempotency key). */
+typedef struct yb_pay_rec {
+	char psn_no[YB_ID_MAX];
+	char pay_id[48];
+	char certno[32];
+	char psn_name[64];
+	int year;
+	yb_money amount;
+	yb_datetime paid_time;
+	char channel[40];
+	char verdict[12];        /* yb_pay_verdict_name() */
+	yb_money due;            /* what was due for it */
+	int enrol_year;          /* the enrolment it was judged against */
+	yb_date begndate, enddate; /* matched: the coverage it bought */
+	char batch_id[YB_ID_MAX];
+	long line;
+} yb_pay_rec;
+int yb_tx_get_pay(yb_store_tx *tx, const char *pay_id, yb_pay_rec *out);
+int yb_tx_get_pays(yb_store_tx *tx, const char *psn_no, yb_pay_rec *out, size_t cap, size_t *n);
+int yb_tx_put_pay(yb_store_tx *tx, const yb_pay_rec *r);
+
+/* An import of a payment file (or one payment entered at the counter). */
+typedef struct yb_batch_rec {
+	char batch_id[YB_ID_MAX];
+	char file[128];
+	char sha256[65];
+	yb_datetime import_time;
+	char staff_id[YB_STAFF_MAX];
+	long lines, recorded;
+} yb_batch_rec;
+/* Upsert by batch_id: written before its payments, again with the report. */
+int yb_tx_put_batch(yb_store_tx *tx, const yb_batch_rec *r, const char *report);
+/* By batch_id, or by the file's sha256 when batch_id is NULL (the first
+ * import of that content); report (may be NULL) gets the stored report. */
+int yb_tx_get_batch(yb_store_tx *tx, const char *batch_id, const char *sha256,
+		    yb_batch_rec *out, struct yb_buf *report);
+
+/* An employee's contribution month (OE5, N6). */
+typedef struct yb_month_rec {
+	int32_t month;           /* yb_month: year * 12 + month - 1 */
+	int status;              /* YB_MONTH_* of enroll.h */
+	yb_date paid_date;       /* late_paid: when; else YB_DATE_NONE */
+} yb_month_rec;
+int yb_tx_get_months(yb_store_tx *tx, const char *psn_no, yb_month_rec *out, size_t cap, size_t *n);
+int yb_tx_put_month(yb_store_tx *tx, const char *psn_no, const yb_month_rec *r, yb_datetime now);
+
+/* A medical retirement application (N6) and its check. */
+typedef struct yb_retire_rec {
+	char psn_no[YB_ID_MAX];
+	int32_t apply_month;
+	int eligible, missing_months;
+	yb_money topup_amount;
+	int32_t retired_from;    /* first retiree month, or YB_MONTH_NONE */
+	yb_datetime appl_time;
+	char staff_id[YB_STAFF_MAX];
+} yb_retire_rec;
+int yb_tx_get_retires(yb_store_tx *tx, const char *psn_no, yb_retire_rec *out, size_t cap, size_t *n);
+int yb_tx_put_retire(yb_store_tx *tx, const yb_retire_rec *r); /* upsert by (psn_no, apply_month) */
+
+/* A remote-care registration (N7, OE8): the psn_reg row the ledger reads,
+ * with what the bureau records. Ending one moves its enddate back. */
+typedef struct yb_remote_rec {
+	yb_psn_reg_rec reg;      /* kind "remote" */
+	char reg_id[YB_ID_MAX];
+	char channel[YB_ID_MAX];
+	yb_datetime applied, done;
+	yb_datetime cancelled;   /* 0: standing */
+	char staff_id[YB_STAFF_MAX];
+} yb_remote_rec;
+int yb_tx_put_remote(yb_store_tx *tx, const yb_remote_rec *r);
+int yb_tx_get_remotes(yb_store_tx *tx, const char *psn_no, yb_remote_rec *out, size_t cap, size_t *n);
+/* By reg_id; YB_ENOTFOUND if none. */
+int yb_tx_get_remote(yb_store_tx *tx, const char *reg_id, yb_remote_rec *out);
+int yb_tx_end_remote(yb_store_tx *tx, const char *psn_no, const char *reg_id, yb_date enddate,
+		     yb_datetime cancelled);
+
+/* A chronic-disease application (CD6). */
+typedef struct yb_chronic_rec {
+	char psn_no[YB_ID_MAX];
+	char appl_id[YB_ID_MAX];
+	char dise_codg[YB_CODE_MAX];
+	yb_date applied;
+	char channel[YB_ID_MAX];
+	int result;              /* YB_CHRONIC_* of enroll.h */
+	yb_date decided;         /* YB_DATE_NONE while pending */
+	char experts[128];       /* the experts' panel or reference */
+	yb_datetime appl_time;
+	char staff_id[YB_STAFF_MAX], decided_by[YB_STAFF_MAX];
+} yb_chronic_rec;
+int yb_tx_put_chronic(yb_store_tx *tx, const yb_chronic_rec *r); /* upsert by appl_id */
+int yb_tx_get_chronic(yb_store_tx *tx, const char *appl_id, yb_chronic_rec *out);
+int yb_tx_get_chronics(yb_store_tx *tx, const char *psn_no, yb_chronic_rec *out, size_t cap, size_t *n);
+
+/* A family binding (A1): never deleted, an unbinding sets unbind_time. */
+typedef struct yb_bind_rec {
+	char bound_psn_no[YB_ID_MAX];
+	char initiator_psn_no[YB_ID_MAX];
+	yb_datetime bind_time, unbind_time; /* unbind_time 0: active */
+	char relation[16];
+	char staff_id[YB_STAFF_MAX];
+} yb_bind_rec;
+/* Every binding (ended ones too) of an initiator (by_initiator) or of a
+ * bound person, by bind_time. */
+int yb_tx_get_binds(yb_store_tx *tx, const char *psn_no, int by_initiator,
+		    yb_bind_rec *out, size_t cap, size_t *n);
+int yb_tx_put_bind(yb_store_tx *tx, const yb_bind_rec *r);
+/* Ends the active binding of the pair; YB_ENOTFOUND if none. */
+int yb_tx_unbind(yb_store_tx *tx, const char *bound_psn_no, const char *initiator_psn_no,
+		 yb_datetime when);
+
+/* A staff account: the password as an argon2id encoded hash (with its
+ * parameters and salt). */
+typedef struct yb_staff_rec {
+	char staff_id[YB_STAFF_MAX];
+	char role[16];           /* clerk, auditor, administrator */
+	char pw_hash[192];
+	int disabled;
+	yb_datetime created;
+	char created_by[YB_STAFF_MAX];
+} yb_staff_rec;
+int yb_tx_get_staff(yb_store_tx *tx, const char *staff_id, yb_staff_rec *out);
+int yb_tx_put_staff(yb_store_tx *tx, const yb_staff_rec *r, int create); /* create: YB_EEXISTS if taken */
+int yb_tx_each_staff(yb_store_tx *tx, int (*fn)(const yb_staff_rec *, void *), void *arg);
+
+/* A session: the SHA-256 of its token (the token itself is never kept). */
+typedef struct yb_session_rec {
+	char token_hash[65];
+	char staff_id[YB_STAFF_MAX];
+	yb_datetime created, expires, last_used, ended; /* ended 0: open */
+} yb_session_rec;
+int yb_tx_put_session(yb_store_tx *tx, const yb_session_rec *r); /* upsert */
+int yb_tx_get_session(yb_store_tx *tx, const char *token_hash, yb_session_rec *out);
+/* Ends every open session of a staff member (disabled, new password). */
+int yb_tx_end_sessions(yb_store_tx *tx, const char *staff_id, yb_datetime when);
+
+/* The audit log: append-only, seq 1, 2, 3 ... with no gap, each row's
+ * hash = SHA-256 of the previous hash and the row's fields (tamper
+ * evidence; yb_tx_check verifies the chain). */
+typedef struct yb_audit_rec {
+	int64_t seq;
+	yb_datetime rec_time;
+	char staff_id[YB_STAFF_MAX];
+	char action[32];
+	char object[96];
+	const char *before, *after;   /* JSON text ("null" when none) */
+	char request_id[YB_ID_MAX];
+	char prev_hash[65], hash[65];
+} yb_audit_rec;
+/* Locks the log's head for the rest of the transaction (see above). */
+int yb_tx_audit_lock(yb_store_tx *tx);
+/* Appends r (seq, prev_hash and hash are filled in and written back). */
+int yb_tx_audit(yb_store_tx *tx, yb_audit_rec *r);
+/* Rows with seq >= from, at most limit, oldest first; strings of the row
+ * are valid during the call only. */
+int yb_tx_each_audit(yb_store_tx *tx, int64_t from, long limit,
+		     int (*fn)(const yb_audit_rec *, void *), void *arg);
+/* The hash of one row, as yb_tx_audit computes it. */
+void yb_audit_hash(char out[65], const yb_audit_rec *r);
+
+/* A person's account and settlements, for the history of a person. */
+typedef struct yb_acct_info {
+	int exists;
+	yb_money opening_balc, balc;
+	long movements;
+} yb_acct_info;
+int yb_tx_get_acct(yb_store_tx *tx, const char *psn_no, yb_acct_info *out);
+/* Every settlement and cancel of a person, oldest first (no children). */
+int yb_tx_each_psn_setl(yb_store_tx *tx, const char *psn_no,
+			int (*fn)(const yb_setl_row *, int cancelled, void *), void *arg);
+
 /* Calls fn for every catalogue item (to build the in-memory catalogue). */
 int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg);
 /* Runs every invariant check; calls fn once per violation with a message.

@@ -18,6 +18,11 @@ int cmd_pay(int argc, char **argv);
 /* Validates an enrolment policy file (cmd_enroll.c); 0 or -1. */
 int cli_enrol_check(const char *file);
 int cmd_call(int argc, char **argv);
+/* The administration over a store (cmd_admin.c, docs/admin-api.md). */
+int cmd_staff(int argc, char **argv);
+int cli_admin_pay_import(int argc, char **argv);
+int cli_admin_enrol(int argc, char **argv);
+int cli_admin_retire(int argc, char **argv);
 
 /* Prints "yibao: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,10 +1,11 @@
 /* yibao enrol | retire | pay: the enrolment rules over JSON files, with no
- * store (docs/enrolment.md).
+ * store (docs/enrolment.md); with --db, over a store (cmd_admin.c).
  *
  *   yibao enrol calc|benefit|remote|chronic|bind [--policy F] [--settlement-policy F] [INPUT.json]
  *   yibao enrol check FILE.enrol.json...
  *   yibao retire check [--policy F] [INPUT.json]
  *   yibao pay reconcile [--policy F] --enrolments F.json --payments F.csv [--now TIME]
+ *   yibao enrol register --db PATH ... | retire check --db PATH ... | pay import --db PATH ...
  */
 #include "cli.h"
 #include "yibao/enroll.h"
@@ -197,6 +198,8 @@ int cmd_enrol(int argc, char **argv)
 	size_t i;
 	int rc;
 
+	if (argc >= 2 && strcmp(argv[1], "register") == 0)
+		return cli_admin_enrol(argc, argv);
 	if (argc >= 3 && strcmp(argv[1], "check") == 0) {
 		for (i = 2, rc = 0; i < (size_t)argc; i++)
 			rc |= cli_enrol_check(argv[i]) < 0;
@@ -225,7 +228,13 @@ static int one_verb(opts *o, int argc, char **argv, const char *verb, const char
 int cmd_retire(int argc, char **argv)
 {
 	opts o;
-	int rc = one_verb(&o, argc, argv, "check", "yibao retire check [--policy FILE] [INPUT.json]");
+	int rc, i;
+
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--db") == 0 && argc >= 2 && strcmp(argv[1], "check") == 0)
+			return cli_admin_retire(argc, argv);
+	rc = one_verb(&o, argc, argv, "check", "yibao retire check [--policy FILE] [INPUT.json]"
+		      "\n       yibao retire check --db PATH [--apply-month YYYY-MM] PSN_NO");
 
 	return rc ? rc : run_op("retire", &o);
 }
@@ -252,6 +261,8 @@ int cmd_pay(int argc, char **argv)
 	opts o;
 	int code;
 
+	if (argc >= 2 && strcmp(argv[1], "import") == 0)
+		return cli_admin_pay_import(argc, argv);
 	if ((code = one_verb(&o, argc, argv, "reconcile", usage)))
 		return code;
 	if (!o.enrolments || !o.payments || strcmp(o.input, "-") != 0) {

@@ -1,8 +1,9 @@
 /* yibao serve --db PATH --listen ADDR:PORT [--policy-dir DIR] [--threads N]:
- * the national interface over HTTP (docs/interface.md) until SIGTERM or
- * SIGINT, then a graceful stop: no new connections, requests in flight
- * answered, the ledger closed, exit 0. SIGHUP reads institutions and the
- * catalogue again. */
+ * the national interface over HTTP (docs/interface.md) and the bureau's
+ * administration API (docs/admin-api.md) until SIGTERM or SIGINT, then a
+ * graceful stop: no new connections, requests in flight answered, the
+ * ledger closed, exit 0. SIGHUP reads institutions and the catalogue
+ * again. */
 #include "cli.h"
 #include "yibao/error.h"
 #include "yibao/service.h"
@@ -18,7 +19,9 @@
 #define DRAIN_MS 30000
 
 static const char usage[] =
-	"usage: yibao serve --db PATH --listen ADDRESS:PORT [--policy-dir DIR] [--threads N]";
+	"usage: yibao serve --db PATH --listen ADDRESS:PORT [--policy-dir DIR] [--threads N]\n"
+	"                   [--session-ttl SECONDS] [--session-idle SECONDS]\n"
+	"                   [--business-time \"YYYY-MM-DD HH:MM:SS\"]";
 
 static void log_event(const char *event, const char *key, const char *val, int threads)
 {
@@ -86,17 +89,37 @@ static int parse_threads(const char *s, int *out)
 int cmd_serve(int argc, char **argv)
 {
 	const char *db = NULL, *policy_dir = NULL;
-	yb_server_opts so = {NULL, 0};
+	yb_server_opts so = {NULL, 0, NULL};
+	yb_admin_opts ao;
 	yb_ledger *ledger = NULL;
+	yb_admin *adm = NULL;
+	yb_admin_api *api = NULL;
 	yb_handler *h = NULL;
 	yb_server *srv = NULL;
 	sigset_t set;
 	int i, sig = 0, code = 1;
 
+	memset(&ao, 0, sizeof(ao));
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
-		else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+		else if ((strcmp(argv[i], "--session-ttl") == 0 || strcmp(argv[i], "--session-idle") == 0) &&
+			 i + 1 < argc) {
+			char *end;
+			long v = strtol(argv[i + 1], &end, 10);
+			if (*end || end == argv[i + 1] || v < 1 || v > 7 * 86400) {
+				cli_error("serve: %s: not a number of seconds (1 to 604800)\n%s", argv[i], usage);
+				return 2;
+			}
+			*(strcmp(argv[i], "--session-ttl") == 0 ? &ao.session_ttl : &ao.session_idle) = v;
+			i++;
+		} else if (strcmp(argv[i], "--business-time") == 0 && i + 1 < argc) {
+			if (yb_datetime_parse(&ao.business_start, argv[i + 1], strlen(argv[i + 1])) < 0) {
+				cli_error("serve: --business-time: %s\n%s", yb_error_msg(), usage);
+				return 2;
+			}
+			i++;
+		} else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
 			so.listen = argv[++i];
 		else if (strcmp(argv[i], "--policy-dir") == 0 && i + 1 < argc)
 			policy_dir = argv[++i];
@@ -138,6 +161,11 @@ int cmd_serve(int argc, char **argv)
 		cli_error("serve: %s", yb_error_msg());
 		goto done;
 	}
+	if (yb_admin_open(&adm, ledger, &ao) < 0 || yb_admin_api_new(&api, adm) < 0) {
+		cli_error("serve: %s", yb_error_msg());
+		goto done;
+	}
+	so.admin = api;
 	if (yb_handler_new(&h, ledger, NULL) < 0 || yb_server_start(&srv, h, &so) < 0) {
 		cli_error("serve: %s", yb_error_msg());
 		code = strstr(yb_error_msg(), "--listen:") ? 2 : 1;
@@ -164,6 +192,8 @@ int cmd_serve(int argc, char **argv)
 done:
 	yb_server_stop(srv, 0);
 	yb_handler_free(h);
+	yb_admin_api_free(api);
+	yb_admin_close(adm);
 	yb_ledger_close(ledger);
 	if (code == 0)
 		log_event("stopped", NULL, NULL, 0);

@@ -19,10 +19,11 @@ static const struct {
 	{"serve", cmd_serve, "serve --db PATH --listen ADDR:PORT: the national interface over HTTP"},
 	{"screen", cmd_screen, "screen --in DIR --out FILE.jsonl [--report F.html] [--sample 5%]: supervision rules in batch"},
 	{"gen", cmd_gen, "gen --persons N --seed S --out DIR [--fraud-rate R]: a synthetic city with injected fraud"},
-	{"enrol", cmd_enrol, "enrol calc|benefit|remote|chronic|bind|check FILE: enrolment rules, no store (docs/enrolment.md)"},
-	{"retire", cmd_retire, "retire check FILE: employees' medical retirement (N6)"},
-	{"pay", cmd_pay, "pay reconcile --enrolments F.json --payments F.csv: the tax system's payment file"},
+	{"enrol", cmd_enrol, "enrol calc|benefit|remote|chronic|bind|check FILE: enrolment rules (docs/enrolment.md); enrol register --db PATH FILE"},
+	{"retire", cmd_retire, "retire check FILE | --db PATH PSN_NO: employees' medical retirement (N6)"},
+	{"pay", cmd_pay, "pay reconcile --enrolments F.json --payments F.csv | pay import --db PATH F.csv: the tax system's payment file"},
 	{"call", cmd_call, "call --url URL --fixmedins-code C --secret S FILE...: sign and send messages"},
+	{"staff", cmd_staff, "staff add --db PATH --id ID --role ROLE: staff accounts of the administration API"},
 };
 
 void cli_error(const char *fmt, ...)

@@ -445,10 +445,13 @@ int yb_engine_settle(yb_settlement *out, yb_line_result *lines_out,
 	c.burden = out->inscp_scp_amt;
 	stage_other_scheme(&c);
 	for (layer = 0; layer < YB_LAYERS; layer++) {
-		const yb_benefit *b = find_row(pol, psn, v, layer, &f);
+		const yb_benefit *b = v->chronic_closed ? NULL : find_row(pol, psn, v, layer, &f);
 		out->layer[layer] = b;
 		if (b)
 			stage_fund(&c, b);
+		else if (layer == YB_LAYER_BASIC && v->chronic_closed)
+			explain(out->setl_proc_info, "CD6: med_type 14 needs a confirmed chronic-disease"
+				" application covering %s: pooled fund pays 0; ", v->dise_codg ? v->dise_codg : "-");
 		else if (layer == YB_LAYER_BASIC)
 			explain(out->setl_proc_info, "no benefit row matches: pooled fund pays 0; ");
 	}

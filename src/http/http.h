@@ -28,13 +28,7 @@
 
 /* ---------------------------------------------------------------- mask */
 
-enum { YB_MASK_ID, YB_MASK_NAME };
-
-/* Masks personal data for logs: an ID keeps its first 3 and last 2
- * characters ("340***********12"; shorter than 8 characters: all '*'),
- * a name its first character ("张**"). Characters are UTF-8 code points.
- * Always NUL-terminates out (cap > 0); NULL s gives "". */
-void yb_mask(char *out, size_t cap, const char *s, int kind);
+#include "yibao/mask.h" /* yb_mask(): personal data in the access log */
 
 /* ---------------------------------------------------------------- time */
 
@@ -142,6 +136,9 @@ typedef struct yb_response {
 	char fixmedins_code[32];
 	char subject[64];        /* masked */
 	char err[YB_ERR_MSG_MAX + 1];
+	/* the administration API's (msgid: its request id) */
+	char api[80];            /* "POST /api/v1/enrolments"; "" otherwise */
+	char staff_id[33];
 } yb_response;
 
 /* Answers one request. resp->body must start empty (YB_BUF_INIT); the
@@ -150,6 +147,35 @@ typedef struct yb_response {
 void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp);
 /* A bare error envelope for the server's own refusals (413, 404, 405). */
 void yb_handle_error(yb_response *resp, int status, const char *msg);
+
+/* ------------------------------------------------------ administration */
+
+/* The bureau's administration API (admin_api.c, docs/admin-api.md) on
+ * the same server: JSON over HTTP under /api/v1/, for staff with a
+ * session token. */
+#include "yibao/admin.h"
+
+#define YB_ADMIN_PREFIX "/api/v1/"
+#define YB_ADMIN_MAX_BODY (64u << 20) /* a payment file of ~1 million lines */
+
+typedef struct yb_admin_api yb_admin_api;
+
+int yb_admin_api_new(yb_admin_api **out, yb_admin *adm);
+void yb_admin_api_free(yb_admin_api *h);
+
+typedef struct yb_admin_request {
+	const char *method;          /* "GET", "POST", "DELETE" */
+	const char *path;            /* without the query string */
+	const char *authorization;   /* the header, or NULL */
+	const char *(*query)(void *ctx, const char *name); /* query parameters */
+	void *qctx;
+	const char *body;
+	size_t len;
+} yb_admin_request;
+
+/* Answers one request of the API; never fails (a refusal is an answer).
+ * resp->body must start empty; the caller frees it. */
+void yb_admin_handle(yb_admin_api *h, const yb_admin_request *req, yb_response *resp);
 
 /* -------------------------------------------------------------- server */
 
@@ -163,6 +189,7 @@ typedef struct yb_server yb_server;
 typedef struct yb_server_opts {
 	const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any */
 	int threads;         /* 0: YB_HTTP_THREADS */
+	yb_admin_api *admin; /* /api/v1/...; NULL: not served */
 } yb_server_opts;
 
 int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o);

@@ -1,6 +1,7 @@
 /* The libmicrohttpd server of `yibao serve`: one POST endpoint, bodies up
  * to 1 MiB, a thread pool, one access-log line per request, and a shutdown
- * that answers every request already started.
+ * that answers every request already started. Requests under /api/v1/ go
+ * to the administration API (admin_api.c), bodies up to 64 MiB.
  *
  * A request's life (callbacks of one connection run on one pool thread):
  *   first call      headers only: count it in flight; 404, 405 and a
@@ -30,6 +31,7 @@
 struct yb_server {
 	struct MHD_Daemon *d;
 	yb_handler *h;
+	yb_admin_api *admin;  /* /api/v1/..., or NULL */
 	atomic_int inflight;
 	atomic_int stopping;
 	int threads;
@@ -40,6 +42,7 @@ typedef struct conn_state {
 	yb_buf body;
 	size_t seen;
 	int too_big;
+	int admin;            /* a request of the administration API */
 	int64_t t0;
 } conn_state;
 
@@ -60,9 +63,15 @@ static void log_request(const yb_response *r, int64_t t0)
 	yb_jw_init(&w, &line);
 	yb_jw_obj(&w, NULL);
 	yb_jw_str(&w, "time", when);
-	yb_jw_str(&w, "fixmedins_code", r->fixmedins_code);
-	yb_jw_str(&w, "infno", r->infno);
-	yb_jw_str(&w, "msgid", r->msgid);
+	if (r->api[0]) { /* the administration API: who asked what */
+		yb_jw_str(&w, "api", r->api);
+		yb_jw_str(&w, "staff_id", r->staff_id);
+		yb_jw_str(&w, "request_id", r->msgid);
+	} else {
+		yb_jw_str(&w, "fixmedins_code", r->fixmedins_code);
+		yb_jw_str(&w, "infno", r->infno);
+		yb_jw_str(&w, "msgid", r->msgid);
+	}
 	yb_jw_int(&w, "status", r->status);
 	yb_jw_int(&w, "infcode", r->infcode);
 	yb_jw_int(&w, "us", yb_monotonic_us() - t0);
@@ -135,6 +144,31 @@ static int declared_too_big(struct MHD_Connection *conn, size_t max)
 	return 0;
 }
 
+static const char *query_arg(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* The last call of an administration API request. */
+static enum MHD_Result admin_request(yb_server *s, struct MHD_Connection *conn, conn_state *st,
+				     const char *url, const char *method)
+{
+	yb_admin_request req;
+	yb_response r;
+
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.path = url;
+	req.authorization = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
+	req.query = query_arg;
+	req.qctx = conn;
+	req.body = st->body.ptr ? st->body.ptr : "";
+	req.len = st->body.len;
+	memset(&r, 0, sizeof(r));
+	yb_admin_handle(s->admin, &req, &r);
+	return send_resp(s, conn, &r, st->t0);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
@@ -152,6 +186,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		st->t0 = yb_monotonic_us();
 		*con_cls = st;
 		atomic_fetch_add(&s->inflight, 1);
+		if (s->admin && strncmp(url, YB_ADMIN_PREFIX, strlen(YB_ADMIN_PREFIX)) == 0) {
+			st->admin = 1;
+			if (declared_too_big(conn, YB_ADMIN_MAX_BODY))
+				return refuse(s, conn, 413, "request: body larger than 64 MiB", st->t0);
+			return MHD_YES;
+		}
 		if (strcmp(url, YB_HTTP_PATH) != 0)
 			return refuse(s, conn, 404, "path: not " YB_HTTP_PATH, st->t0);
 		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
@@ -162,9 +202,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	if (*upload_data_size) {
 		st->seen += *upload_data_size;
-		if (st->seen > DISCARD_MAX)
+		if (st->seen > (st->admin ? YB_ADMIN_MAX_BODY + DISCARD_MAX : DISCARD_MAX))
 			return MHD_NO;
-		if (st->seen > YB_HTTP_MAX_BODY) {
+		if (st->seen > (st->admin ? YB_ADMIN_MAX_BODY : YB_HTTP_MAX_BODY)) {
 			st->too_big = 1;
 			yb_buf_free(&st->body);
 		} else {
@@ -174,9 +214,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (st->too_big)
-		return refuse(s, conn, 413, "request: body larger than 1 MiB", st->t0);
+		return refuse(s, conn, 413, st->admin ? "request: body larger than 64 MiB"
+						     : "request: body larger than 1 MiB", st->t0);
 	if (st->body.oom)
 		return refuse(s, conn, 500, "out of memory", st->t0);
+	if (st->admin)
+		return admin_request(s, conn, st, url, method);
 
 	memset(&req, 0, sizeof(req));
 	req.auth.paasid = header(conn, "x-tif-paasid");
@@ -273,6 +316,7 @@ int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o)
 	if (!(s = calloc(1, sizeof(*s))))
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	s->h = h;
+	s->admin = o->admin;
 	/* a durable request holds its thread through the group commit, so the
 	 * pool bounds how many settlements one commit can carry (docs/performance.md) */
 	cores = sysconf(_SC_NPROCESSORS_ONLN);

@@ -31,6 +31,7 @@
  *           read state ─▶ engine ─▶ write rows ─▶ idem ─▶ (group commit) ─▶ ack
  */
 #include "ledger_impl.h"
+#include "yibao/enroll.h"
 #include "yibao/error.h"
 
 #include <dirent.h>
@@ -508,6 +509,33 @@ int ledger_refuse_in_stay(yb_store_tx *tx, const char *fix, const char *psn_no,
 	return rc;
 }
 
+int ledger_chronic(yb_store_tx *tx, const char *psn_no, yb_visit *v)
+{
+	yb_chronic_rec *apps;
+	yb_date day = yb_datetime_date(v->begntime);
+	size_t i, n = 0;
+	int rc;
+
+	v->chronic_closed = 0;
+	if (v->med_type != 14)
+		return 0;
+	if (!(apps = malloc(YB_ENROL_MAX_APPS * sizeof(*apps))))
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	if ((rc = yb_tx_get_chronics(tx, psn_no, apps, YB_ENROL_MAX_APPS, &n)) == 0) {
+		/* the disease was checked against the policy's list when the
+		 * application was recorded; here: confirmed by the day, and its
+		 * code a prefix of the diagnosis (I10 covers I10.x00) */
+		v->chronic_closed = 1;
+		for (i = 0; i < n; i++)
+			if (apps[i].result == YB_CHRONIC_CONFIRMED && apps[i].decided != YB_DATE_NONE &&
+			    apps[i].decided <= day && v->dise_codg &&
+			    strncmp(v->dise_codg, apps[i].dise_codg, strlen(apps[i].dise_codg)) == 0)
+				v->chronic_closed = 0;
+	}
+	free(apps);
+	return rc;
+}
+
 /* Builds the stored row of a fresh settlement. */
 void ledger_setl_row(yb_setl_row *r, const char *fixmedins_code, const char *msgid,
 		     const yb_settlement *s, const yb_visit *v, const yb_policy *pol,
@@ -648,7 +676,8 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	if ((rc = inline_visit(tx, j, &v)) < 0)
 		return rc;
 
-	if ((rc = yb_engine_settle(&s, j->results, pol, psn, acc, mulaid, n_mulaid, &v)) < 0)
+	if ((rc = ledger_chronic(tx, p.psn_no, &v)) < 0 ||
+	    (rc = yb_engine_settle(&s, j->results, pol, psn, acc, mulaid, n_mulaid, &v)) < 0)
 		return rc;
 	if ((rc = yb_settlement_check(&s)) < 0)
 		return rc;

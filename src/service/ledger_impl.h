@@ -64,6 +64,11 @@ int ledger_refuse_person(const yb_psn_rec *p, int insutype, yb_date day);
  * an inpatient stay (any institution; mdtrt_id: the visit itself). */
 int ledger_refuse_in_stay(yb_store_tx *tx, const char *fix, const char *psn_no,
 			  const char *mdtrt_id, yb_datetime t);
+/* CD6: a med_type 14 visit of psn_no is open only through a confirmed
+ * chronic-disease application (migration 4) whose disease covers the
+ * visit's diagnosis, decided by the visit day; else v->chronic_closed is
+ * set and no fund pays. Other med_types: nothing read. */
+int ledger_chronic(yb_store_tx *tx, const char *psn_no, yb_visit *v);
 /* The request's time, or the clock (China Standard Time). */
 yb_datetime ledger_now(const yb_ledger_msg *m);
 

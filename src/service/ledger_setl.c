@@ -282,7 +282,8 @@ static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	v.oth_scheme_pay = r->oth_scheme_pay;
 	v.lines = lines;
 	v.n_lines = n_lines;
-	if ((rc = yb_engine_settle(s, res, pol, &lp.psn, acc, mulaid, n_mulaid, &v)) < 0 ||
+	if ((rc = ledger_chronic(tx, p.psn_no, &v)) < 0 ||
+	    (rc = yb_engine_settle(s, res, pol, &lp.psn, acc, mulaid, n_mulaid, &v)) < 0 ||
 	    (rc = yb_settlement_check(s)) < 0)
 		goto done;
 	if (!o->dry_run && (rc = yb_tx_next_setl_id(tx, setl_id)) < 0)

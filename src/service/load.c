@@ -1,8 +1,10 @@
 /* yibao load: JSON lines of institutions, persons, mutual-aid bindings,
- * assisted identities, remote-care registrations and catalogue items into
+ * assisted identities, remote-care registrations, chronic-disease
+ * confirmations and catalogue items into
  * the store. A file loads whole or not at all (one
  * exclusive transaction); an error names file, line and field. */
 #include "ledger_impl.h"
+#include "yibao/enroll.h"
 #include "yibao/error.h"
 
 #include <stdio.h>
@@ -15,11 +17,11 @@ typedef struct load_job {
 	yb_ledger *l;
 	const char *file;
 	FILE *f;
-	long lines, counts[6];
+	long lines, counts[7];
 	int catalogue_changed;
 } load_job;
 
-enum { K_FIXMEDINS, K_PSN, K_MULAID, K_CATALOGUE, K_IDET, K_REMOTE };
+enum { K_FIXMEDINS, K_PSN, K_MULAID, K_CATALOGUE, K_IDET, K_REMOTE, K_CHRONIC };
 
 static int digits_only(const char *s, size_t n)
 {
@@ -163,6 +165,37 @@ static int read_reg(yb_store_tx *tx, load_job *j, const yb_json *o, int remote)
 	return yb_tx_put_psn_reg(tx, &r);
 }
 
+/* {"kind":"chronic","psn_no","dise_codg","decided"[,"applied"]}: a
+ * chronic-disease application confirmed by the experts on `decided`
+ * (CD6: what opens med_type 14 for the disease). */
+static int read_chronic(yb_store_tx *tx, const yb_json *o)
+{
+	yb_chronic_rec r;
+	yb_psn_facts f;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.applied = YB_DATE_NONE;
+	r.result = YB_CHRONIC_CONFIRMED;
+	if ((rc = yb_jget_code(o, NULL, "psn_no", 1, r.psn_no, sizeof(r.psn_no))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "dise_codg", 1, r.dise_codg, sizeof(r.dise_codg))) < 0 ||
+	    (rc = yb_jget_date(o, NULL, "decided", 1, &r.decided)) < 0 ||
+	    (rc = yb_jget_date(o, NULL, "applied", 0, &r.applied)) < 0)
+		return rc;
+	if (r.applied == YB_DATE_NONE)
+		r.applied = r.decided;
+	if (r.decided < r.applied)
+		return yb_jpath_error(NULL, "decided", "before applied");
+	if ((rc = yb_tx_get_facts(tx, r.psn_no, NULL, &f)) < 0)
+		return rc == YB_ENOTFOUND ? yb_error_set(YB_ENOTFOUND, "psn_no: unknown person %s (load the person first)", r.psn_no) : rc;
+	snprintf(r.channel, sizeof(r.channel), "load");
+	snprintf(r.staff_id, sizeof(r.staff_id), "load");
+	snprintf(r.decided_by, sizeof(r.decided_by), "load");
+	if ((rc = yb_tx_next_id(tx, "chronic", 'C', r.appl_id)) < 0)
+		return rc;
+	return yb_tx_put_chronic(tx, &r);
+}
+
 static int read_catalogue(yb_store_tx *tx, const yb_json *o, const char *text, size_t len)
 {
 	yb_catalogue *cat = NULL;
@@ -205,7 +238,8 @@ static int load_line(yb_store_tx *tx, load_job *j, const char *text, size_t len)
 	} else if ((rc = yb_jget_code(o, NULL, "kind", 1, kind, sizeof(kind))) == 0) {
 		k = strcmp(kind, "fixmedins") == 0 ? K_FIXMEDINS : strcmp(kind, "psn") == 0 ? K_PSN
 		  : strcmp(kind, "mulaid") == 0 ? K_MULAID : strcmp(kind, "catalogue") == 0 ? K_CATALOGUE
-		  : strcmp(kind, "idet") == 0 ? K_IDET : strcmp(kind, "remote_reg") == 0 ? K_REMOTE : -1;
+		  : strcmp(kind, "idet") == 0 ? K_IDET : strcmp(kind, "remote_reg") == 0 ? K_REMOTE
+		  : strcmp(kind, "chronic") == 0 ? K_CHRONIC : -1;
 		switch (k) {
 		case K_FIXMEDINS: rc = read_fixmedins(tx, o); break;
 		case K_PSN: rc = read_psn(tx, o); break;
@@ -213,7 +247,8 @@ static int load_line(yb_store_tx *tx, load_job *j, const char *text, size_t len)
 		case K_CATALOGUE: rc = read_catalogue(tx, o, text, len); j->catalogue_changed = 1; break;
 		case K_IDET: rc = read_reg(tx, j, o, 0); break;
 		case K_REMOTE: rc = read_reg(tx, j, o, 1); break;
-		default: rc = yb_jpath_error(NULL, "kind", "not fixmedins, psn, mulaid, idet, remote_reg or catalogue");
+		case K_CHRONIC: rc = read_chronic(tx, o); break;
+		default: rc = yb_jpath_error(NULL, "kind", "not fixmedins, psn, mulaid, idet, remote_reg, chronic or catalogue");
 		}
 		if (rc == 0)
 			j->counts[k]++;
@@ -273,6 +308,8 @@ int yb_ledger_load_files(yb_ledger *l, char *const *files, int n, yb_buf *report
 			if (j.counts[K_IDET] || j.counts[K_REMOTE])
 				yb_buf_printf(report, ", %ld identities, %ld remote-care registrations",
 					      j.counts[K_IDET], j.counts[K_REMOTE]);
+			if (j.counts[K_CHRONIC])
+				yb_buf_printf(report, ", %ld chronic-disease confirmations", j.counts[K_CHRONIC]);
 			yb_buf_putc(report, '\n');
 		}
 		if (j.counts[K_FIXMEDINS])

@@ -492,7 +492,25 @@ int yb_tx_get_setl_funds(yb_store_tx *tx, const char *p, const char *s, yb_fund_
 int yb_tx_find_setl_by_msgid(yb_store_tx *tx, const char *p, const char *f, const char *m, char s[YB_ID_MAX]) { return tx->vops->find_setl_by_msgid(tx->conn, p, f, m, s); }
 int yb_tx_reconcile(yb_store_tx *tx, const char *f, int i, int c, yb_datetime from, yb_datetime to, yb_recon_rows *out) { return tx->vops->reconcile(tx->conn, f, i, c, from, to, out); }
 int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg) { return tx->ops->each_catalogue(tx->conn, fn, arg); }
-int yb_tx_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg, long *checked) { return tx->ops->check(tx->conn, fn, arg, checked); }
+int yb_tx_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg, long *checked)
+{
+	int rc = tx->ops->check(tx->conn, fn, arg, checked);
+	return rc < 0 ? rc : yb_store_enrol_check(tx, fn, arg);
+}
+
+/* ------------------------------------ the generic runner (migration 4) */
+
+int yb_store_sql_pg(yb_store_tx *tx)
+{
+	return tx->ops == &yb_store_pg_ops;
+}
+
+int yb_store_sql(yb_store_tx *tx, const char *sql, const yb_sqlv *v, int n,
+		 yb_sql_row row, void *arg, long *changes)
+{
+	const yb_store_sql_ops *s = yb_store_sql_pg(tx) ? &yb_store_pg_sql_ops : &yb_store_sqlite_sql_ops;
+	return s->exec(tx->conn, sql, v, n, row, arg, changes);
+}
 
 /* ------------------------------------------------ settlement amounts */
 

@@ -78,6 +78,35 @@ typedef struct yb_store_visit_ops {
 			 yb_datetime from, yb_datetime to, yb_recon_rows *out);
 } yb_store_visit_ops;
 
+/* Migration 4 (issue 8): the enrolment, registration, staff and audit
+ * operations (store_enrol.c) are written once, over one generic statement
+ * runner each backend provides, so that both backends behave alike. A
+ * statement's placeholders are $1..$n (SQLite reads them as ?1..?n); a
+ * value is text, an integer or NULL. */
+typedef struct yb_sqlv {
+	int type;        /* YB_SQLV_TEXT, YB_SQLV_INT, YB_SQLV_NULL */
+	const char *s;
+	int64_t i;
+} yb_sqlv;
+enum { YB_SQLV_TEXT, YB_SQLV_INT, YB_SQLV_NULL };
+/* One result row: n columns as text, NULL for SQL NULL; < 0 stops. */
+typedef int (*yb_sql_row)(void *arg, int n, const char *const *cols);
+typedef struct yb_store_sql_ops {
+	int pg;          /* 1: PostgreSQL's dialect (FOR UPDATE, ...) */
+	/* Runs one statement: row() for each row, *changes (if given) the
+	 * rows it changed. A broken constraint is YB_ECONFLICT. */
+	int (*exec)(yb_conn *c, const char *sql, const yb_sqlv *v, int n,
+		    yb_sql_row row, void *arg, long *changes);
+} yb_store_sql_ops;
+extern const yb_store_sql_ops yb_store_sqlite_sql_ops;
+extern const yb_store_sql_ops yb_store_pg_sql_ops;
+/* store.c: the runner of tx's backend, and whether it is PostgreSQL. */
+int yb_store_sql(yb_store_tx *tx, const char *sql, const yb_sqlv *v, int n,
+		 yb_sql_row row, void *arg, long *changes);
+int yb_store_sql_pg(yb_store_tx *tx);
+/* store_enrol.c: the invariants of migration 4, for yb_tx_check. */
+int yb_store_enrol_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg);
+
 enum { YB_TX_READ = 0, YB_TX_WRITE = 1, YB_TX_EXCLUSIVE = 2 };
 
 /* A backend returns YB_ERETRY from any operation (or from release,

@@ -133,10 +133,11 @@ static const char *const sql[S_COUNT] = {
 		" enddate = EXCLUDED.enddate, psn_insu_stas = EXCLUDED.psn_insu_stas",
 	/* an account opens once; a later load of the person leaves it alone */
 	[S_PUT_ACCT] = "INSERT INTO acct VALUES($1, $2, $2) ON CONFLICT(psn_no) DO NOTHING",
+	/* bindings ended by unbinding (unbind_time, migration 4) are history */
 	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no = $1"
-		" AND bound_psn_no <> $2",
+		" AND bound_psn_no <> $2 AND unbind_time = 0",
 	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES($1, $2, $3)"
-		" ON CONFLICT(bound_psn_no, initiator_psn_no)"
+		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time = 0"
 		" DO UPDATE SET bind_time = EXCLUDED.bind_time",
 	[S_PUT_CAT] = "INSERT INTO catalogue VALUES($9, $1, $2, $3, $4, $5, $6, $7, $8)"
 		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate = EXCLUDED.enddate,"
@@ -163,7 +164,7 @@ static const char *const sql[S_COUNT] = {
 		" array_agg(amount ORDER BY bucket) v FROM accum WHERE psn_no = $1 AND year = $3) ac ON true"
 		" LEFT JOIN LATERAL (SELECT array_agg(initiator_psn_no ORDER BY bind_time, initiator_psn_no) p,"
 		" array_agg(bind_time ORDER BY bind_time, initiator_psn_no) t FROM (SELECT initiator_psn_no,"
-		" bind_time FROM mulaid WHERE bound_psn_no = $1"
+		" bind_time FROM mulaid WHERE bound_psn_no = $1 AND unbind_time = 0"
 		" ORDER BY bind_time, initiator_psn_no"
 		" LIMIT 7) m) mu ON true"
 		" LEFT JOIN LATERAL (SELECT array_agg(kind ORDER BY " REG_ORDER ") k,"
@@ -177,7 +178,7 @@ static const char *const sql[S_COUNT] = {
 		" WHERE p.certno = $1 ORDER BY p.psn_no LIMIT 1 FOR UPDATE OF a",
 	[S_GET_INSU] = INSU_OF("$1"),
 	[S_GET_MULAID] = "SELECT initiator_psn_no, bind_time FROM mulaid WHERE bound_psn_no = $1"
-		" ORDER BY bind_time, initiator_psn_no LIMIT 7",
+		" AND unbind_time = 0 ORDER BY bind_time, initiator_psn_no LIMIT 7",
 	[S_GET_BALC] = "SELECT balc FROM acct WHERE psn_no = $1",
 	[S_GET_BALC_LOCK] = "SELECT balc FROM acct WHERE psn_no = $1 FOR UPDATE",
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no = $1 AND year = $2",
@@ -407,10 +408,11 @@ static yb_date col_date(const PGresult *r, int row, int i)
 /* ------------------------------------------------------------- errors */
 
 #define K_CHECK (-1) /* a check query, sent as text */
+#define K_SQL (-2)   /* a statement of the generic runner (migration 4) */
 
 static const char *stmt_sql(int k)
 {
-	return k == K_CHECK ? "check" : sql[k];
+	return k == K_CHECK ? "check" : k == K_SQL ? "store" : sql[k];
 }
 
 static int conn_lost(yb_conn *c, const char *what)
@@ -2281,6 +2283,57 @@ static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *
 	drop_kept(c);
 	return 0;
 }
+
+/* ------------------------------------- the generic runner (migration 4) */
+
+/* One statement of store_enrol.c, sent as text with its values (not
+ * prepared: these are the bureau's occasional writes, not settlements),
+ * after whatever is queued. */
+static int gen_exec(yb_conn *c, const char *text, const yb_sqlv *v, int n,
+		    yb_sql_row row, void *arg, long *changes)
+{
+	const char *vals[32], *cols[32];
+	char nums[32][24];
+	PGresult *r;
+	int i, k, rc, nc;
+
+	if (n > 32)
+		return yb_error_set(YB_ERROR, "store: more than 32 values");
+	for (i = 0; i < n; i++) {
+		if (v[i].type == YB_SQLV_INT) {
+			snprintf(nums[i], sizeof(nums[i]), "%lld", (long long)v[i].i);
+			vals[i] = nums[i];
+		} else {
+			vals[i] = v[i].type == YB_SQLV_NULL ? NULL : v[i].s;
+		}
+	}
+	if ((rc = flush(c)) < 0)
+		return rc;
+	if (!c->pg)
+		return conn_lost(c, "store");
+	if (PQsendQueryParams(c->pg, text, n, NULL, vals, NULL, NULL, 0) != 1)
+		return conn_lost(c, "store");
+	c->q[c->nq].k = K_SQL;
+	c->q[c->nq].keep = 1;
+	c->q[c->nq].fail_code = 0;
+	c->nq++;
+	if ((rc = flush(c)) < 0)
+		return rc;
+	if (!c->nkept || !(r = c->kept[0]))
+		return yb_error_set(YB_ERROR, "store: postgresql: no result");
+	if (changes)
+		*changes = strtol(PQcmdTuples(r), NULL, 10);
+	nc = PQnfields(r) > 32 ? 32 : PQnfields(r);
+	for (k = 0, rc = 0; row && k < PQntuples(r) && rc >= 0; k++) {
+		for (i = 0; i < nc; i++)
+			cols[i] = PQgetisnull(r, k, i) ? NULL : PQgetvalue(r, k, i);
+		rc = row(arg, nc, cols);
+	}
+	drop_kept(c);
+	return rc < 0 ? rc : 0;
+}
+
+const yb_store_sql_ops yb_store_pg_sql_ops = {1, gen_exec};
 
 const yb_store_ops yb_store_pg_ops = {
 	"postgresql", be_open, be_close, conn_open, conn_close,

@@ -98,18 +98,21 @@ static const char *const sql[S_COUNT] = {
 	[S_PUT_FIX] = "INSERT INTO fixmedins VALUES(?1,?2,?3,?4,?5,?6,?7)"
 		" ON CONFLICT(fixmedins_code) DO UPDATE SET fixmedins_name=?2,"
 		" fixmedins_type=?3, hosp_lv=?4, prim_flag=?5, admdvs=?6, secret=?7",
-	[S_PUT_PSN] = "INSERT INTO psn VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no)"
+	[S_PUT_PSN] = "INSERT INTO psn(psn_no, certno, psn_name, gend, brdy, insu_admdvs)"
+		" VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no)"
 		" DO UPDATE SET certno=?2, psn_name=?3, gend=?4, brdy=?5, insu_admdvs=?6",
-	[S_PUT_INSU] = "INSERT INTO psn_insu VALUES(?1,?2,?3,?4,?5,?6)"
+	[S_PUT_INSU] = "INSERT INTO psn_insu(psn_no, insutype, psn_type, begndate, enddate, psn_insu_stas)"
+		" VALUES(?1,?2,?3,?4,?5,?6)"
 		" ON CONFLICT(psn_no, insutype, begndate) DO UPDATE SET psn_type=?3,"
 		" enddate=?5, psn_insu_stas=?6",
 	/* an account opens once; a later load of the person leaves it alone
 	 * (balances move only by settlements and cancels) */
 	[S_PUT_ACCT] = "INSERT INTO acct VALUES(?1,?2,?2) ON CONFLICT(psn_no) DO NOTHING",
+	/* bindings ended by unbinding (unbind_time, migration 4) are history */
 	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no=?1"
-		" AND bound_psn_no<>?2",
-	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES(?1,?2,?3)"
-		" ON CONFLICT(bound_psn_no, initiator_psn_no) DO UPDATE SET bind_time=?3",
+		" AND bound_psn_no<>?2 AND unbind_time=0",
+	[S_PUT_MULAID] = "INSERT INTO mulaid(bound_psn_no, initiator_psn_no, bind_time) VALUES(?1,?2,?3)"
+		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time=0 DO UPDATE SET bind_time=?3",
 	[S_PUT_CAT] = "INSERT INTO catalogue VALUES(?9,?1,?2,?3,?4,?5,?6,?7,?8)"
 		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate=?3,"
 		" med_list_name=?4, chrgitm_lv=?5, selfpay_prop=?6, pric_uplmt_amt=?7, flags=?8",
@@ -125,7 +128,7 @@ static const char *const sql[S_COUNT] = {
 		" FROM psn_insu WHERE psn_no=?1 AND begndate<=?2 AND enddate>=?2",
 	[S_GET_MULAID] = "SELECT m.initiator_psn_no, coalesce(a.balc, 0), m.bind_time"
 		" FROM mulaid m LEFT JOIN acct a ON a.psn_no=m.initiator_psn_no"
-		" WHERE m.bound_psn_no=?1",
+		" WHERE m.bound_psn_no=?1 AND m.unbind_time=0",
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no=?1 AND year=?2",
 	[S_GET_IDEM] = "SELECT response FROM idem WHERE fixmedins_code=?1 AND msgid=?2",
 	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response,"
@@ -150,8 +153,10 @@ static const char *const sql[S_COUNT] = {
 	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
 		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
 		" ORDER BY admdvs, med_list_codg, begndate DESC",
-	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2",
-	[S_PUT_REG] = "INSERT INTO psn_reg VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no, kind,"
+	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2"
+		" AND unbind_time=0",
+	[S_PUT_REG] = "INSERT INTO psn_reg(psn_no, kind, type, admdvs, begndate, enddate)"
+		" VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no, kind,"
 		" type, admdvs, begndate) DO UPDATE SET enddate=?6",
 	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no=?1",
 	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES(?17,?1,?2,?3,?4,?5,?6,"
@@ -188,10 +193,18 @@ static const char *const sql[S_COUNT] = {
 		" AND (?5=0 OR (CASE WHEN med_type BETWEEN 21 AND 29 THEN 21 ELSE 11 END)=?5)",
 };
 
+#define GEN_CACHE 64 /* statements of the generic runner kept prepared */
+
 struct yb_conn {
 	yb_backend *be;
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
+	struct gen_stmt {
+		const char *sql;  /* the caller's (static) text: the key */
+		sqlite3_stmt *st;
+		int busy;         /* stepping: a nested use prepares its own */
+	} gen[GEN_CACHE];
+	int n_gen;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -471,6 +484,8 @@ static void conn_close(yb_conn *c)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(c->st[i]);
+	for (i = 0; i < c->n_gen; i++)
+		sqlite3_finalize(c->gen[i].st);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -1629,6 +1644,90 @@ static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *
 	}
 	return 0;
 }
+
+/* ------------------------------------- the generic runner (migration 4) */
+
+/* The statement for sql: from the cache, else prepared with $N read as ?N
+ * (the texts hold no '$' but in placeholders). *slot: its cache entry, or
+ * NULL when the cache is full or the entry busy (finalize it then). */
+static sqlite3_stmt *gen_prepare(yb_conn *c, const char *text_in, struct gen_stmt **slot)
+{
+	sqlite3_stmt *st = NULL;
+	char *text;
+	size_t i, n = strlen(text_in);
+	int k;
+
+	*slot = NULL;
+	for (k = 0; k < c->n_gen; k++)
+		if (c->gen[k].sql == text_in && !c->gen[k].busy) {
+			*slot = &c->gen[k];
+			sqlite3_reset(c->gen[k].st);
+			sqlite3_clear_bindings(c->gen[k].st);
+			return c->gen[k].st;
+		}
+	if (!(text = malloc(n + 1))) {
+		yb_error_set(YB_ENOMEM, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i <= n; i++)
+		text[i] = text_in[i] == '$' && text_in[i + 1] >= '0' && text_in[i + 1] <= '9' ? '?' : text_in[i];
+	if (sqlite3_prepare_v3(c->db, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		dberr(c, "prepare");
+		st = NULL;
+	}
+	free(text);
+	if (st && c->n_gen < GEN_CACHE) {
+		*slot = &c->gen[c->n_gen++];
+		(*slot)->sql = text_in;
+		(*slot)->st = st;
+	}
+	return st;
+}
+
+static int gen_exec(yb_conn *c, const char *text, const yb_sqlv *v, int n,
+		    yb_sql_row row, void *arg, long *changes)
+{
+	struct gen_stmt *slot;
+	sqlite3_stmt *s = gen_prepare(c, text, &slot);
+	const char *cols[32];
+	int i, rc, frc = 0, nc;
+
+	if (!s)
+		return sqlite3_errcode(c->db) == SQLITE_OK ? YB_ENOMEM : YB_ERROR;
+	for (i = 0; i < n; i++) {
+		if (v[i].type == YB_SQLV_INT)
+			sqlite3_bind_int64(s, i + 1, v[i].i);
+		else if (v[i].type == YB_SQLV_NULL || !v[i].s)
+			sqlite3_bind_null(s, i + 1);
+		else
+			sqlite3_bind_text(s, i + 1, v[i].s, -1, SQLITE_STATIC);
+	}
+	if (slot)
+		slot->busy = 1;
+	nc = sqlite3_column_count(s);
+	if (nc > 32)
+		nc = 32;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < nc; i++)
+			cols[i] = (const char *)sqlite3_column_text(s, i);
+		if (row && (frc = row(arg, nc, cols)) < 0)
+			break;
+	}
+	if (frc >= 0 && rc != SQLITE_DONE)
+		frc = dberr(c, "store");
+	else if (changes)
+		*changes = sqlite3_changes(c->db);
+	if (slot) {
+		slot->busy = 0;
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	} else {
+		sqlite3_finalize(s);
+	}
+	return frc < 0 ? frc : 0;
+}
+
+const yb_store_sql_ops yb_store_sqlite_sql_ops = {0, gen_exec};
 
 const yb_store_ops yb_store_sqlite_ops = {
 	"sqlite", be_open, be_close, conn_open, conn_close,

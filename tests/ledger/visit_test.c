@@ -1202,7 +1202,13 @@ static void replay_case(const char *path, int idx)
 		yb_buf_puts(&ld, "}\n");
 	}
 	for (v = visits->child; v; v = v->next) {
-		const yb_json *f = yb_json_get(v, "fixmedins");
+		const yb_json *f = yb_json_get(v, "fixmedins"), *md = yb_json_get(v, "mdtrt");
+		char mt[8], dise[64];
+		/* calc takes a chronic diagnosis as confirmed; the ledger needs
+		 * the confirmation (CD6) */
+		if (strcmp(str_of(md, "med_type", mt, sizeof(mt), "11"), "14") == 0)
+			yb_buf_printf(&ld, "{\"kind\":\"chronic\",\"psn_no\":\"%s\",\"dise_codg\":\"%s\","
+				      "\"decided\":\"2000-01-01\"}\n", psn_no, str_of(md, "dise_codg", dise, sizeof(dise), ""));
 		yb_buf_printf(&ld, "{\"kind\":\"fixmedins\",\"fixmedins_code\":\"%s-%s\",\"fixmedins_name\":\"g\"", pfx,
 			      str_of(f, "fixmedins_code", buf, sizeof(buf), "F"));
 		put_str(&ld, f, "fixmedins_type", NULL);
