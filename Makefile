@@ -135,6 +135,7 @@ enroll-test: $(BIN) $(ENROLL_BIN)
 .PHONY: admin-test
 admin-test: $(BIN)
 	YIBAO=$(BIN) sh tests/admin/admin_test.sh
+	YIBAO=$(BIN) sh tests/admin/e2e_test.sh
 
 # ledger, crash and write-failure tests (issue 3); crashtest-short is the
 # short crash test for `make check`, crashtest the long one (50 kills)

@@ -765,9 +765,9 @@ int yb_tx_put_staff(yb_store_tx *tx, const yb_staff_rec *s, int create)
 	long changes = 0;
 	int rc;
 
-	if (!create)
+	if (!create) /* created and created_by never change */
 		return run_one(tx, "UPDATE staff SET role = $2, pw_hash = $3, disabled = $4"
-			       " WHERE staff_id = $1", v, NV(v), YB_ENOTFOUND, "staff_id: no such staff account");
+			       " WHERE staff_id = $1", v, 4, YB_ENOTFOUND, "staff_id: no such staff account");
 	if ((rc = run(tx, "INSERT INTO staff(staff_id, role, pw_hash, disabled, created, created_by)"
 		      " VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(staff_id) DO NOTHING",
 		      v, NV(v), NULL, &changes)) < 0)

@@ -14,7 +14,9 @@
 #     runs tests/ledger/visit_test.c (the visit API, and the calc cases
 #     replayed through the ledger) on a PostgreSQL database the same way.
 #  2. tests/integration/server_test.sh and flows_test.sh (yibao serve and
-#     the HIS flows over loopback), unchanged, through the same yibao shim.
+#     the HIS flows over loopback), unchanged, through the same yibao shim;
+#     so are tests/admin/admin_test.sh and e2e_test.sh (the administration
+#     API, its audit log, and a person enrolled through it settling).
 #  3. The crash test (tests/pg/crash_pg.sh, short): the yibao process killed
 #     at random moments, the server running on; every acknowledged
 #     settlement and cancel present exactly once, `yibao check` clean.
@@ -72,6 +74,12 @@ fi
 if [ -f "$ROOT/tests/integration/flows_test.sh" ] && [ -x "$FLOW" ]; then
 	step "tests/integration/flows_test.sh against PostgreSQL"
 	shim f "$ROOT/tests/integration/flows_test.sh" FLOW="$FLOW" || failed flows
+fi
+
+if [ -f "$ROOT/tests/admin/admin_test.sh" ]; then
+	step "tests/admin/admin_test.sh and e2e_test.sh against PostgreSQL"
+	shim a "$ROOT/tests/admin/admin_test.sh" || failed admin
+	shim e "$ROOT/tests/admin/e2e_test.sh" || failed admin-e2e
 fi
 
 if [ -x "$DRIVER" ]; then
