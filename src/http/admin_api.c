@@ -144,17 +144,45 @@ static int status_of(int rc)
 	}
 }
 
+/* Copies s into out with each byte that begins no valid UTF-8 character
+ * as '?': a message cut to its buffer's size (a field name quoted from
+ * the request) may end inside a character. */
+static void clean_utf8(char *out, size_t cap, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = 0, n, i;
+
+	while (*p && k + 5 < cap) {
+		n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 && *p >= 0xC2 ? 2 : (*p & 0xF0) == 0xE0 ? 3
+		  : (*p & 0xF8) == 0xF0 && *p <= 0xF4 ? 4 : 0;
+		for (i = 1; i < n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				n = 0;
+		if (!n) {
+			out[k++] = '?';
+			p++;
+			continue;
+		}
+		memcpy(out + k, p, n);
+		k += n;
+		p += n;
+	}
+	out[k] = '\0';
+}
+
 /* The answer: out's object with request_id (and error) first. */
-static void answer(yb_response *resp, int status, const char *err, const yb_buf *out, const char *rid)
+static void answer(yb_response *resp, int status, const char *err_in, const yb_buf *out, const char *rid)
 {
 	yb_buf *b = &resp->body;
+	char err[1024];
 
 	resp->status = status;
 	resp->infcode = status == 200 ? 0 : -1;
 	yb_buf_clear(b);
 	yb_buf_puts(b, "{\"request_id\":");
 	yb_json_escape(b, rid, strlen(rid));
-	if (err) {
+	if (err_in) {
+		clean_utf8(err, sizeof(err), err_in);
 		yb_buf_puts(b, ",\"error\":");
 		yb_json_escape(b, err, strlen(err));
 		snprintf(resp->err, sizeof(resp->err), "%s", err);
