@@ -32,7 +32,8 @@ CREATE TABLE gc AS SELECT setl_id, count(*) AS ng FROM g GROUP BY 1;
 CREATE INDEX gc_setl ON gc (setl_id);
 .headers off
 .output {OUT}
--- S1-DUP
+-- S1-DUP: the same multiset of (item, amount), compared exactly (SQLite has
+-- no hash function to digest it)
 WITH s AS (
   SELECT setl_id, psn_no, fixmedins_code, begntime, medfee_sumamt, substr(begntime, 1, 10) AS b,
          substr(coalesce(nullif(endtime, ''), begntime), 1, 10) AS e FROM setl),
@@ -47,18 +48,18 @@ m AS (
    GROUP BY 1, 2)
 SELECT DISTINCT 'S1-DUP', m.a, NULL FROM m JOIN gc ca ON ca.setl_id = m.a JOIN gc cb ON cb.setl_id = m.o
  WHERE m.k = ca.ng AND ca.ng = cb.ng;
--- S2-REUSE
+-- S2-REUSE: not the code's first line, unless every line so far is a split
+-- sale at this one institution within the pack
 SELECT 'S2-REUSE', x.setl_id, x.sn FROM (
-  SELECT o.*, sum(CASE WHEN trdn = 1 AND fix = ffix THEN 0 ELSE 1 END) OVER w2 AS bad, sum(cnt) OVER w2 AS cum
-    FROM (SELECT l.*, row_number() OVER w AS rn, first_value(fix) OVER w AS ffix FROM (
-            SELECT f.drug_trac_codg AS code, f.setl_id, f.feedetl_sn AS sn,
-                   coalesce(nullif(f.fee_ocur_time, ''), s.begntime) AS t, f.cnt, f.trdn_flag AS trdn,
-                   s.fixmedins_code AS fix
-              FROM fee f JOIN setl s ON s.setl_id = f.setl_id WHERE f.drug_trac_codg <> '') l
-          WINDOW w AS (PARTITION BY code ORDER BY t, setl_id, sn)) o
-  WINDOW w2 AS (PARTITION BY code ORDER BY t, setl_id, sn ROWS UNBOUNDED PRECEDING)) x
+  SELECT l.*, count(*) OVER w AS rn, sum(CASE WHEN trdn = 1 THEN 0 ELSE 1 END) OVER w AS whole,
+         min(fix) OVER w AS minfix, max(fix) OVER w AS maxfix, sum(cnt) OVER w AS cum
+    FROM (SELECT f.drug_trac_codg AS code, f.setl_id, f.feedetl_sn AS sn,
+                 coalesce(nullif(f.fee_ocur_time, ''), s.begntime) AS t, f.cnt, f.trdn_flag AS trdn,
+                 s.fixmedins_code AS fix
+            FROM fee f JOIN setl s ON s.setl_id = f.setl_id WHERE f.drug_trac_codg <> '') l
+  WINDOW w AS (PARTITION BY code ORDER BY t, setl_id, sn ROWS UNBOUNDED PRECEDING)) x
   LEFT JOIN stock k ON k.code = x.code
- WHERE rn > 1 AND NOT (bad = 0 AND coalesce(k.pack_qty, 0) > 0 AND cum <= k.pack_qty);
+ WHERE rn > 1 AND NOT (whole = 0 AND minfix = maxfix AND coalesce(k.pack_qty, 0) > 0 AND cum <= k.pack_qty);
 -- S2-SWAP
 SELECT 'S2-SWAP', f.setl_id, f.feedetl_sn FROM fee f JOIN stock k ON k.code = f.drug_trac_codg
  WHERE f.drug_trac_codg <> '' AND k.med_list_codg <> f.med_list_codg;

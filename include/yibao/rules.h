@@ -88,7 +88,8 @@ int yb_rules_parse(yb_ruleset **out, const char *text, size_t len, const char *f
 int yb_rules_add(yb_ruleset *rs, const char *text, size_t len, const char *file);
 void yb_ruleset_free(yb_ruleset *rs);
 /* The rules folder: $YIBAO_RULES_DIR, ./rules, then the rules folder beside
- * policy_dir (the policies folder, yb_policy_dir), if given. */
+ * policy_dir (the policies folder, yb_policy_dir), if given; out gets its
+ * canonical path. */
 int yb_rules_dir(char *out, size_t n, const char *policy_dir);
 size_t yb_ruleset_count(const yb_ruleset *rs);
 const yb_rule *yb_ruleset_at(const yb_ruleset *rs, size_t i);

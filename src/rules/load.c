@@ -523,13 +523,17 @@ const yb_rule *yb_ruleset_find(const yb_ruleset *rs, const char *id)
 	return NULL;
 }
 
+/* 1 if dir is a folder; out gets its canonical path. */
 static int is_dir(char *out, size_t n, const char *dir)
 {
 	struct stat st;
+	char *real;
 
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	snprintf(out, n, "%s", dir);
+	real = realpath(dir, NULL);
+	snprintf(out, n, "%s", real ? real : dir);
+	free(real);
 	return 1;
 }
 

@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,40 +276,42 @@ int sc_inst_at(screen *sc, uint32_t id)
 /* ========================================================== partitions */
 
 /* A spilled record: a coded fee line (kind 1) or a stock row (kind 0),
- * followed by its strings (code, setl_id, psn_no, feedetl_sn). */
+ * followed by its strings (code, setl_id, psn_no, feedetl_sn). The order of
+ * arrival is the record's place in its file; the code's hash is computed
+ * again when a partition is loaded. */
 typedef struct trec {
 	uint16_t len;        /* whole record, 8-aligned */
-	uint8_t kind, trdn;
+	uint8_t kind;
+	uint8_t flags;       /* TR_SPLIT, TR_JUDGE */
 	uint8_t lcode, lsetl, lpsn, lsn;
-	uint32_t prod;       /* med_list_codg (dictionary) */
-	uint32_t fix;        /* institution (dictionary) */
-	uint32_t judge;      /* 1: inside --from/--to */
-	uint32_t pad;
-	uint64_t hash;       /* of the code */
-	uint64_t seq;        /* order of arrival: the last tie-break */
+	uint32_t prod;       /* med_list_codg: sales in sc->prod, stock in the stock set's */
+	uint32_t fix;        /* institution (sc->fix; 0 for stock) */
 	int64_t time;        /* fee_ocur_time */
-	int64_t begntime;    /* the settlement's */
 	int64_t cnt;         /* scale 4; stock: pack_qty */
 	int64_t amt;
+	int32_t begn_day;    /* the day the settlement's care began */
+	uint32_t pad;
 } trec;
+
+enum { TR_SPLIT = 1, TR_JUDGE = 2 };
 
 #define TREC_STR(r) ((char *)((r) + 1))
 
-static int part_open(screen *sc, int p)
+static int part_open(screen *sc, sc_spill *ss, int p)
 {
 	char path[1100];
 
-	snprintf(path, sizeof(path), "%s/yibao-screen-%ld-%d.part", sc->tmp_dir, (long)getpid(), p);
-	if (!(sc->part[p] = fopen(path, "w+b")))
+	snprintf(path, sizeof(path), "%s/yibao-screen-%ld-%s-%d.part", sc->tmp_dir, (long)getpid(), ss->tag, p);
+	if (!(ss->part[p] = fopen(path, "w+b")))
 		return yb_error_set(YB_ERROR, "%s: %s", path, strerror(errno));
 	unlink(path); /* gone when closed, even after a crash */
-	setvbuf(sc->part[p], NULL, _IOFBF, 1 << 18);
+	setvbuf(ss->part[p], NULL, _IOFBF, 1 << 18);
 	return 0;
 }
 
-static int spill(screen *sc, int kind, const char *code, const char *setl_id, const char *psn_no,
-		 const char *sn, uint32_t prod, uint32_t fix, int trdn, int judge, int64_t time,
-		 int64_t begntime, int64_t cnt, int64_t amt)
+static int spill(screen *sc, sc_spill *ss, int kind, const char *code, const char *setl_id,
+		 const char *psn_no, const char *sn, uint32_t prod, uint32_t fix, int flags,
+		 int64_t time, yb_date begn_day, int64_t cnt, int64_t amt)
 {
 	char rec[sizeof(trec) + 4 * 256 + 8];
 	trec *t = (trec *)rec;
@@ -320,18 +323,15 @@ static int spill(screen *sc, int kind, const char *code, const char *setl_id, co
 		return yb_error_set(YB_EINVALID, "a code or id longer than 255 bytes");
 	memset(t, 0, sizeof(*t));
 	t->kind = (uint8_t)kind;
-	t->trdn = (uint8_t)trdn;
+	t->flags = (uint8_t)flags;
 	t->lcode = (uint8_t)lc;
 	t->lsetl = (uint8_t)ls;
 	t->lpsn = (uint8_t)lp;
 	t->lsn = (uint8_t)ln;
 	t->prod = prod;
 	t->fix = fix;
-	t->judge = (uint32_t)judge;
-	t->hash = yb_rl_hash(code);
-	t->seq = sc->seq++;
 	t->time = time;
-	t->begntime = begntime;
+	t->begn_day = begn_day;
 	t->cnt = cnt;
 	t->amt = amt;
 	memcpy(o, code, lc + 1);
@@ -340,12 +340,12 @@ static int spill(screen *sc, int kind, const char *code, const char *setl_id, co
 	memcpy(o + lc + ls + lp + 3, sn, ln + 1);
 	len = (sizeof(*t) + lc + ls + lp + ln + 4 + 7) & ~(size_t)7;
 	t->len = (uint16_t)len;
-	p = (int)((t->hash >> 40) % (uint64_t)sc->n_part);
-	if (!sc->part[p] && part_open(sc, p) < 0)
+	p = (int)((yb_rl_hash(code) >> 40) % (uint64_t)sc->n_part);
+	if (!ss->part[p] && part_open(sc, ss, p) < 0)
 		return YB_ERROR;
-	if (fwrite(rec, 1, len, sc->part[p]) != len)
+	if (fwrite(rec, 1, len, ss->part[p]) != len)
 		return yb_error_set(YB_ERROR, "writing a partition: %s", strerror(errno));
-	sc->part_bytes[p] += len;
+	ss->bytes[p] += len;
 	return 0;
 }
 
@@ -709,9 +709,10 @@ static int judge_one(screen *sc, yb_rl_setl *s, uint32_t fix, int judged)
 		if (!l->drug_trac_codg || !l->drug_trac_codg[0])
 			continue;
 		if ((rc = sc_dict_id(&sc->prod, l->med_list_codg, &prod)) < 0 ||
-		    (rc = spill(sc, 1, l->drug_trac_codg, s->setl_id, s->psn_no, l->feedetl_sn, prod, fix,
-				l->trdn_flag, judged, l->fee_ocur_time ? l->fee_ocur_time : s->begntime,
-				s->begntime, l->cnt, l->sumamt)) < 0)
+		    (rc = spill(sc, &sc->sales, 1, l->drug_trac_codg, s->setl_id, s->psn_no, l->feedetl_sn,
+				prod, fix, (l->trdn_flag == 1 ? TR_SPLIT : 0) | (judged ? TR_JUDGE : 0),
+				l->fee_ocur_time ? l->fee_ocur_time : s->begntime, yb_datetime_date(s->begntime),
+				l->cnt, l->sumamt)) < 0)
 			return rc;
 		sc->st->coded_lines++;
 	}
@@ -852,8 +853,11 @@ static int pass_persons(screen *sc)
 	return rc;
 }
 
+/* trac.csv into the stock partitions. Runs in a thread of its own beside
+ * the person pass: it touches only the stock set (and its dictionary). */
 static int pass_stock(screen *sc, const char *path)
 {
+	sc_spill *ss = &sc->stock;
 	lr r;
 	char *line, *f[8];
 	size_t len;
@@ -865,7 +869,7 @@ static int pass_stock(screen *sc, const char *path)
 		goto done;
 	while ((rc = lr_next(&r, &line, &len)) == 0 && line) {
 		int64_t pack;
-		uint32_t prod, fix;
+		uint32_t prod;
 		if (!len)
 			continue;
 		if ((n = csv_split(line, f, 5)) != 5) {
@@ -880,21 +884,37 @@ static int pass_stock(screen *sc, const char *path)
 			rc = bad_field(&r, "pack_qty", "not a count");
 			break;
 		}
-		if ((rc = sc_dict_id(&sc->prod, f[1], &prod)) < 0 ||
-		    (rc = sc_dict_id(&sc->fix, f[3], &fix)) < 0 ||
-		    (rc = spill(sc, 0, f[0], "", "", "", prod, fix, 0, 0, 0, 0, pack, 0)) < 0)
+		if ((rc = sc_dict_id(&ss->prod, f[1], &prod)) < 0 ||
+		    (rc = spill(sc, ss, 0, f[0], "", "", "", prod, 0, 0, 0, 0, pack, 0)) < 0)
 			break;
-		sc->st->stock++;
+		ss->count++;
 	}
 done:
 	lr_close(&r);
 	return rc;
 }
 
+typedef struct stock_job {
+	screen *sc;
+	char path[1024];
+	int rc;
+	char msg[512];
+} stock_job;
+
+static void *stock_thread(void *arg)
+{
+	stock_job *j = arg;
+
+	j->rc = pass_stock(j->sc, j->path);
+	if (j->rc < 0)
+		snprintf(j->msg, sizeof(j->msg), "%s", yb_error_msg());
+	return NULL;
+}
+
 /* ========================================================= pass 2 */
 
-/* Sort keys of a partition: the hash and time inline, so that most
- * comparisons never touch the records; seq is the arrival order. */
+/* Sort keys of a partition: hash and time inline, so that most comparisons
+ * never touch the records; seq is the arrival order (stock, then sales). */
 typedef struct tkey {
 	uint64_t hash;
 	int64_t time;
@@ -920,25 +940,79 @@ static int tkey_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int sweep_partition(screen *sc, int p)
+/* Reads back a partition file (and closes it) at data + *used. */
+static int read_part(sc_spill *ss, int p, char *data, size_t *used)
 {
-	FILE *f = sc->part[p];
-	size_t bytes = (size_t)sc->part_bytes[p], n = 0, i, k;
+	FILE *f = ss->part[p];
+	size_t bytes = (size_t)ss->bytes[p];
+
+	if (!f)
+		return 0;
+	if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0 || fread(data + *used, 1, bytes, f) != bytes)
+		return yb_error_set(YB_ERROR, "reading a partition back: %s", strerror(errno));
+	fclose(f);
+	ss->part[p] = NULL;
+	*used += bytes;
+	return 0;
+}
+
+/* Findings of a partition, kept until the main thread writes them in
+ * partition order (the output does not depend on the threads' timing). */
+typedef struct sc_hit {
+	yb_finding f;
+	char setl_id[64], sn[32], psn[64];
+	uint32_t fix;
+	yb_date day;
+} sc_hit;
+
+typedef struct sc_hits {
+	sc_hit *v;
+	size_t n, cap;
+	int done;
+} sc_hits;
+
+static int hit_add(sc_hits *h, const yb_finding *f, const char *psn, uint32_t fix, yb_date day)
+{
+	sc_hit *x;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		sc_hit *v = realloc(h->v, cap * sizeof(*v));
+		if (!v)
+			return yb_error_set(YB_ENOMEM, "out of memory");
+		h->v = v;
+		h->cap = cap;
+	}
+	x = &h->v[h->n++];
+	x->f = *f;
+	snprintf(x->setl_id, sizeof(x->setl_id), "%s", f->setl_id);
+	snprintf(x->sn, sizeof(x->sn), "%s", f->feedetl_sn ? f->feedetl_sn : "");
+	snprintf(x->psn, sizeof(x->psn), "%s", psn);
+	x->f.setl_id = x->setl_id;
+	x->f.feedetl_sn = f->feedetl_sn ? x->sn : NULL;
+	x->fix = fix;
+	x->day = day;
+	return 0;
+}
+
+/* Sweeps partition p: stock and sales of each code in order, judged with
+ * yb_rules_judge_trac. Pure but for reading its own two files. */
+static int sweep_partition(screen *sc, int p, yb_finding *find, sc_hits *out)
+{
+	size_t bytes = (size_t)(sc->stock.bytes[p] + sc->sales.bytes[p]), used = 0, n = 0, i, k;
 	char *data;
 	tkey *kv;
 	trec **v;
 	int rc = 0;
 
-	if (!f || !bytes)
+	if (!bytes)
 		return 0;
 	if (!(data = malloc(bytes)))
 		return yb_error_set(YB_ENOMEM, "out of memory (partition of %zu bytes)", bytes);
-	if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0 || fread(data, 1, bytes, f) != bytes) {
+	if ((rc = read_part(&sc->stock, p, data, &used)) < 0 || (rc = read_part(&sc->sales, p, data, &used)) < 0) {
 		free(data);
-		return yb_error_set(YB_ERROR, "reading a partition back: %s", strerror(errno));
+		return rc;
 	}
-	fclose(f);
-	sc->part[p] = NULL;
 	for (i = 0; i < bytes; i += ((trec *)(data + i))->len)
 		n++;
 	if (!(kv = malloc((n ? n : 1) * sizeof(*kv)))) {
@@ -947,9 +1021,9 @@ static int sweep_partition(screen *sc, int p)
 	}
 	for (i = 0, k = 0; i < bytes; i += ((trec *)(data + i))->len, k++) {
 		trec *r = (trec *)(data + i);
-		kv[k].hash = r->hash;
+		kv[k].hash = yb_rl_hash(TREC_STR(r));
 		kv[k].time = r->time;
-		kv[k].seq = r->seq;
+		kv[k].seq = k;
 		kv[k].r = r;
 	}
 	qsort(kv, n, sizeof(*kv), tkey_cmp);
@@ -964,12 +1038,12 @@ static int sweep_partition(screen *sc, int p)
 		memset(&t, 0, sizeof(t));
 		/* stock rows come first in a code's group: the first one counts */
 		if (v[j]->kind == 0) {
-			t.med_list_codg = sc->prod.s[v[j]->prod];
+			t.med_list_codg = sc->stock.prod.s[v[j]->prod];
 			t.pack_qty = v[j]->cnt;
 		}
-		while (j < n && v[j]->hash == v[i]->hash && !strcmp(TREC_STR(v[j]), code) && v[j]->kind == 0)
+		while (j < n && !strcmp(TREC_STR(v[j]), code) && v[j]->kind == 0)
 			j++;
-		for (; j < n && v[j]->hash == v[i]->hash && !strcmp(TREC_STR(v[j]), code); j++) {
+		for (; j < n && !strcmp(TREC_STR(v[j]), code); j++) {
 			trec *r = v[j];
 			const char *sp = TREC_STR(r) + r->lcode + 1;
 			const char *psn = sp + r->lsetl + 1, *sn = psn + r->lpsn + 1;
@@ -979,23 +1053,23 @@ static int sweep_partition(screen *sc, int p)
 			ln.feedetl_sn = sn;
 			ln.med_list_codg = sc->prod.s[r->prod];
 			ln.drug_trac_codg = code;
-			ln.trdn_flag = r->trdn;
+			ln.trdn_flag = r->flags & TR_SPLIT ? 1 : 0;
 			ln.fee_ocur_time = r->time;
 			ln.cnt = r->cnt;
 			ln.sumamt = r->amt;
-			if (r->judge) {
+			if (r->flags & TR_JUDGE) {
 				size_t nf = 0, q;
 				memset(&s, 0, sizeof(s));
 				s.setl_id = sp;
 				s.psn_no = psn;
 				s.fixmedins_code = sc->fix.s[r->fix];
-				s.begntime = r->begntime;
+				s.begntime = (yb_datetime)r->begn_day * 86400;
 				s.lines = &ln;
 				s.n_lines = 1;
-				if ((rc = yb_rules_judge_trac(sc->find, SC_FIND_CAP, &nf, sc->rs, &s, &ln, &t)) < 0)
+				if ((rc = yb_rules_judge_trac(find, SC_FIND_CAP, &nf, sc->rs, &s, &ln, &t)) < 0)
 					break;
 				for (q = 0; q < nf && q < SC_FIND_CAP && rc == 0; q++)
-					rc = sc_emit(sc, &sc->find[q], psn, r->fix, yb_datetime_date(r->time));
+					rc = hit_add(out, &find[q], psn, r->fix, yb_datetime_date(r->time));
 			}
 			yb_rl_trac_update(&t, &ln, sp, sc->fix.s[r->fix], yb_datetime_date(r->time));
 		}
@@ -1003,6 +1077,102 @@ static int sweep_partition(screen *sc, int p)
 	}
 	free(kv);
 	free(data);
+	return rc;
+}
+
+/* Workers take partitions in order; the main thread writes each one's
+ * findings as soon as it and all before it are done. */
+typedef struct sweep {
+	screen *sc;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int next, rc;
+	char msg[512];
+	sc_hits *hits;
+} sweep;
+
+static void *sweep_thread(void *arg)
+{
+	sweep *w = arg;
+	yb_finding *find = malloc(SC_FIND_CAP * sizeof(*find));
+	int p, rc = 0;
+
+	for (;;) {
+		sc_hits h = {NULL, 0, 0, 0};
+		pthread_mutex_lock(&w->mu);
+		p = w->rc < 0 || !find ? w->sc->n_part : w->next++;
+		pthread_mutex_unlock(&w->mu);
+		if (p >= w->sc->n_part)
+			break;
+		rc = sweep_partition(w->sc, p, find, &h);
+		pthread_mutex_lock(&w->mu);
+		w->hits[p] = h;
+		w->hits[p].done = 1;
+		if (rc < 0 && w->rc == 0) {
+			w->rc = rc;
+			snprintf(w->msg, sizeof(w->msg), "%s", yb_error_msg());
+		}
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+	}
+	if (!find) {
+		pthread_mutex_lock(&w->mu);
+		if (w->rc == 0) {
+			w->rc = YB_ENOMEM;
+			snprintf(w->msg, sizeof(w->msg), "out of memory");
+		}
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+	}
+	free(find);
+	return NULL;
+}
+
+static int pass_codes(screen *sc)
+{
+	sweep w;
+	pthread_t th[SC_THREADS];
+	int nth = 0, p, rc = 0, i;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(&w, 0, sizeof(w));
+	w.sc = sc;
+	if (!(w.hits = calloc((size_t)sc->n_part, sizeof(*w.hits))))
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	for (i = 0; i < SC_THREADS && i < (cores > 1 ? cores : 1); i++)
+		if (pthread_create(&th[nth], NULL, sweep_thread, &w) == 0)
+			nth++;
+	if (!nth)
+		rc = yb_error_set(YB_ERROR, "cannot start a thread");
+	for (p = 0; p < sc->n_part && rc == 0; p++) {
+		size_t q;
+		pthread_mutex_lock(&w.mu);
+		while (!w.hits[p].done && w.rc == 0)
+			pthread_cond_wait(&w.cv, &w.mu);
+		if (w.rc < 0)
+			rc = yb_error_set(w.rc, "%s", w.msg);
+		pthread_mutex_unlock(&w.mu);
+		for (q = 0; q < w.hits[p].n && rc == 0; q++)
+			rc = sc_emit(sc, &w.hits[p].v[q].f, w.hits[p].v[q].psn, w.hits[p].v[q].fix, w.hits[p].v[q].day);
+		free(w.hits[p].v);
+		w.hits[p].v = NULL;
+		progress(sc, "codes", (uint64_t)p + 1, (uint64_t)sc->n_part, p + 1 == sc->n_part);
+	}
+	if (rc < 0) {
+		pthread_mutex_lock(&w.mu);
+		if (w.rc == 0)
+			w.rc = rc;
+		pthread_mutex_unlock(&w.mu);
+	}
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	for (p = 0; p < sc->n_part; p++)
+		free(w.hits[p].v);
+	free(w.hits);
+	pthread_mutex_destroy(&w.mu);
+	pthread_cond_destroy(&w.cv);
 	return rc;
 }
 
@@ -1024,9 +1194,12 @@ int yb_screen_run(const yb_screen_opts *o, yb_screen_stats *st)
 	char path[1024];
 	uint64_t sz_setl = 0, sz_fee = 0, sz_trac = 0, target;
 	double t1;
-	int rc, p, have_trac;
+	int rc, p, have_trac, stock_started = 0;
+	stock_job stock;
+	pthread_t stock_th;
 
 	memset(st, 0, sizeof(*st));
+	memset(&stock, 0, sizeof(stock));
 	if (!(sc = calloc(1, sizeof(*sc))))
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	sc->o = o;
@@ -1072,17 +1245,31 @@ int yb_screen_run(const yb_screen_opts *o, yb_screen_stats *st)
 		goto done;
 	}
 	setvbuf(sc->out, NULL, _IOFBF, 1 << 16);
-	if (have_trac && (rc = pass_stock(sc, path)) < 0)
+	/* trac.csv spills beside the person pass, in a thread of its own */
+	sc->sales.tag = "sales";
+	sc->stock.tag = "stock";
+	if (have_trac) {
+		snprintf(stock.path, sizeof(stock.path), "%s", path);
+		stock.sc = sc;
+		if (pthread_create(&stock_th, NULL, stock_thread, &stock) != 0)
+			stock_thread(&stock);
+		else
+			stock_started = 1;
+	}
+	rc = pass_persons(sc);
+	if (stock_started)
+		pthread_join(stock_th, NULL);
+	stock_started = 0;
+	if (rc < 0)
 		goto done;
-	if ((rc = pass_persons(sc)) < 0)
+	if (stock.rc < 0) {
+		rc = yb_error_set(stock.rc, "%s", stock.msg);
 		goto done;
+	}
+	st->stock = sc->stock.count;
 	t1 = now();
 	st->seconds_person = t1 - sc->t0;
-	for (p = 0; p < sc->n_part && rc == 0; p++) {
-		rc = sweep_partition(sc, p);
-		progress(sc, "codes", (uint64_t)p + 1, (uint64_t)sc->n_part, p + 1 == sc->n_part);
-	}
-	if (rc < 0)
+	if ((rc = pass_codes(sc)) < 0)
 		goto done;
 	st->seconds_codes = now() - t1;
 	if (fclose(sc->out) != 0) {
@@ -1098,15 +1285,21 @@ int yb_screen_run(const yb_screen_opts *o, yb_screen_stats *st)
 done:
 	if (sc->out)
 		fclose(sc->out);
-	for (p = 0; p < SC_MAX_PART; p++)
-		if (sc->part[p])
-			fclose(sc->part[p]);
+	if (stock_started)
+		pthread_join(stock_th, NULL);
+	for (p = 0; p < SC_MAX_PART; p++) {
+		if (sc->sales.part[p])
+			fclose(sc->sales.part[p]);
+		if (sc->stock.part[p])
+			fclose(sc->stock.part[p]);
+	}
 	lr_close(&sc->setl);
 	lr_close(&sc->fee);
 	yb_rl_index_free(sc->ix);
 	yb_ruleset_free(sc->rs);
 	sc_dict_free(&sc->fix);
 	sc_dict_free(&sc->prod);
+	sc_dict_free(&sc->stock.prod);
 	yb_buf_free(&sc->jb);
 	yb_buf_free(&sc->fee_text);
 	yb_buf_free(&sc->pend);

@@ -10,6 +10,7 @@
 #define SC_MAX_PART 512
 #define SC_FIND_CAP 256 /* findings kept per settlement or coded line */
 #define SC_TOP 25       /* the largest findings listed in the report */
+#define SC_THREADS 2    /* partition sweepers */
 
 /* Interned strings: institutions and products (bounded sets). */
 typedef struct sc_dict {
@@ -44,6 +45,15 @@ typedef struct sc_top {
 	uint32_t fix;
 	char psn[48], setl_id[48], date[12], cont[YB_VOLA_CONT_MAX];
 } sc_top;
+
+/* One set of partition files: coded sales, or stock records. */
+typedef struct sc_spill {
+	const char *tag;
+	FILE *part[SC_MAX_PART];
+	uint64_t bytes[SC_MAX_PART];
+	sc_dict prod;        /* the stock set's products (sales use screen.prod) */
+	uint64_t count;
+} sc_spill;
 
 typedef struct sc_off {
 	size_t off;
@@ -86,10 +96,8 @@ typedef struct screen {
 	size_t n_seen, cap_seen;
 	/* partitions */
 	const char *tmp_dir;
-	FILE *part[SC_MAX_PART];
-	uint64_t part_bytes[SC_MAX_PART];
+	sc_spill sales, stock;
 	int n_part;
-	uint64_t seq;
 	/* output and aggregates */
 	FILE *out;
 	yb_buf jb;
