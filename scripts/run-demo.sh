@@ -5,6 +5,9 @@
 # 127.0.0.1:8080 (or a free port if 8080 is taken), settles one visit the way
 # a hospital system does, over HTTP with `yibao call` (1101 -> 2201 -> 2204 ->
 # 2207), prints the command that settles another, and serves until Ctrl-C.
+# The bureau's side too: a demo administrator and the 2024 campaign's
+# enrolments and payment file (examples/demo/campaign-2024/), with the
+# administration API's login printed.
 #
 # usage: sh scripts/run-demo.sh [build/yibao]   (PORT=8080 PERSONS=300)
 set -eu
@@ -29,6 +32,19 @@ rm -rf "$DEMO" && mkdir -p "$DEMO"
 say "a demo city: Huaibei (340600) policy, 6 institutions, $PERSONS persons with accounts and family bindings"
 sh examples/demo/gen-people.sh "$PERSONS" > "$DEMO/city.jsonl"
 "$YIBAO" load --db "$DB" "$DEMO/city.jsonl"
+
+# the bureau's side (docs/admin-api.md): a demo administrator, and the 2024
+# campaign - four residents enrolled in its window, the tax system's payment
+# file imported (examples/demo/campaign-2024/)
+CAMPAIGN=examples/demo/campaign-2024
+ADMIN_PW=demo-admin-password
+say "the bureau: administrator 'admin' (password $ADMIN_PW); the 2024 campaign: 4 residents, their payment file"
+printf '%s\n' "$ADMIN_PW" | "$YIBAO" staff add --db "$DB" --id admin --role administrator >/dev/null
+for f in "$CAMPAIGN"/enrol-*.json; do
+	"$YIBAO" enrol register --db "$DB" --now "2023-10-08 10:00:00" "$f" >/dev/null
+done
+"$YIBAO" pay import --db "$DB" --now "2024-03-01 09:00:00" "$CAMPAIGN/payments-2024.csv" |
+	sed -n 's/.*"summary":\({[^}]*}\).*/   payments-2024.csv: \1/p'
 
 # start LISTEN: the server in the background; 0 when it is listening
 start() {
@@ -65,5 +81,12 @@ say "serving until Ctrl-C. Settle another visit (a new mdtrt_id each time) with:
    $CALL --pretty \\
        $FILES
 
-   the files are plain NHSA messages (examples/demo/his/); the interface: docs/interface.md"
+   the files are plain NHSA messages (examples/demo/his/); the interface: docs/interface.md
+
+   the bureau's administration API on the same server (docs/admin-api.md):
+   TOKEN=\$(curl -s -X POST $URL/api/v1/login -d '{\"staff_id\":\"admin\",\"password\":\"$ADMIN_PW\"}' |
+           sed 's/.*\"token\":\"\\([0-9a-f]*\\)\".*/\\1/')
+   curl -s -H \"Authorization: Bearer \$TOKEN\" '$URL/api/v1/persons?certno=340604198306229426'
+   curl -s -H \"Authorization: Bearer \$TOKEN\" $URL/api/v1/persons/N000000000002/history
+   curl -s -H \"Authorization: Bearer \$TOKEN\" $URL/api/v1/audit"
 wait "$SPID" || true
