@@ -86,6 +86,12 @@ struct yb_psn_rec;
 int yb_ledger_open(yb_ledger **out, const char *db_url);
 void yb_ledger_close(yb_ledger *l);
 struct yb_store *yb_ledger_store(yb_ledger *l);
+/* Supervision rules judged in every settlement (docs/rules.md): loaded at
+ * open from $YIBAO_RULES_DIR, else the rules folder beside the policies;
+ * this replaces them (dir NULL, "" or "none": no rules). Call before the
+ * ledger is shared between threads. */
+int yb_ledger_set_rules(yb_ledger *l, const char *dir);
+const struct yb_ruleset *yb_ledger_rules(yb_ledger *l);
 
 /* Builds the whole response body the server sends from the ledger's
  * output JSON (output, len bytes): called inside the store transaction,

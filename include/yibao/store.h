@@ -570,6 +570,74 @@ int yb_tx_get_acct(yb_store_tx *tx, const char *psn_no, yb_acct_info *out);
 int yb_tx_each_psn_setl(yb_store_tx *tx, const char *psn_no,
 			int (*fn)(const yb_setl_row *, int cancelled, void *), void *arg);
 
+/* Supervision (migration 5, issue 7; src/store/store_rules.c, one text for
+ * both backends). Days are yb_date numbers, amounts fen, counts scale 4. */
+/* A standing settlement's days of care and the fingerprint of its lines. */
+int yb_tx_setl_care(yb_store_tx *tx, const char *psn_no, const char *setl_id,
+		    yb_date begn, yb_date end, uint64_t fingerprint);
+typedef struct yb_setl_past_rec {
+	char setl_id[YB_ID_MAX];
+	char mdtrt_id[YB_ID_MAX];
+	char fixmedins_code[YB_ID_MAX];
+	int med_type;
+	yb_date begn, end;
+	uint64_t fingerprint;
+	yb_money medfee_sumamt;
+} yb_setl_past_rec;
+/* psn_no's standing settlements (not cancelled, not cancels) whose days of
+ * care meet [from, to], by begn then setl_id. */
+int yb_tx_each_setl_past(yb_store_tx *tx, const char *psn_no, yb_date from, yb_date to,
+			 int (*fn)(const yb_setl_past_rec *, void *), void *arg);
+/* A settled line of an item some quantity or exclusive rule counts. */
+int yb_tx_put_setl_item(yb_store_tx *tx, const char *psn_no, const char *setl_id,
+			const char *feedetl_sn, const char *med_list_codg, yb_date day, int64_t cnt);
+/* The sum of cnt of psn_no's settled lines of codg dated in [from, to]. */
+int yb_tx_item_cnt(yb_store_tx *tx, const char *psn_no, const char *med_list_codg,
+		   yb_date from, yb_date to, int64_t *cnt);
+/* A settled line's traceability code. */
+typedef struct yb_trac_line_rec {
+	char drug_trac_codg[YB_CODE_MAX + 32];
+	char setl_id[YB_ID_MAX];
+	char feedetl_sn[YB_ID_MAX];
+	char psn_no[YB_ID_MAX];
+	char fixmedins_code[YB_ID_MAX];
+	char med_list_codg[YB_CODE_MAX];
+	yb_date day;
+	int64_t cnt;
+	int trdn_flag;
+} yb_trac_line_rec;
+int yb_tx_put_setl_trac(yb_store_tx *tx, const yb_trac_line_rec *r);
+/* Every settled line of code (standing settlements), in (day, setl_id,
+ * feedetl_sn) order. */
+int yb_tx_each_setl_trac(yb_store_tx *tx, const char *code,
+			 int (*fn)(const yb_trac_line_rec *, void *), void *arg);
+/* A cancel: the lines of setl_id leave the item and code history. */
+int yb_tx_unsettle_rules(yb_store_tx *tx, const char *psn_no, const char *setl_id);
+/* Stock and purchase (3501-3503): code -> product and pack size. */
+typedef struct yb_trac_code_rec {
+	char drug_trac_codg[YB_CODE_MAX + 32];
+	char med_list_codg[YB_CODE_MAX];
+	int64_t pack_qty;             /* scale 4, 0 unknown */
+	char fixmedins_code[YB_ID_MAX];
+	yb_date purc_date;
+	char infno[8];
+	yb_datetime rec_time;
+} yb_trac_code_rec;
+int yb_tx_put_trac_code(yb_store_tx *tx, const yb_trac_code_rec *r); /* upsert by code */
+int yb_tx_get_trac_code(yb_store_tx *tx, const char *code, yb_trac_code_rec *out); /* YB_ENOTFOUND */
+/* A finding recorded with its settlement. */
+typedef struct yb_finding_rec {
+	const char *psn_no, *setl_id, *fixmedins_code, *rule_id, *feedetl_sn, *other_setl_id;
+	int seq, sev_deg, action;
+	yb_money vola_amt, fund_amt;
+	const char *vola_cont, *vola_evid;
+} yb_finding_rec;
+int yb_tx_put_finding(yb_store_tx *tx, const yb_finding_rec *r);
+/* Every finding, by setl_id then seq (setl_id NULL: all); strings are
+ * valid during the call only. */
+int yb_tx_each_finding(yb_store_tx *tx, const char *setl_id,
+		       int (*fn)(const yb_finding_rec *, void *), void *arg);
+
 /* Calls fn for every catalogue item (to build the in-memory catalogue). */
 int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg);
 /* Runs every invariant check; calls fn once per violation with a message.

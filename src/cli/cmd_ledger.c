@@ -1,6 +1,6 @@
 /* The ledger commands: load, settle, cancel, check (docs/ledger.md).
  *   yibao load   --db PATH FILE.jsonl...
- *   yibao settle --db PATH [FILE]
+ *   yibao settle --db PATH [--rules DIR] [FILE]
  *   yibao cancel --db PATH --setl-id ID --msgid MSGID --fixmedins-code CODE
  *   yibao check  --db PATH */
 #include "cli.h"
@@ -20,7 +20,9 @@ static int fail(const char *cmd, int rc)
 	       rc == YB_EOVERFLOW || rc == YB_ECONFLICT ? 2 : 1;
 }
 
-/* Takes "--db PATH" out of argv; the rest stays in order. */
+static const char *rules_dir; /* --rules DIR ("none": no rules) */
+
+/* Takes "--db PATH" (and "--rules DIR") out of argv; the rest stays in order. */
 static const char *take_db(int *argc, char **argv)
 {
 	const char *db = NULL;
@@ -29,6 +31,8 @@ static const char *take_db(int *argc, char **argv)
 	for (i = 0; i < *argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < *argc)
 			db = argv[++i];
+		else if (strcmp(argv[i], "--rules") == 0 && i + 1 < *argc)
+			rules_dir = argv[++i];
 		else
 			argv[o++] = argv[i];
 	}
@@ -46,6 +50,11 @@ static int open_ledger(const char *cmd, const char *db, yb_ledger **l)
 	}
 	if ((rc = yb_ledger_open(l, db)) < 0)
 		return fail(cmd, rc);
+	if (rules_dir && (rc = yb_ledger_set_rules(*l, rules_dir)) < 0) {
+		yb_ledger_close(*l);
+		*l = NULL;
+		return fail(cmd, rc);
+	}
 	return 0;
 }
 

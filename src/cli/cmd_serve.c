@@ -19,7 +19,7 @@
 #define DRAIN_MS 30000
 
 static const char usage[] =
-	"usage: yibao serve --db PATH --listen ADDRESS:PORT [--policy-dir DIR] [--threads N]\n"
+	"usage: yibao serve --db PATH --listen ADDRESS:PORT [--policy-dir DIR] [--rules DIR] [--threads N]\n"
 	"                   [--session-ttl SECONDS] [--session-idle SECONDS]\n"
 	"                   [--business-time \"YYYY-MM-DD HH:MM:SS\"]";
 
@@ -88,7 +88,7 @@ static int parse_threads(const char *s, int *out)
 
 int cmd_serve(int argc, char **argv)
 {
-	const char *db = NULL, *policy_dir = NULL;
+	const char *db = NULL, *policy_dir = NULL, *rules = NULL;
 	yb_server_opts so = {NULL, 0, NULL};
 	yb_admin_opts ao;
 	yb_ledger *ledger = NULL;
@@ -103,6 +103,8 @@ int cmd_serve(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
+		else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc)
+			rules = argv[++i];
 		else if ((strcmp(argv[i], "--session-ttl") == 0 || strcmp(argv[i], "--session-idle") == 0) &&
 			 i + 1 < argc) {
 			char *end;
@@ -157,7 +159,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (yb_ledger_open(&ledger, db) < 0) {
+	if (yb_ledger_open(&ledger, db) < 0 || (rules && yb_ledger_set_rules(ledger, rules) < 0)) {
 		cli_error("serve: %s", yb_error_msg());
 		goto done;
 	}

@@ -279,6 +279,8 @@ int yb_ledger_open(yb_ledger **out, const char *db_url)
 	if (catalogue_items(l) == 0 &&
 	    ((rc = seed_catalogue(l)) < 0 || (rc = yb_ledger_refresh_catalogue(l)) < 0))
 		goto fail;
+	if ((rc = ledger_rules_open(l)) < 0)
+		goto fail;
 	*out = l;
 	return 0;
 fail:
@@ -293,6 +295,7 @@ void yb_ledger_close(yb_ledger *l)
 	if (!l)
 		return;
 	yb_store_close(l->st);
+	yb_ruleset_free(l->rules);
 	for (i = 0; i < l->n_pol; i++)
 		yb_policy_free(l->pol[i]);
 	free_cats(l->cats, l->n_cats);
@@ -315,6 +318,7 @@ typedef struct settle_job {
 	yb_buf output;        /* the output before wrapping */
 	yb_mdtrt_rec *mv;     /* the registered visit of mdtrt_id, if one */
 	int registered;
+	ledger_rules lr;      /* the rules' view of it (ledger_rules.c) */
 } settle_job;
 
 typedef struct sn_any {
@@ -681,7 +685,13 @@ static int settle_work(yb_store_tx *tx, void *arg)
 		return rc;
 	if ((rc = yb_settlement_check(&s)) < 0)
 		return rc;
+	ledger_rules_free(&j->lr);
 	if (!req->dry_run && (rc = yb_tx_next_setl_id(tx, setl_id)) < 0)
+		return rc;
+	/* the rules (ledger_rules.c): inline lines carry no codes */
+	if (!req->dry_run && l->rules &&
+	    ((rc = ledger_rules_input(&j->lr, setl_id, &fix, &p, &v, &s, NULL, NULL)) < 0 ||
+	     (rc = ledger_rules_judge(l, tx, &j->lr)) < 0))
 		return rc;
 
 	yb_datetime_format(when, v.begntime);
@@ -714,6 +724,7 @@ static int settle_work(yb_store_tx *tx, void *arg)
 			return rc;
 	}
 	if ((rc = yb_tx_put_settlement(tx, &row)) < 0 ||
+	    (rc = ledger_rules_record(l, tx, &j->lr, setl_id)) < 0 ||
 	    (rc = yb_tx_put_idem(tx, req->fixmedins_code, req->msgid, p.psn_no, "2207", j->out->ptr + j->mark)) < 0)
 		return rc;
 	return 0;
@@ -721,8 +732,15 @@ static int settle_work(yb_store_tx *tx, void *arg)
 
 int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out)
 {
-	settle_job j = {l, req, out, NULL, NULL, out->len, YB_BUF_INIT, NULL, 0};
+	settle_job j;
 	int rc;
+
+	memset(&j, 0, sizeof(j));
+	j.l = l;
+	j.req = req;
+	j.out = out;
+	j.mark = out->len;
+	j.output = (yb_buf)YB_BUF_INIT;
 
 	if (req->n_lines > YB_MAX_FEELINES)
 		return yb_error_set(YB_EINVALID, "feedetail: more than %d fee lines", YB_MAX_FEELINES);
@@ -744,6 +762,7 @@ int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out)
 	free(j.lines);
 	free(j.results);
 	free(j.mv);
+	ledger_rules_free(&j.lr);
 	yb_buf_free(&j.output);
 	return rc;
 }
@@ -1069,7 +1088,8 @@ int ledger_cancel_setl_tx(yb_store_tx *tx, const char *fix, const char *msgid,
 	}
 	if ((rc = yb_tx_put_settlement(tx, &neg)) < 0 ||
 	    (rc = yb_tx_mark_cancelled(tx, orig->row.psn_no, orig->row.setl_id)) < 0 ||
-	    (rc = yb_tx_unsettle_fees(tx, orig->row.psn_no, orig->row.setl_id)) < 0)
+	    (rc = yb_tx_unsettle_fees(tx, orig->row.psn_no, orig->row.setl_id)) < 0 ||
+	    (rc = yb_tx_unsettle_rules(tx, orig->row.psn_no, orig->row.setl_id)) < 0)
 		goto done;
 	if (has_visit) {
 		visit->mid_setl_dedc -= orig->row.amt[YB_A_ACT_PAY_DEDC];

@@ -10,6 +10,7 @@
 #define YB_LEDGER_IMPL_H
 
 #include "yibao/service.h"
+#include "yibao/rules.h"
 #include "yibao/store.h"
 
 #include <pthread.h>
@@ -36,7 +37,33 @@ struct yb_ledger {
 	/* institutions read so far (the server reads one per request) */
 	pthread_rwlock_t fix_lock;
 	fix_entry *fix[LEDGER_FIX_BUCKETS];
+	yb_ruleset *rules;        /* supervision rules (NULL: none); immutable */
 };
+
+/* Supervision in real time (ledger_rules.c): a settlement as the rules see
+ * it, its lines (one per code) and what they found. */
+typedef struct ledger_rules {
+	yb_rl_setl s;
+	yb_rl_line *lines;
+	size_t n_lines;
+	char *keep[8], **more;    /* split code lists */
+	size_t n_keep, n_more;
+	yb_finding *found;
+	size_t n_found;
+} ledger_rules;
+/* lr->lines from src[0..n) with codes[i] (NULL or ',' joined; codes NULL: none). */
+int ledger_rules_lines(ledger_rules *lr, const yb_rl_line *src, const char *const *codes, size_t n);
+/* lr from a settled visit: v's lines (more() adds each one's trdn_flag,
+ * time and codes, if given), the institution, person and amounts. */
+int ledger_rules_input(ledger_rules *lr, const char *setl_id, const yb_fixmedins_rec *fix,
+		       const yb_psn_rec *p, const yb_visit *v, const yb_settlement *s,
+		       void (*more)(yb_rl_line *ln, const char **codes, void *arg), void *arg);
+/* Judges lr->s (lines from lr->lines) in tx; a refuse rule: YB_EREFUSED. */
+int ledger_rules_judge(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr);
+/* After the settlement row: history rows and findings of setl_id. */
+int ledger_rules_record(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr, const char *setl_id);
+void ledger_rules_free(ledger_rules *lr);
+int ledger_rules_open(yb_ledger *l);
 
 /* The policy of a region, loaded on first use (immutable). */
 int ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out);

@@ -38,6 +38,8 @@ typedef struct sel_lines {
 	size_t unsel_refunds;    /* unsettled lines outside the batch, kept to check refunds */
 	yb_fee_row *out;         /* unsettled lines outside the selection */
 	size_t n_out, cap_out;
+	char **codes;            /* v[i]'s drug_trac_codg (NULL: none), owned */
+	size_t cap_codes;
 } sel_lines;
 
 static int push_row(yb_fee_row **v, size_t *n, size_t *cap, const yb_fee_row *r)
@@ -62,8 +64,20 @@ static int select_line(const yb_fee_row *r, void *arg)
 
 	if (r->setl_id[0])
 		return 0;
-	if (!sl->batch || strcmp(r->chrg_bchno, sl->batch) == 0)
+	if (!sl->batch || strcmp(r->chrg_bchno, sl->batch) == 0) {
+		if (sl->n == sl->cap_codes) {
+			size_t c = sl->cap_codes ? sl->cap_codes * 2 : 64;
+			char **p = realloc(sl->codes, c * sizeof(*p));
+			if (!p)
+				return yb_error_set(YB_ENOMEM, "out of memory");
+			sl->codes = p;
+			sl->cap_codes = c;
+		}
+		sl->codes[sl->n] = NULL;
+		if (r->drug_trac_codg && *r->drug_trac_codg && !(sl->codes[sl->n] = strdup(r->drug_trac_codg)))
+			return yb_error_set(YB_ENOMEM, "out of memory");
 		return push_row(&sl->v, &sl->n, &sl->cap, r);
+	}
 	return push_row(&sl->out, &sl->n_out, &sl->cap_out, r);
 }
 
@@ -141,6 +155,21 @@ static int count_standing(const yb_setl_row *r, int cancelled, void *arg)
 	return 0;
 }
 
+/* A line's split flag, time and codes from its stored row, for the rules. */
+static void line_more(yb_rl_line *ln, const char **codes, void *arg)
+{
+	const sel_lines *sl = arg;
+	size_t k;
+
+	for (k = 0; k < sl->n; k++)
+		if (strcmp(sl->v[k].feedetl_sn, ln->feedetl_sn) == 0) {
+			ln->trdn_flag = sl->v[k].trdn_flag;
+			ln->fee_ocur_time = sl->v[k].fee_ocur_time;
+			*codes = sl->codes[k];
+			return;
+		}
+}
+
 static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 {
 	const yb_visit_setl *r = o->arg;
@@ -168,8 +197,10 @@ static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	char setl_id[YB_ID_MAX] = "", when[24];
 	int rc, n_rows = 0, b, inpatient;
 	yb_jw w;
+	ledger_rules lr;
 
 	memset(&sl, 0, sizeof(sl));
+	memset(&lr, 0, sizeof(lr));
 	if (!mv || !s) {
 		rc = yb_error_set(YB_ENOMEM, "out of memory");
 		goto done;
@@ -288,6 +319,10 @@ static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 		goto done;
 	if (!o->dry_run && (rc = yb_tx_next_setl_id(tx, setl_id)) < 0)
 		goto done;
+	if (!o->dry_run && l->rules &&
+	    ((rc = ledger_rules_input(&lr, setl_id, &fix, &p, &v, s, line_more, &sl)) < 0 ||
+	     (rc = ledger_rules_judge(l, tx, &lr)) < 0))
+		goto done;
 
 	yb_datetime_format(when, now);
 	yb_jw_init(&w, output);
@@ -307,7 +342,8 @@ static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	row.results = res;
 	row.mid_setl = r->mid_setl;
 	row.setl_time = now;
-	if ((rc = yb_tx_put_settlement(tx, &row)) < 0)
+	if ((rc = yb_tx_put_settlement(tx, &row)) < 0 ||
+	    (rc = ledger_rules_record(l, tx, &lr, setl_id)) < 0)
 		goto done;
 	for (i = 0; i < sl.n; i++)
 		if ((rc = yb_tx_set_fee_setl(tx, r->psn_no, r->mdtrt_id, sl.v[i].feedetl_sn, setl_id)) < 0)
@@ -325,6 +361,10 @@ static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 		snprintf(o->infno, sizeof(o->infno), "%s", inpatient ? "2304" : "2207");
 	snprintf(o->ref, sizeof(o->ref), "%s", setl_id);
 done:
+	ledger_rules_free(&lr);
+	for (i = 0; i < sl.n; i++)
+		free(sl.codes[i]);
+	free(sl.codes);
 	free(sl.v);
 	free(sl.out);
 	free(lines);

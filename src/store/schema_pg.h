@@ -271,6 +271,42 @@ static const char *const yb_pg_migrations[] = {
 	"  id integer PRIMARY KEY CHECK(id = 1), seq bigint NOT NULL, hash text NOT NULL);"
 	"INSERT INTO audit_head VALUES(1, 0, '');"
 	"CREATE TABLE yb_counter(name text PRIMARY KEY, value bigint NOT NULL);",
+
+	/* 5: supervision, as SQLite's migration 5 (issue 7, docs/rules.md "What phase B wires"): a
+	 * settlement's days of care and the fingerprint of its lines (S1); the
+	 * settled lines of the items quantity and exclusive rules count
+	 * (setl_item); each settled coded drug line (setl_trac: S2 reuse and
+	 * split packs, kept by code); code -> product and pack size from stock
+	 * and purchases (trac_code, 3501-3503); the findings recorded with a
+	 * settlement (setl_finding). A cancel deletes its setl_item and
+	 * setl_trac rows; its findings stay. */
+	"ALTER TABLE setl ADD COLUMN begn_date integer NOT NULL DEFAULT 0,"
+	"  ADD COLUMN end_date integer NOT NULL DEFAULT 0,"
+	"  ADD COLUMN fingerprint bigint NOT NULL DEFAULT 0;"
+	"CREATE INDEX setl_by_care ON setl(psn_no, begn_date);"
+	"CREATE TABLE setl_item("
+	"  psn_no text NOT NULL, setl_id text NOT NULL, feedetl_sn text NOT NULL,"
+	"  med_list_codg text NOT NULL, fee_date integer NOT NULL, cnt bigint NOT NULL,"
+	"  PRIMARY KEY(psn_no, setl_id, feedetl_sn));"
+	"CREATE INDEX setl_item_by_item ON setl_item(psn_no, med_list_codg, fee_date);"
+	"CREATE TABLE setl_trac("
+	"  drug_trac_codg text NOT NULL, setl_id text NOT NULL, feedetl_sn text NOT NULL,"
+	"  psn_no text NOT NULL, fixmedins_code text NOT NULL, med_list_codg text NOT NULL,"
+	"  fee_date integer NOT NULL, cnt bigint NOT NULL, trdn_flag integer NOT NULL,"
+	"  PRIMARY KEY(drug_trac_codg, setl_id, feedetl_sn));"
+	"CREATE INDEX setl_trac_by_setl ON setl_trac(setl_id);"
+	"CREATE TABLE trac_code("
+	"  drug_trac_codg text PRIMARY KEY, med_list_codg text NOT NULL,"
+	"  pack_qty bigint NOT NULL, fixmedins_code text NOT NULL,"
+	"  purc_date integer NOT NULL, infno text NOT NULL, rec_time bigint NOT NULL);"
+	"CREATE TABLE setl_finding("
+	"  psn_no text NOT NULL, setl_id text NOT NULL, seq integer NOT NULL,"
+	"  rule_id text NOT NULL, feedetl_sn text NOT NULL, other_setl_id text NOT NULL,"
+	"  vola_amt bigint NOT NULL, fund_amt bigint NOT NULL, sev_deg integer NOT NULL,"
+	"  action integer NOT NULL, vola_cont text NOT NULL, vola_evid text NOT NULL,"
+	"  fixmedins_code text NOT NULL,"
+	"  PRIMARY KEY(psn_no, setl_id, seq));"
+	"CREATE INDEX setl_finding_by_setl ON setl_finding(setl_id);",
 };
 
 #define YB_PG_VERSION (int)(sizeof(yb_pg_migrations) / sizeof(yb_pg_migrations[0]))

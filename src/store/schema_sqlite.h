@@ -250,6 +250,42 @@ static const char *const yb_sqlite_migrations[] = {
 	"  id INTEGER PRIMARY KEY CHECK(id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL) STRICT;"
 	"INSERT INTO audit_head VALUES(1, 0, '');"
 	"CREATE TABLE yb_counter(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;",
+
+	/* 5: supervision (issue 7, docs/rules.md "What phase B wires"): a
+	 * settlement's days of care and the fingerprint of its lines (S1); the
+	 * settled lines of the items quantity and exclusive rules count
+	 * (setl_item); each settled coded drug line (setl_trac: S2 reuse and
+	 * split packs, kept by code); code -> product and pack size from stock
+	 * and purchases (trac_code, 3501-3503); the findings recorded with a
+	 * settlement (setl_finding). A cancel deletes its setl_item and
+	 * setl_trac rows; its findings stay. */
+	"ALTER TABLE setl ADD COLUMN begn_date INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE setl ADD COLUMN end_date INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE setl ADD COLUMN fingerprint INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX setl_by_care ON setl(psn_no, begn_date);"
+	"CREATE TABLE setl_item("
+	"  psn_no TEXT NOT NULL, setl_id TEXT NOT NULL, feedetl_sn TEXT NOT NULL,"
+	"  med_list_codg TEXT NOT NULL, fee_date INTEGER NOT NULL, cnt INTEGER NOT NULL,"
+	"  PRIMARY KEY(psn_no, setl_id, feedetl_sn)) STRICT;"
+	"CREATE INDEX setl_item_by_item ON setl_item(psn_no, med_list_codg, fee_date);"
+	"CREATE TABLE setl_trac("
+	"  drug_trac_codg TEXT NOT NULL, setl_id TEXT NOT NULL, feedetl_sn TEXT NOT NULL,"
+	"  psn_no TEXT NOT NULL, fixmedins_code TEXT NOT NULL, med_list_codg TEXT NOT NULL,"
+	"  fee_date INTEGER NOT NULL, cnt INTEGER NOT NULL, trdn_flag INTEGER NOT NULL,"
+	"  PRIMARY KEY(drug_trac_codg, setl_id, feedetl_sn)) STRICT;"
+	"CREATE INDEX setl_trac_by_setl ON setl_trac(setl_id);"
+	"CREATE TABLE trac_code("
+	"  drug_trac_codg TEXT PRIMARY KEY, med_list_codg TEXT NOT NULL,"
+	"  pack_qty INTEGER NOT NULL, fixmedins_code TEXT NOT NULL,"
+	"  purc_date INTEGER NOT NULL, infno TEXT NOT NULL, rec_time INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE setl_finding("
+	"  psn_no TEXT NOT NULL, setl_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+	"  rule_id TEXT NOT NULL, feedetl_sn TEXT NOT NULL, other_setl_id TEXT NOT NULL,"
+	"  vola_amt INTEGER NOT NULL, fund_amt INTEGER NOT NULL, sev_deg INTEGER NOT NULL,"
+	"  action INTEGER NOT NULL, vola_cont TEXT NOT NULL, vola_evid TEXT NOT NULL,"
+	"  fixmedins_code TEXT NOT NULL,"
+	"  PRIMARY KEY(psn_no, setl_id, seq)) STRICT;"
+	"CREATE INDEX setl_finding_by_setl ON setl_finding(setl_id);",
 };
 
 #define YB_SQLITE_VERSION (int)(sizeof(yb_sqlite_migrations) / sizeof(yb_sqlite_migrations[0]))

@@ -1,0 +1,260 @@
+/* Supervision records (migration 5, issue 7, docs/rules.md "What phase B
+ * wires"): the history a settlement is judged against and the findings it
+ * leaves. Written once for both backends over store_impl.h's generic
+ * runner (as store_enrol.c): every statement is valid SQLite and
+ * PostgreSQL.
+ *
+ * Design notes
+ *  1. Days are yb_date numbers (days since 1970), so that the windows the
+ *     rules ask for are integer ranges on an index: setl(psn_no,
+ *     begn_date), setl_item(psn_no, med_list_codg, fee_date), setl_trac by
+ *     its code.
+ *  2. A code's state (yb_rl_trac) is not kept as counters: it is folded
+ *     from the code's settled lines (few: one a box, a handful for split
+ *     packs) each time it is asked for. A cancel then only deletes its
+ *     lines (yb_tx_unsettle_rules): nothing to reverse.
+ *  3. setl_item holds only lines of items a rule counts (the caller
+ *     decides, yb_ruleset_tracks_item), so the cost on the settlement path
+ *     stays with the lines that need it.
+ *  4. Settlements written before migration 5 have begn_date 0 and are not
+ *     history. */
+#include "store_impl.h"
+#include "yibao/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T(x) {YB_SQLV_TEXT, (x), 0}
+#define I(x) {YB_SQLV_INT, NULL, (int64_t)(x)}
+#define NV(v) (int)(sizeof(v) / sizeof((v)[0]))
+
+static int64_t num(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+static void text(char *out, size_t cap, const char *s)
+{
+	snprintf(out, cap, "%s", s ? s : "");
+}
+
+int yb_tx_setl_care(yb_store_tx *tx, const char *psn_no, const char *setl_id,
+		    yb_date begn, yb_date end, uint64_t fingerprint)
+{
+	yb_sqlv v[] = {T(psn_no), T(setl_id), I(begn), I(end), I((int64_t)fingerprint)};
+	return yb_store_sql(tx, "UPDATE setl SET begn_date = $3, end_date = $4, fingerprint = $5"
+			    " WHERE psn_no = $1 AND setl_id = $2", v, NV(v), NULL, NULL, NULL);
+}
+
+typedef struct past_arg {
+	int (*fn)(const yb_setl_past_rec *, void *);
+	void *arg;
+} past_arg;
+
+static int past_row(void *arg, int n, const char *const *c)
+{
+	past_arg *a = arg;
+	yb_setl_past_rec r;
+
+	if (n < 8)
+		return yb_error_set(YB_ERROR, "setl: short row");
+	text(r.setl_id, sizeof(r.setl_id), c[0]);
+	text(r.mdtrt_id, sizeof(r.mdtrt_id), c[1]);
+	text(r.fixmedins_code, sizeof(r.fixmedins_code), c[2]);
+	r.med_type = (int)num(c[3]);
+	r.begn = (yb_date)num(c[4]);
+	r.end = (yb_date)num(c[5]);
+	r.fingerprint = (uint64_t)num(c[6]);
+	r.medfee_sumamt = num(c[7]);
+	return a->fn(&r, a->arg);
+}
+
+int yb_tx_each_setl_past(yb_store_tx *tx, const char *psn_no, yb_date from, yb_date to,
+			 int (*fn)(const yb_setl_past_rec *, void *), void *arg)
+{
+	yb_sqlv v[] = {T(psn_no), I(from), I(to)};
+	past_arg a = {fn, arg};
+	/* begn_date > 0: written under migration 5; the lower bound on
+	 * begn_date keeps the index range short (a stay is under a year) */
+	return yb_store_sql(tx, "SELECT setl_id, mdtrt_id, fixmedins_code, med_type, begn_date, end_date,"
+			    " fingerprint, medfee_sumamt FROM setl WHERE psn_no = $1 AND begn_date > 0"
+			    " AND begn_date <= $3 AND begn_date >= $2 - 400 AND end_date >= $2"
+			    " AND cancelled = 0 AND refd_setl_id = '' ORDER BY begn_date, setl_id",
+			    v, NV(v), past_row, &a, NULL);
+}
+
+int yb_tx_put_setl_item(yb_store_tx *tx, const char *psn_no, const char *setl_id,
+			const char *feedetl_sn, const char *med_list_codg, yb_date day, int64_t cnt)
+{
+	yb_sqlv v[] = {T(psn_no), T(setl_id), T(feedetl_sn), T(med_list_codg), I(day), I(cnt)};
+	return yb_store_sql(tx, "INSERT INTO setl_item(psn_no, setl_id, feedetl_sn, med_list_codg, fee_date, cnt)"
+			    " VALUES($1, $2, $3, $4, $5, $6)", v, NV(v), NULL, NULL, NULL);
+}
+
+static int sum_row(void *arg, int n, const char *const *c)
+{
+	*(int64_t *)arg = n > 0 ? num(c[0]) : 0;
+	return 0;
+}
+
+int yb_tx_item_cnt(yb_store_tx *tx, const char *psn_no, const char *med_list_codg,
+		   yb_date from, yb_date to, int64_t *cnt)
+{
+	yb_sqlv v[] = {T(psn_no), T(med_list_codg), I(from), I(to)};
+	*cnt = 0;
+	return yb_store_sql(tx, "SELECT COALESCE(SUM(cnt), 0) FROM setl_item WHERE psn_no = $1"
+			    " AND med_list_codg = $2 AND fee_date >= $3 AND fee_date <= $4",
+			    v, NV(v), sum_row, cnt, NULL);
+}
+
+int yb_tx_put_setl_trac(yb_store_tx *tx, const yb_trac_line_rec *r)
+{
+	yb_sqlv v[] = {T(r->drug_trac_codg), T(r->setl_id), T(r->feedetl_sn), T(r->psn_no),
+		       T(r->fixmedins_code), T(r->med_list_codg), I(r->day), I(r->cnt), I(r->trdn_flag)};
+	return yb_store_sql(tx, "INSERT INTO setl_trac(drug_trac_codg, setl_id, feedetl_sn, psn_no,"
+			    " fixmedins_code, med_list_codg, fee_date, cnt, trdn_flag)"
+			    " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)", v, NV(v), NULL, NULL, NULL);
+}
+
+typedef struct trac_arg {
+	int (*fn)(const yb_trac_line_rec *, void *);
+	void *arg;
+} trac_arg;
+
+static int trac_row(void *arg, int n, const char *const *c)
+{
+	trac_arg *a = arg;
+	yb_trac_line_rec r;
+
+	if (n < 9)
+		return yb_error_set(YB_ERROR, "setl_trac: short row");
+	text(r.drug_trac_codg, sizeof(r.drug_trac_codg), c[0]);
+	text(r.setl_id, sizeof(r.setl_id), c[1]);
+	text(r.feedetl_sn, sizeof(r.feedetl_sn), c[2]);
+	text(r.psn_no, sizeof(r.psn_no), c[3]);
+	text(r.fixmedins_code, sizeof(r.fixmedins_code), c[4]);
+	text(r.med_list_codg, sizeof(r.med_list_codg), c[5]);
+	r.day = (yb_date)num(c[6]);
+	r.cnt = num(c[7]);
+	r.trdn_flag = (int)num(c[8]);
+	return a->fn(&r, a->arg);
+}
+
+int yb_tx_each_setl_trac(yb_store_tx *tx, const char *code,
+			 int (*fn)(const yb_trac_line_rec *, void *), void *arg)
+{
+	yb_sqlv v[] = {T(code)};
+	trac_arg a = {fn, arg};
+	return yb_store_sql(tx, "SELECT drug_trac_codg, setl_id, feedetl_sn, psn_no, fixmedins_code,"
+			    " med_list_codg, fee_date, cnt, trdn_flag FROM setl_trac WHERE drug_trac_codg = $1"
+			    " ORDER BY fee_date, setl_id, feedetl_sn", v, NV(v), trac_row, &a, NULL);
+}
+
+int yb_tx_unsettle_rules(yb_store_tx *tx, const char *psn_no, const char *setl_id)
+{
+	yb_sqlv v[] = {T(psn_no), T(setl_id)};
+	int rc = yb_store_sql(tx, "DELETE FROM setl_item WHERE psn_no = $1 AND setl_id = $2",
+			      v, NV(v), NULL, NULL, NULL);
+	if (rc < 0)
+		return rc;
+	return yb_store_sql(tx, "DELETE FROM setl_trac WHERE setl_id = $2 AND psn_no = $1",
+			    v, NV(v), NULL, NULL, NULL);
+}
+
+int yb_tx_put_trac_code(yb_store_tx *tx, const yb_trac_code_rec *r)
+{
+	yb_sqlv v[] = {T(r->drug_trac_codg), T(r->med_list_codg), I(r->pack_qty), T(r->fixmedins_code),
+		       I(r->purc_date), T(r->infno), I(r->rec_time)};
+	return yb_store_sql(tx, "INSERT INTO trac_code(drug_trac_codg, med_list_codg, pack_qty, fixmedins_code,"
+			    " purc_date, infno, rec_time) VALUES($1, $2, $3, $4, $5, $6, $7)"
+			    " ON CONFLICT(drug_trac_codg) DO UPDATE SET med_list_codg = excluded.med_list_codg,"
+			    " pack_qty = excluded.pack_qty, fixmedins_code = excluded.fixmedins_code,"
+			    " purc_date = excluded.purc_date, infno = excluded.infno, rec_time = excluded.rec_time",
+			    v, NV(v), NULL, NULL, NULL);
+}
+
+static int code_row(void *arg, int n, const char *const *c)
+{
+	yb_trac_code_rec *r = arg;
+
+	if (n < 7)
+		return yb_error_set(YB_ERROR, "trac_code: short row");
+	text(r->drug_trac_codg, sizeof(r->drug_trac_codg), c[0]);
+	text(r->med_list_codg, sizeof(r->med_list_codg), c[1]);
+	r->pack_qty = num(c[2]);
+	text(r->fixmedins_code, sizeof(r->fixmedins_code), c[3]);
+	r->purc_date = (yb_date)num(c[4]);
+	text(r->infno, sizeof(r->infno), c[5]);
+	r->rec_time = num(c[6]);
+	return 0;
+}
+
+int yb_tx_get_trac_code(yb_store_tx *tx, const char *code, yb_trac_code_rec *out)
+{
+	yb_sqlv v[] = {T(code)};
+	int rc;
+
+	out->drug_trac_codg[0] = 0;
+	rc = yb_store_sql(tx, "SELECT drug_trac_codg, med_list_codg, pack_qty, fixmedins_code, purc_date,"
+			  " infno, rec_time FROM trac_code WHERE drug_trac_codg = $1", v, NV(v), code_row, out, NULL);
+	if (rc < 0)
+		return rc;
+	if (!out->drug_trac_codg[0])
+		return yb_error_set(YB_ENOTFOUND, "drug_trac_codg: %s is not in stock records", code);
+	return 0;
+}
+
+int yb_tx_put_finding(yb_store_tx *tx, const yb_finding_rec *r)
+{
+	yb_sqlv v[] = {T(r->psn_no), T(r->setl_id), I(r->seq), T(r->rule_id),
+		       T(r->feedetl_sn ? r->feedetl_sn : ""), T(r->other_setl_id ? r->other_setl_id : ""),
+		       I(r->vola_amt), I(r->fund_amt), I(r->sev_deg), I(r->action),
+		       T(r->vola_cont ? r->vola_cont : ""), T(r->vola_evid ? r->vola_evid : "{}"),
+		       T(r->fixmedins_code ? r->fixmedins_code : "")};
+	return yb_store_sql(tx, "INSERT INTO setl_finding(psn_no, setl_id, seq, rule_id, feedetl_sn, other_setl_id,"
+			    " vola_amt, fund_amt, sev_deg, action, vola_cont, vola_evid, fixmedins_code)"
+			    " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+			    v, NV(v), NULL, NULL, NULL);
+}
+
+typedef struct find_arg {
+	int (*fn)(const yb_finding_rec *, void *);
+	void *arg;
+} find_arg;
+
+static int finding_row(void *arg, int n, const char *const *c)
+{
+	find_arg *a = arg;
+	yb_finding_rec r;
+
+	if (n < 13)
+		return yb_error_set(YB_ERROR, "setl_finding: short row");
+	r.psn_no = c[0];
+	r.setl_id = c[1];
+	r.seq = (int)num(c[2]);
+	r.rule_id = c[3];
+	r.feedetl_sn = c[4];
+	r.other_setl_id = c[5];
+	r.vola_amt = num(c[6]);
+	r.fund_amt = num(c[7]);
+	r.sev_deg = (int)num(c[8]);
+	r.action = (int)num(c[9]);
+	r.vola_cont = c[10];
+	r.vola_evid = c[11];
+	r.fixmedins_code = c[12];
+	return a->fn(&r, a->arg);
+}
+
+int yb_tx_each_finding(yb_store_tx *tx, const char *setl_id,
+		       int (*fn)(const yb_finding_rec *, void *), void *arg)
+{
+	static const char cols[] = "SELECT psn_no, setl_id, seq, rule_id, feedetl_sn, other_setl_id, vola_amt,"
+				   " fund_amt, sev_deg, action, vola_cont, vola_evid, fixmedins_code FROM setl_finding";
+	char sql[512];
+	yb_sqlv v[] = {T(setl_id)};
+	find_arg a = {fn, arg};
+
+	snprintf(sql, sizeof(sql), "%s%s ORDER BY setl_id, seq", cols, setl_id ? " WHERE setl_id = $1" : "");
+	return yb_store_sql(tx, sql, v, setl_id ? 1 : 0, finding_row, &a, NULL);
+}
