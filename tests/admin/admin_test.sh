@@ -15,38 +15,12 @@
 #
 # usage: YIBAO=build/yibao sh tests/admin/admin_test.sh
 set -u
-
-YIBAO=${YIBAO:-build/yibao}
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-export YIBAO_POLICY_DIR="$ROOT/policies"
-T=$(mktemp -d "${TMPDIR:-/tmp}/yibao-admin.XXXXXX")
-SPID=""
-pass=0
-fail=0
+NAME=admin
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 SEQ=0
-
-cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-
-ok() { pass=$((pass + 1)); printf 'ok   %s\n' "$1"; }
-bad() {
-	fail=$((fail + 1))
-	printf 'FAIL %s\n' "$1"
-	[ $# -gt 1 ] && printf '     %s\n' "$2"
-	return 0
-}
-
-command -v curl >/dev/null 2>&1 || { echo "admin_test: curl is required" >&2; exit 1; }
-[ -x "$YIBAO" ] || case $YIBAO in */*) echo "admin_test: $YIBAO not built" >&2; exit 1 ;; esac
 
 # ------------------------------------------------------------ server
 
-"$YIBAO" load --db "$T/db" "$HERE/data.jsonl" >/dev/null || { echo "admin_test: load failed" >&2; exit 1; }
-printf 'admin-secret-pw-1\n' >"$T/pw"
 "$YIBAO" staff add --db "$T/db" --id admin --role administrator --password-file "$T/pw" >"$T/out" 2>&1 &&
 	grep -q '"audit_seq":1' "$T/out" && ok "yibao staff add: the first administrator (audit record 1)" ||
 	bad "staff add" "$(cat "$T/out")"
@@ -55,44 +29,11 @@ printf 'short\n' | "$YIBAO" staff add --db "$T/db" --id x --role clerk >"$T/out"
 [ $? -eq 2 ] && grep -q "password: at least" "$T/out" && ok "staff add: a short password is refused (exit 2)" ||
 	bad "staff add short password" "$(cat "$T/out")"
 
-start_server() { # LOG [extra args]
-	log=$1
-	shift
-	: >"$log"
-	"$YIBAO" serve --db "$T/db" --listen 127.0.0.1:0 --threads 8 "$@" 2>>"$log" &
-	SPID=$!
-	i=0
-	PORT=""
-	while [ $i -lt 100 ]; do
-		PORT=$(sed -n 's/.*"event":"listening","listen":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$log" | tail -n 1)
-		[ -n "$PORT" ] && break
-		kill -0 "$SPID" 2>/dev/null || break
-		sleep 0.05
-		i=$((i + 1))
-	done
-	[ -n "$PORT" ] || { cat "$log" >&2; echo "admin_test: server did not start" >&2; exit 1; }
-	BASE="http://127.0.0.1:$PORT/api/v1"
-}
-stop_server() {
-	kill -TERM "$SPID" 2>/dev/null
-	wait "$SPID" 2>/dev/null
-	SPID=""
-}
 # the 2024 campaign's window is open on the business clock (2023-10-08)
 start_server "$T/log" --business-time "2023-10-08 10:00:00"
 
 # ------------------------------------------------------------ client
 
-# api METHOD PATH TOKEN [BODY | @FILE]: status in $STATUS, answer in $T/out
-api() {
-	m=$1 p=$2 tok=$3
-	if [ $# -ge 4 ]; then
-		STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X "$m" -H "Authorization: Bearer $tok" \
-			-H 'Content-Type: application/json' --data-binary "$4" "$BASE$p")
-	else
-		STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X "$m" -H "Authorization: Bearer $tok" "$BASE$p")
-	fi
-}
 # expect NAME STATUS [FIXED-STRING...]: the status and strings in the answer
 expect() {
 	name=$1 want=$2
@@ -103,7 +44,6 @@ expect() {
 	done
 	ok "$name"
 }
-field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -n 1; }
 
 # changed ACTION OBJECT-PREFIX STAFF: the answer's audit_seq is the next one
 # and the log's record at it says so, with nothing after it
@@ -127,11 +67,6 @@ unchanged() {
 	grep -q '"records":\[\]' "$T/audit" && ok "  nothing written" || bad "  nothing written" "$(head -c 300 "$T/audit")"
 	cp "$T/answer" "$T/out"
 }
-login() { # ID PASSWORD -> $TOKEN
-	STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X POST --data-binary "{\"staff_id\":\"$1\",\"password\":\"$2\"}" "$BASE/login")
-	TOKEN=$(field token)
-}
-
 # ------------------------------------------------------- sessions, roles
 echo "== login and sessions"
 login admin admin-secret-pw-1

@@ -14,67 +14,32 @@
 #
 # usage: YIBAO=build/yibao sh tests/admin/e2e_test.sh
 set -u
-
-YIBAO=${YIBAO:-build/yibao}
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-export YIBAO_POLICY_DIR="$ROOT/policies"
-T=$(mktemp -d "${TMPDIR:-/tmp}/yibao-e2e.XXXXXX")
-SPID=""
-pass=0
-fail=0
-
-cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-ok() { pass=$((pass + 1)); printf 'ok   %s\n' "$1"; }
-bad() {
-	fail=$((fail + 1))
-	printf 'FAIL %s\n' "$1"
-	[ $# -gt 1 ] && printf '     %s\n' "$2"
-	return 0
-}
+NAME=e2e
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
 CLINIC=H34060300101 SECRET=adm-secret-clinic
 CERT=34060219800101101X
 
-"$YIBAO" load --db "$T/db" "$HERE/data.jsonl" >/dev/null || { echo "e2e: load failed" >&2; exit 1; }
-printf 'admin-secret-pw-1\n' | "$YIBAO" staff add --db "$T/db" --id admin --role administrator >/dev/null ||
+"$YIBAO" staff add --db "$T/db" --id admin --role administrator --password-file "$T/pw" >/dev/null ||
 	{ echo "e2e: staff add failed" >&2; exit 1; }
-: >"$T/log"
-"$YIBAO" serve --db "$T/db" --listen 127.0.0.1:0 --threads 8 --business-time "2023-10-08 10:00:00" 2>>"$T/log" &
-SPID=$!
-i=0
-PORT=""
-while [ $i -lt 100 ] && [ -z "$PORT" ]; do
-	PORT=$(sed -n 's/.*"event":"listening","listen":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$T/log")
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -n "$PORT" ] || { cat "$T/log" >&2; echo "e2e: server did not start" >&2; exit 1; }
-API="http://127.0.0.1:$PORT/api/v1"
-URL="http://127.0.0.1:$PORT/fsi/api/rsfComIfsService/callService"
+start_server "$T/log" --business-time "2023-10-08 10:00:00"
 
-api() { # METHOD PATH [BODY]: status in $STATUS, answer in $T/out
-	if [ $# -ge 3 ]; then
-		STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" --data-binary "$3" "$API$2")
-	else
-		STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" "$API$2")
-	fi
+# api2 METHOD PATH [BODY]: api with the current $TOKEN
+api2() { api "$1" "$2" "$TOKEN" ${3+"$3"}; }
+# same_as_calc NAME LEDGER CALC: the setlinfo amounts agree to the fen
+same_as_calc() {
+	for k in medfee_sumamt inscp_scp_amt act_pay_dedc hifp_pay fund_pay_sumamt psn_part_amt psn_cash_pay; do
+		[ "$(num $k "$2")" = "$(num $k "$3")" ] || { bad "$1: $k" "ledger $(num $k "$2"), calc $(num $k "$3")"; return 1; }
+	done
 }
-field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -n 1; }
 num() { grep -o "\"$1\":-\\{0,1\\}[0-9.]*" "$2" | head -n 1 | cut -d: -f2; }
 
-STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X POST --data-binary '{"staff_id":"admin","password":"admin-secret-pw-1"}' "$API/login")
-TOKEN=$(field token)
-api POST /staff '{"staff_id":"clerk1","role":"clerk","password":"clerk-secret-pw-1"}'
-STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X POST --data-binary '{"staff_id":"clerk1","password":"clerk-secret-pw-1"}' "$API/login")
-TOKEN=$(field token)
+login admin admin-secret-pw-1
+api2 POST /staff '{"staff_id":"clerk1","role":"clerk","password":"clerk-secret-pw-1"}'
+login clerk1 clerk-secret-pw-1
 [ -n "$TOKEN" ] && ok "a clerk logs in" || bad "login" "$(cat "$T/out")"
 
-api POST /enrolments "{\"admdvs\":\"340600\",\"year\":2024,\"psn\":{\"certno\":\"$CERT\",\"psn_name\":\"张三\",\"gend\":\"1\",\"brdy\":\"1980-01-01\",\"hukou_admdvs\":\"340602\"}}"
+api2 POST /enrolments "{\"admdvs\":\"340600\",\"year\":2024,\"psn\":{\"certno\":\"$CERT\",\"psn_name\":\"张三\",\"gend\":\"1\",\"brdy\":\"1980-01-01\",\"hukou_admdvs\":\"340602\"}}"
 PSN=$(field psn_no)
 [ "$STATUS" = 200 ] && grep -q '"status":"registered"' "$T/out" && ok "enrolled through the API: $PSN" || bad "enrol" "$(cat "$T/out")"
 
@@ -103,11 +68,11 @@ call "$T/1101.json" "$T/a2201.json"
 [ $? -ne 0 ] && grep -q 'is not insured on 2024-03-15' "$T/call" "$T/callerr" && ok "before the payment: 2201 refused, not insured" ||
 	bad "2201 before payment" "$(cat "$T/call" "$T/callerr" | head -c 600)"
 
-api POST /payments "{\"pay_id\":\"E2E-0001\",\"certno\":\"$CERT\",\"psn_name\":\"张三\",\"year\":2024,\"amount\":\"380.00\",\"paid_time\":\"2023-10-08 09:30:00\",\"channel\":\"wechat\"}"
+api2 POST /payments "{\"pay_id\":\"E2E-0001\",\"certno\":\"$CERT\",\"psn_name\":\"张三\",\"year\":2024,\"amount\":\"380.00\",\"paid_time\":\"2023-10-08 09:30:00\",\"channel\":\"wechat\"}"
 [ "$STATUS" = 200 ] && grep -q '"matched":1' "$T/out" && ok "paid through the API: covered 2024" || bad "pay" "$(cat "$T/out")"
-api POST /chronic-applications "{\"psn_no\":\"$PSN\",\"dise_codg\":\"I10\",\"channel\":\"counter\",\"applied\":\"2023-10-01\"}"
+api2 POST /chronic-applications "{\"psn_no\":\"$PSN\",\"dise_codg\":\"I10\",\"channel\":\"counter\",\"applied\":\"2023-10-01\"}"
 APPL=$(field appl_id)
-api POST "/chronic-applications/$APPL/decision" '{"result":"confirmed","decided":"2023-10-08"}'
+api2 POST "/chronic-applications/$APPL/decision" '{"result":"confirmed","decided":"2023-10-08"}'
 [ "$STATUS" = 200 ] && ok "hypertension confirmed through the API (CD6)" || bad "chronic" "$(cat "$T/out")"
 
 # visit A: general outpatient
@@ -130,11 +95,8 @@ EOF
 sed 's/"setlinfo":/\n/g' "$T/calc" | sed -n 2p >"$T/calc1"
 sed 's/"setlinfo":/\n/g' "$T/calc" | sed -n 3p >"$T/calc2"
 tail -n 1 "$T/call" >"$T/a"
-same=1
-for k in medfee_sumamt inscp_scp_amt act_pay_dedc hifp_pay fund_pay_sumamt psn_part_amt psn_cash_pay; do
-	[ "$(num $k "$T/a")" = "$(num $k "$T/calc1")" ] || { same=0; bad "visit A: $k" "ledger $(num $k "$T/a"), calc $(num $k "$T/calc1")"; }
-done
-[ $same = 1 ] && [ "$(num hifp_pay "$T/a")" != "0.00" ] && ok "visit A: the amounts of yibao calc to the fen (pooled fund $(num hifp_pay "$T/a"))"
+same_as_calc "visit A" "$T/a" "$T/calc1" && [ "$(num hifp_pay "$T/a")" != "0.00" ] &&
+	ok "visit A: the amounts of yibao calc to the fen (pooled fund $(num hifp_pay "$T/a"))"
 
 # visit B: diabetes, no confirmed application -> CD6
 reg b2201.json "2024-03-18 09:00:00" 14
@@ -153,19 +115,15 @@ msg c2204.json 2204 "{\"feedetail\":[$(line 1 XC09AAK063A001010104328 180.00 6 3
 setl c2207.json 14 180.00
 call "$T/1101.json" "$T/c2201.json" "$T/c2203.json" "$T/c2204.json" "$T/c2207.json" || bad "visit C" "$(cat "$T/call" "$T/callerr" | head -c 800)"
 tail -n 1 "$T/call" >"$T/c"
-same=1
-for k in medfee_sumamt inscp_scp_amt act_pay_dedc hifp_pay fund_pay_sumamt psn_part_amt psn_cash_pay; do
-	[ "$(num $k "$T/c")" = "$(num $k "$T/calc2")" ] || { same=0; bad "visit C: $k" "ledger $(num $k "$T/c"), calc $(num $k "$T/calc2")"; }
-done
-[ $same = 1 ] && [ "$(num fund_pay_sumamt "$T/c")" != "0.00" ] && ok "a confirmed chronic disease: the amounts of yibao calc (fund $(num fund_pay_sumamt "$T/c"))"
+same_as_calc "visit C" "$T/c" "$T/calc2" && [ "$(num fund_pay_sumamt "$T/c")" != "0.00" ] &&
+	ok "a confirmed chronic disease: the amounts of yibao calc (fund $(num fund_pay_sumamt "$T/c"))"
 
-api GET "/persons/$PSN/history"
+api2 GET "/persons/$PSN/history"
 n=$(grep -o '"setl_id":"S' "$T/out" | wc -l)
 [ "$n" -eq 3 ] && grep -q '"pay_id":"E2E-0001"' "$T/out" && ok "the history shows the coverage's payment and 3 settlements" ||
 	bad "history" "$(head -c 600 "$T/out")"
-STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X POST --data-binary '{"staff_id":"admin","password":"admin-secret-pw-1"}' "$API/login")
-TOKEN=$(field token)
-api GET /audit/verify
+login admin admin-secret-pw-1
+api2 GET /audit/verify
 grep -q '"ok":true' "$T/out" && ok "the audit chain holds ($(num records "$T/out") records)" || bad "audit" "$(cat "$T/out")"
 kill -TERM "$SPID" 2>/dev/null
 wait "$SPID" 2>/dev/null
