@@ -2,6 +2,7 @@
  *
  *   build/bench/ledger [--persons N] [--seconds S] [--clients 1,2,8]
  *                      [--naive-clients C] [--dir DIR] [--seed S] [--keep]
+ *                      [--rules DIR]
  *
  * Creates a fresh SQLite database in a new directory under DIR (default
  * $TMPDIR or /var/tmp: it must be on the real disk, not tmpfs, or the
@@ -23,6 +24,10 @@
  * the same store with groups capped at one settlement
  * (yb_store_set_max_group(st, 1): one transaction, one fsync each), with
  * --naive-clients threads.
+ *
+ * --rules DIR: every settlement is also judged by the supervision rules of
+ * DIR (docs/rules.md) inside its unit, and their history rows written;
+ * without it the ledger runs with no rules (as $YIBAO_RULES_DIR=none).
  *
  * At the end yb_ledger_check verifies every invariant over the whole store;
  * the bench fails (exit 1) on any violation or failed settlement. The target
@@ -464,7 +469,7 @@ static void print_run(const char *label, const run_result *r)
 static void usage(void)
 {
 	fprintf(stderr, "usage: ledger [--persons N] [--seconds S] [--clients 1,2,8] [--naive-clients C]\n"
-			"              [--dir DIR] [--seed S] [--keep]\n");
+			"              [--dir DIR] [--seed S] [--keep] [--rules DIR]\n");
 	exit(2);
 }
 
@@ -493,6 +498,7 @@ int main(int argc, char **argv)
 {
 	const char *base = getenv("TMPDIR");
 	unsigned long long persons = 100000, seed = 1;
+	const char *rules = NULL;
 	double secs = 5;
 	int clients[16] = {1, 2, 8}, n_runs = 3, naive_clients = 8, keep = 0, tmpfs, bad = 0, i;
 	char dir[4096], db[4200], jsonl[4200], cpu[256], b1[48], b2[48];
@@ -517,6 +523,8 @@ int main(int argc, char **argv)
 			naive_clients = (int)strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
 			base = argv[++i];
+		else if (!strcmp(argv[i], "--rules") && i + 1 < argc)
+			rules = argv[++i];
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
 		else if (!strcmp(argv[i], "--clients") && i + 1 < argc) {
@@ -569,8 +577,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	t = now();
-	if (yb_ledger_open(&l, db) < 0)
+	if (yb_ledger_open(&l, db) < 0 || yb_ledger_set_rules(l, rules) < 0)
 		die(db);
+	printf("rules     : %s\n", rules ? rules : "none");
 	{
 		char *files[1] = {jsonl};
 		if (yb_ledger_load_files(l, files, 1, &report) < 0)
