@@ -9,6 +9,7 @@ int cmd_load(int argc, char **argv);
 int cmd_settle(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

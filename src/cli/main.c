@@ -16,6 +16,7 @@ static const struct {
 	{"settle", cmd_settle, "settle --db PATH [FILE]: settle one visit durably"},
 	{"cancel", cmd_cancel, "cancel --db PATH --setl-id ID --msgid M --fixmedins-code C"},
 	{"check", cmd_check, "check --db PATH: verify every invariant of the store"},
+	{"copy", cmd_copy, "copy --from PATH --to URL: a SQLite store into an empty PostgreSQL one"},
 	{"serve", cmd_serve, "serve --db PATH --listen ADDR:PORT: the national interface over HTTP"},
 	{"screen", cmd_screen, "screen --in DIR --out FILE.jsonl [--report F.html] [--sample 5%]: supervision rules in batch"},
 	{"gen", cmd_gen, "gen --persons N --seed S --out DIR [--fraud-rate R]: a synthetic city with injected fraud"},
