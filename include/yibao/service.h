@@ -92,6 +92,17 @@ struct yb_store *yb_ledger_store(yb_ledger *l);
  * ledger is shared between threads. */
 int yb_ledger_set_rules(yb_ledger *l, const char *dir);
 const struct yb_ruleset *yb_ledger_rules(yb_ledger *l);
+/* 3101/3102: judges s by the ledger's rules against the store's history,
+ * writing nothing; codes[i] (NULL: none) are line i's codes joined by ','
+ * (a line with several is judged as one line per code). Findings go to
+ * out[0..cap), *n how many (0 without rules). */
+struct yb_rl_setl;
+struct yb_finding;
+struct yb_trac_code_rec;
+int yb_ledger_judge(yb_ledger *l, const struct yb_rl_setl *s, const char *const *codes,
+		    struct yb_finding *out, size_t cap, size_t *n);
+/* 3501-3503: records code -> product and pack size, one unit (upserts). */
+int yb_ledger_put_stock(yb_ledger *l, const struct yb_trac_code_rec *r, size_t n);
 
 /* Builds the whole response body the server sends from the ledger's
  * output JSON (output, len bytes): called inside the store transaction,

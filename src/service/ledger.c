@@ -691,7 +691,7 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	/* the rules (ledger_rules.c): inline lines carry no codes */
 	if (!req->dry_run && l->rules &&
 	    ((rc = ledger_rules_input(&j->lr, setl_id, &fix, &p, &v, &s, NULL, NULL)) < 0 ||
-	     (rc = ledger_rules_judge(l, tx, &j->lr)) < 0))
+	     (rc = ledger_rules_judge(l, tx, &j->lr, 1)) < 0))
 		return rc;
 
 	yb_datetime_format(when, v.begntime);

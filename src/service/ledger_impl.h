@@ -58,8 +58,9 @@ int ledger_rules_lines(ledger_rules *lr, const yb_rl_line *src, const char *cons
 int ledger_rules_input(ledger_rules *lr, const char *setl_id, const yb_fixmedins_rec *fix,
 		       const yb_psn_rec *p, const yb_visit *v, const yb_settlement *s,
 		       void (*more)(yb_rl_line *ln, const char **codes, void *arg), void *arg);
-/* Judges lr->s (lines from lr->lines) in tx; a refuse rule: YB_EREFUSED. */
-int ledger_rules_judge(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr);
+/* Judges lr->s (lines from lr->lines) in tx; with refuse, a refuse rule's
+ * finding is YB_EREFUSED naming the rule. */
+int ledger_rules_judge(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr, int refuse);
 /* After the settlement row: history rows and findings of setl_id. */
 int ledger_rules_record(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr, const char *setl_id);
 void ledger_rules_free(ledger_rules *lr);

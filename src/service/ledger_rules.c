@@ -255,7 +255,7 @@ void ledger_rules_free(ledger_rules *lr)
 
 #define MAX_FINDINGS 64
 
-int ledger_rules_judge(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr)
+int ledger_rules_judge(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr, int refuse)
 {
 	store_hist h;
 	yb_rules_history view = {NULL, hist_settlements, hist_item_cnt, hist_trac};
@@ -279,7 +279,7 @@ int ledger_rules_judge(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr)
 		return rc;
 	if (lr->n_found > MAX_FINDINGS)
 		lr->n_found = MAX_FINDINGS;
-	for (i = 0; i < lr->n_found; i++)
+	for (i = 0; refuse && i < lr->n_found; i++)
 		if (lr->found[i].rule->action == YB_ACT_REFUSE)
 			return yb_error_set(YB_EREFUSED, "rule %s (%s): %s", lr->found[i].rule->id,
 					    lr->found[i].rule->name, lr->found[i].vola_cont);
@@ -341,6 +341,69 @@ int ledger_rules_record(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr, const c
 			return rc;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------- 3101/3102, 3501-3503 */
+
+typedef struct judge_job {
+	yb_ledger *l;
+	ledger_rules lr;
+} judge_job;
+
+static int judge_read(yb_store_tx *tx, void *arg)
+{
+	judge_job *j = arg;
+	return ledger_rules_judge(j->l, tx, &j->lr, 0);
+}
+
+int yb_ledger_judge(yb_ledger *l, const yb_rl_setl *s, const char *const *codes,
+		    yb_finding *out, size_t cap, size_t *n)
+{
+	judge_job j;
+	size_t i;
+	int rc;
+
+	*n = 0;
+	if (!l->rules)
+		return 0;
+	memset(&j, 0, sizeof(j));
+	j.l = l;
+	if ((rc = ledger_rules_lines(&j.lr, s->lines, codes, s->n_lines)) < 0)
+		goto done;
+	j.lr.s = *s;
+	if ((rc = yb_store_read(l->st, judge_read, &j)) < 0)
+		goto done;
+	for (i = 0; i < j.lr.n_found && *n < cap; i++) {
+		out[*n] = j.lr.found[i];
+		/* the line's id is the caller's (lines are copied by value) */
+		(*n)++;
+	}
+done:
+	ledger_rules_free(&j.lr);
+	return rc;
+}
+
+typedef struct stock_job {
+	const yb_trac_code_rec *r;
+	size_t n;
+} stock_job;
+
+static int stock_work(yb_store_tx *tx, void *arg)
+{
+	stock_job *j = arg;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < j->n; i++)
+		if ((rc = yb_tx_put_trac_code(tx, &j->r[i])) < 0)
+			return rc;
+	return 0;
+}
+
+int yb_ledger_put_stock(yb_ledger *l, const yb_trac_code_rec *r, size_t n)
+{
+	stock_job j = {r, n};
+	return yb_store_submit(l->st, n ? r[0].drug_trac_codg : "", stock_work, &j);
 }
 
 /* ----------------------------------------------------- the ruleset */

@@ -321,7 +321,7 @@ static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 		goto done;
 	if (!o->dry_run && l->rules &&
 	    ((rc = ledger_rules_input(&lr, setl_id, &fix, &p, &v, s, line_more, &sl)) < 0 ||
-	     (rc = ledger_rules_judge(l, tx, &lr)) < 0))
+	     (rc = ledger_rules_judge(l, tx, &lr, 1)) < 0))
 		goto done;
 
 	yb_datetime_format(when, now);

@@ -134,6 +134,11 @@ int txn_check_cert(txn_ctx *c, const char *psn_no, const char *cert_type,
 int txn_read_cert(const yb_json *d, const yb_jpath *dp, char type[4], const char **no);
 
 /* ---- transactions ---- */
+int txn_3101(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_3102(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_3501(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_3502(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_3503(txn_ctx *c, const yb_json *input, yb_jw *out);
 int txn_9001(txn_ctx *c, const yb_json *input, yb_jw *out);
 int txn_9002(txn_ctx *c, const yb_json *input, yb_jw *out);
 int txn_1101(txn_ctx *c, const yb_json *input, yb_jw *out);

@@ -8,7 +8,9 @@
 #  2. yibao serve: 2201 -> 2204 with drug_trac_codg and drugtracinfo[] ->
 #     2207 (tests/rules/flows/realtime), a code settled again elsewhere
 #     refused (S2-REUSE, infcode -1), a second consultation the same day
-#     settled with its finding; then the store's rows checked.
+#     settled with its finding; 3503/3501 record stock codes; 3101/3102
+#     answer result[] (swap, reuse, quantity; rule_ids; a clean case; a
+#     malformed one) writing nothing; then the store's rows checked.
 #
 # usage: YIBAO=build/yibao FLOW=build/tests/flow sh tests/rules/realtime_test.sh
 set -u
@@ -98,7 +100,7 @@ while [ $i -lt 200 ] && ! grep -q '"event":"listening"' "$T/log"; do sleep 0.05;
 PORT=$(sed -n 's/.*"event":"listening","listen":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$T/log" | head -n 1)
 "$FLOW" --url "http://127.0.0.1:$PORT/fsi/api/rsfComIfsService/callService" --data "$DATA" \
 	"$ROOT/tests/rules/flows/realtime" >"$T/flow" 2>&1
-expect "the flow 2201 -> 2204 (codes) -> 2207, a reused code refused, a warning settled" "$?" 0
+expect "the flow: 2201 -> 2204 (codes) -> 2207, a reused code refused, a warning settled; 3503/3501 stock; 3101/3102 result[]" "$?" 0
 [ $? -eq 0 ] || sed 's/^/     /' "$T/flow" | tail -n 20
 kill -TERM "$(cat "$T/pid")"
 wait "$(cat "$T/pid")" 2>/dev/null
@@ -106,7 +108,10 @@ rm -f "$T/pid"
 expect "each settled code is kept with its line (drugtracinfo[]: one a code, cnt split)" \
 	"$(q "SELECT drug_trac_codg || ':' || feedetl_sn || ':' || cnt FROM setl_trac ORDER BY 1" | tr '\n' ' ')" \
 	"81000000000000000001:2:10000 81000000000000000002:3:10000 81000000000000000003:3:10000 "
-expect "the refused settlement left nothing" "$(q 'SELECT count(*) FROM setl')" 2
+expect "the refused settlement left nothing, 3101 wrote nothing" "$(q 'SELECT count(*) FROM setl'):$(q 'SELECT count(*) FROM setl_finding')" 2:1
+expect "3501/3503 recorded code -> product and pack size" \
+	"$(q "SELECT drug_trac_codg || ':' || med_list_codg || ':' || pack_qty || ':' || infno FROM trac_code ORDER BY 1" | tr '\n' ' ')" \
+	"81000000000000000009:XC09AAK063A001010104328:70000:3503 81000000000000000010:XC09AAK063A001010104328:70000:3503 81000000000000000011:XJ01CRA229A001010100512:0:3501 "
 expect "the warning is recorded" "$(q 'SELECT rule_id FROM setl_finding')" LIM-QTY-CONSULT
 "$YIBAO" check --db "$T/db" >"$T/check" 2>&1
 expect "yibao check" "$?" 0
