@@ -21,7 +21,7 @@
 #include <string.h>
 
 #define MAX_MONTHS 1200   /* 100 years of months per person */
-#define MAX_ROWS 512      /* insurance periods of one person */
+#define MAX_ROWS 2600     /* insurance periods of one person: two a month at most */
 
 int admin_load_spans(yb_store_tx *tx, const char *psn_no, yb_contrib_span **spans, size_t *n)
 {

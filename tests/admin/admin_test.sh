@@ -10,8 +10,11 @@
 # enrollee paying 40.00, a payment file (re-imported: nothing changes), a
 # newborn born in the window owing two years, arrears (OE5), a man with 19
 # deemed and 10 actual years and one who retires, remote care, a chronic
-# disease, an 8th binding. Ends with yibao check, the audit chain verified
-# and, on SQLite, a tampered row found.
+# disease, an 8th binding. Then settlement through the national interface
+# honours what was recorded: arrears refused (OE5), a paid month settled, a
+# retiree settled as one, a binding's mutual aid paid and an unbound person
+# without it. Ends with yibao check, the audit chain verified and, on
+# SQLite, a tampered row found.
 #
 # usage: YIBAO=build/yibao sh tests/admin/admin_test.sh
 set -u
@@ -324,6 +327,31 @@ expect "history: insurance, enrolments, payments, account, settlements" 200 '"en
 	'"verdict":"matched"' '"verdict":"duplicate"' '"account":{' '"settlements":[]'
 api GET /persons/AE1/history "$CLK"
 expect "an initiator's bindings in the history" 200 '"as_initiator":[{'
+
+echo "== settlement honours what was recorded (the national interface, yibao call)"
+visit() { # FILE-PREFIX BEGNTIME: 1101, 2201, 2204, 2207 of one line of 180.00
+	his_1101
+	reg "$1-2201.json" "$2" 11
+	msg "$1-2204.json" 2204 "{\"feedetail\":[$(line 1 XC09AAK063A001010104328 180.00 6 30.00)]}"
+	setl "$1-2207.json" 11 180.00
+	call "$T/1101.json" "$T/$1-2201.json" "$T/$1-2204.json" "$T/$1-2207.json"
+}
+CERT=340602199009092218 INSUTYPE=310 ACCT=1
+visit oe5a "2024-02-10 09:00:00"
+grep -q 'has benefits stopped for unpaid contributions on 2024-02-10 (OE5)' "$T/call" "$T/callerr" &&
+	ok "AE2 in arrears in February: 2201 refused (OE5)" || bad "OE5 refusal" "$(tail -c 400 "$T/call")"
+visit oe5b "2024-03-10 09:00:00" && grep -q '"psn_type":"1101"' "$T/call" &&
+	ok "AE2 paid for March: settled" || bad "OE5 paid month" "$(tail -c 400 "$T/call" "$T/callerr")"
+CERT=340602196001011117
+visit ret "2024-05-10 09:00:00" && grep -q '"psn_type":"1201"' "$T/call" &&
+	ok "AM1 retired from 2024-04: settled as a retiree (1201)" || bad "retiree" "$(tail -c 400 "$T/call" "$T/callerr")"
+CERT=340602197001013010 INSUTYPE=390
+visit ma1 "2024-03-15 09:00:00" && grep -q '"acct_mulaid_pay":72.00' "$T/call" &&
+	ok "AR1, bound to AE1: 72.00 from AE1's account (A2)" || bad "mutual aid" "$(tail -c 600 "$T/call" "$T/callerr")"
+CERT=34060219700101307X
+visit ma7 "2024-03-15 09:00:00" && grep -q '"acct_mulaid_pay":0.00' "$T/call" && grep -q '"psn_cash_pay":72.00' "$T/call" &&
+	ok "AR7, unbound: no mutual aid" || bad "unbound" "$(tail -c 600 "$T/call" "$T/callerr")"
+unchanged
 
 echo "== disabling an account ends its sessions"
 api POST /staff/c2/disable "$CLK"

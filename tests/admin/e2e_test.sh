@@ -17,7 +17,6 @@ set -u
 NAME=e2e
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
-CLINIC=H34060300101 SECRET=adm-secret-clinic
 CERT=34060219800101101X
 
 "$YIBAO" staff add --db "$T/db" --id admin --role administrator --password-file "$T/pw" >/dev/null ||
@@ -43,25 +42,7 @@ api2 POST /enrolments "{\"admdvs\":\"340600\",\"year\":2024,\"psn\":{\"certno\":
 PSN=$(field psn_no)
 [ "$STATUS" = 200 ] && grep -q '"status":"registered"' "$T/out" && ok "enrolled through the API: $PSN" || bad "enrol" "$(cat "$T/out")"
 
-# the HIS messages of a visit, {{psn_no}} and {{mdtrt_id}} from the answers
-msg() { # FILE INFNO INPUT
-	printf '{"infno":"%s","insuplc_admdvs":"340600","mdtrtarea_admvs":"340603","input":%s}\n' "$2" "$3" >"$T/$1"
-}
-cert="\"mdtrt_cert_type\":\"02\",\"mdtrt_cert_no\":\"$CERT\""
-msg 1101.json 1101 "{\"data\":{\"mdtrt_cert_type\":\"02\",\"mdtrt_cert_no\":\"$CERT\",\"psn_cert_type\":\"01\",\"certno\":\"$CERT\"}}"
-reg() { # FILE BEGNTIME MED_TYPE
-	msg "$1" 2201 "{\"data\":{\"psn_no\":\"{{psn_no}}\",\"insutype\":\"390\",\"begntime\":\"$2\",\"med_type\":\"$3\",$cert,\"ipt_otp_no\":\"MZ-$3-$1\"}}"
-}
-line() { # SN CODE AMOUNT CNT PRICE
-	printf '{"feedetl_sn":"%s","mdtrt_id":"{{mdtrt_id}}","psn_no":"{{psn_no}}","chrg_bchno":"1","med_list_codg":"%s","medins_list_codg":"L%s","det_item_fee_sumamt":%s,"cnt":%s,"pric":%s}' "$1" "$2" "$1" "$3" "$4" "$5"
-}
-setl() { # FILE MED_TYPE TOTAL
-	msg "$1" 2207 "{\"data\":{\"psn_no\":\"{{psn_no}}\",\"mdtrt_id\":\"{{mdtrt_id}}\",$cert,\"med_type\":\"$2\",\"medfee_sumamt\":\"$3\",\"psn_setlway\":\"01\",\"chrg_bchno\":\"0000\",\"acct_used_flag\":\"0\",\"insutype\":\"390\"}}"
-}
-diag() { # FILE DISE_CODG
-	msg "$1" 2203 "{\"mdtrtinfo\":{\"mdtrt_id\":\"{{mdtrt_id}}\",\"psn_no\":\"{{psn_no}}\",\"med_type\":\"14\",\"dise_codg\":\"$2\",\"dise_name\":\"d\"},\"diseinfo\":[{\"diag_type\":\"1\",\"diag_srt_no\":\"1\",\"diag_code\":\"$2\",\"diag_name\":\"d\",\"diag_dept\":\"A03\",\"dise_dor_no\":\"D1\",\"dise_dor_name\":\"d\",\"diag_time\":\"2024-03-20 09:00:00\",\"vali_flag\":\"1\"}]}"
-}
-call() { "$YIBAO" call --url "$URL" --fixmedins-code "$CLINIC" --secret "$SECRET" "$@" >"$T/call" 2>"$T/callerr"; }
+his_1101
 
 reg a2201.json "2024-03-15 09:00:00" 11
 call "$T/1101.json" "$T/a2201.json"

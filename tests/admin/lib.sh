@@ -73,3 +73,30 @@ login() {
 }
 # field KEY: the first string member KEY of the answer
 field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -n 1; }
+
+# ------------------------------------------------- the hospital's side
+# The HIS messages of a visit at the clinic of data.jsonl for the person
+# with certificate $CERT (insutype $INSUTYPE, acct_used_flag $ACCT), sent
+# with `yibao call`; {{psn_no}} and {{mdtrt_id}} come from the answers.
+CLINIC=H34060300101 SECRET=adm-secret-clinic INSUTYPE=390 ACCT=0
+msg() { # FILE INFNO INPUT
+	printf '{"infno":"%s","insuplc_admdvs":"340600","mdtrtarea_admvs":"340603","input":%s}\n' "$2" "$3" >"$T/$1"
+}
+cert() { printf '"mdtrt_cert_type":"02","mdtrt_cert_no":"%s"' "$CERT"; }
+his_1101() {
+	msg 1101.json 1101 "{\"data\":{$(cert),\"psn_cert_type\":\"01\",\"certno\":\"$CERT\"}}"
+}
+reg() { # FILE BEGNTIME MED_TYPE
+	msg "$1" 2201 "{\"data\":{\"psn_no\":\"{{psn_no}}\",\"insutype\":\"$INSUTYPE\",\"begntime\":\"$2\",\"med_type\":\"$3\",$(cert),\"ipt_otp_no\":\"MZ-$3-$1\"}}"
+}
+line() { # SN CODE AMOUNT CNT PRICE
+	printf '{"feedetl_sn":"%s","mdtrt_id":"{{mdtrt_id}}","psn_no":"{{psn_no}}","chrg_bchno":"1","med_list_codg":"%s","medins_list_codg":"L%s","det_item_fee_sumamt":%s,"cnt":%s,"pric":%s}' "$1" "$2" "$1" "$3" "$4" "$5"
+}
+setl() { # FILE MED_TYPE TOTAL
+	msg "$1" 2207 "{\"data\":{\"psn_no\":\"{{psn_no}}\",\"mdtrt_id\":\"{{mdtrt_id}}\",$(cert),\"med_type\":\"$2\",\"medfee_sumamt\":\"$3\",\"psn_setlway\":\"01\",\"chrg_bchno\":\"0000\",\"acct_used_flag\":\"$ACCT\",\"insutype\":\"$INSUTYPE\"}}"
+}
+diag() { # FILE DISE_CODG
+	msg "$1" 2203 "{\"mdtrtinfo\":{\"mdtrt_id\":\"{{mdtrt_id}}\",\"psn_no\":\"{{psn_no}}\",\"med_type\":\"14\",\"dise_codg\":\"$2\",\"dise_name\":\"d\"},\"diseinfo\":[{\"diag_type\":\"1\",\"diag_srt_no\":\"1\",\"diag_code\":\"$2\",\"diag_name\":\"d\",\"diag_dept\":\"A03\",\"dise_dor_no\":\"D1\",\"dise_dor_name\":\"d\",\"diag_time\":\"2024-03-20 09:00:00\",\"vali_flag\":\"1\"}]}"
+}
+# call FILE...: the answers in $T/call (the last one last), errors in $T/callerr
+call() { "$YIBAO" call --url "$URL" --fixmedins-code "$CLINIC" --secret "$SECRET" "$@" >"$T/call" 2>"$T/callerr"; }
