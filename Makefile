@@ -199,10 +199,12 @@ bench-pg: $(BUILD)/bench/pg
 $(BUILD)/tests/rules_test: $(BUILD)/tests/rules/rules_test.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# the rules inside the settlement transaction (issue 7 phase B)
+# the rules inside the settlement transaction, and screen --db agreeing
+# with them on the same store (issue 7 phase B)
 .PHONY: realtime-test
 realtime-test: $(BIN) $(FLOW_BIN)
 	YIBAO=$(BIN) FLOW=$(FLOW_BIN) sh tests/rules/realtime_test.sh
+	YIBAO=$(BIN) sh tests/rules/store_screen_test.sh 40
 
 rules-test: $(BIN) $(BUILD)/tests/rules_test $(BUILD)/tests/fuzz_rules
 	$(BUILD)/tests/rules_test rules tests/rules/cases/*.json

@@ -101,6 +101,10 @@ struct yb_finding;
 struct yb_trac_code_rec;
 int yb_ledger_judge(yb_ledger *l, const struct yb_rl_setl *s, const char *const *codes,
 		    struct yb_finding *out, size_t cap, size_t *n);
+/* Writes the store's standing settlements (judged under migration 5),
+ * their lines, stock codes and institutions into dir as the file set of
+ * docs/rules.md: what `yibao screen --db` sweeps. */
+int yb_ledger_export_screen(yb_ledger *l, const char *dir);
 /* 3501-3503: records code -> product and pack size, one unit (upserts). */
 int yb_ledger_put_stock(yb_ledger *l, const struct yb_trac_code_rec *r, size_t n);
 
@@ -134,6 +138,12 @@ typedef struct yb_settle_req {
 	int dry_run;            /* 2206: compute, write nothing */
 	yb_ledger_wrap wrap;    /* as in yb_ledger_msg (NULL: none) */
 	void *wrap_arg;
+	/* what the supervision rules read of each line (NULL: nothing) */
+	const struct yb_settle_line_ext {
+		const char *drug_trac_codg; /* NULL: none; several joined by ',' */
+		int trdn_flag;
+		yb_datetime fee_ocur_time;  /* 0: the visit's begntime */
+	} *ext;
 } yb_settle_req;
 
 /* Settles durably and writes {"setl_id":...,"setlinfo":{...},"setldetail":[...],

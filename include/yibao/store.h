@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "yibao/date.h"
 #include "yibao/engine.h"
@@ -572,9 +573,15 @@ int yb_tx_each_psn_setl(yb_store_tx *tx, const char *psn_no,
 
 /* Supervision (migration 5, issue 7; src/store/store_rules.c, one text for
  * both backends). Days are yb_date numbers, amounts fen, counts scale 4. */
-/* A standing settlement's days of care and the fingerprint of its lines. */
-int yb_tx_setl_care(yb_store_tx *tx, const char *psn_no, const char *setl_id,
-		    yb_date begn, yb_date end, uint64_t fingerprint);
+/* A standing settlement's care (begntime, days, main diagnosis) and the
+ * fingerprint of its lines. */
+typedef struct yb_setl_care {
+	yb_datetime begntime;
+	yb_date begn, end;
+	const char *dise_codg;
+	uint64_t fingerprint;
+} yb_setl_care;
+int yb_tx_setl_care(yb_store_tx *tx, const char *psn_no, const char *setl_id, const yb_setl_care *c);
 typedef struct yb_setl_past_rec {
 	char setl_id[YB_ID_MAX];
 	char mdtrt_id[YB_ID_MAX];
@@ -637,6 +644,11 @@ int yb_tx_put_finding(yb_store_tx *tx, const yb_finding_rec *r);
  * valid during the call only. */
 int yb_tx_each_finding(yb_store_tx *tx, const char *setl_id,
 		       int (*fn)(const yb_finding_rec *, void *), void *arg);
+
+/* The store as the file set of docs/rules.md (setl.csv, fee.csv, trac.csv,
+ * fixmedins.csv, and city.jsonl's institutions): what `yibao screen --db`
+ * sweeps. Streams on SQLite. */
+int yb_tx_export_screen(yb_store_tx *tx, FILE *setl, FILE *fee, FILE *trac, FILE *fix, FILE *city);
 
 /* Calls fn for every catalogue item (to build the in-memory catalogue). */
 int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg);

@@ -1,7 +1,9 @@
-/* yibao screen --in DIR [--from DATE --to DATE] [--rules DIR] --out FILE.jsonl
+/* yibao screen --in DIR | --db URL [--from DATE --to DATE] [--rules DIR] --out FILE.jsonl
  *              [--report FILE.html] [--sample 5%] [--sample-out FILE] [--seed S]
  *              [--tmp DIR] [--progress | --no-progress]
- * Batch screening of a file set (docs/rules.md); the work is yb_screen_run. */
+ * Batch screening of a file set (docs/rules.md); the work is yb_screen_run.
+ * With --db the store (SQLite or PostgreSQL) is first written out as that
+ * file set in a temporary folder (yb_ledger_export_screen), removed after. */
 #include "cli.h"
 #include "yibao/error.h"
 #include "yibao/rules.h"
@@ -20,7 +22,7 @@ static int rules_dir_of(char *out, size_t n)
 }
 
 static const char USAGE[] =
-	"usage: yibao screen --in DIR [--from DATE --to DATE] [--rules DIR] --out FILE.jsonl\n"
+	"usage: yibao screen --in DIR | --db URL [--from DATE --to DATE] [--rules DIR] --out FILE.jsonl\n"
 	"                    [--report FILE.html] [--sample 5%] [--sample-out FILE] [--seed S]\n"
 	"                    [--tmp DIR] [--progress|--no-progress]";
 
@@ -43,12 +45,40 @@ static int parse_share(const char *s, int32_t *bp)
 	return 0;
 }
 
+/* --db: the store as a file set in a new folder under tmp (dir gets it). */
+static int export_db(const char *db, const char *tmp, char *dir, size_t n)
+{
+	yb_ledger *l = NULL;
+	int rc;
+
+	snprintf(dir, n, "%s/yibao-screen-db.XXXXXX", tmp);
+	if (!mkdtemp(dir))
+		return yb_error_set(YB_ERROR, "%s: cannot make a temporary folder", dir);
+	if ((rc = yb_ledger_open(&l, db)) == 0 && (rc = yb_ledger_set_rules(l, NULL)) == 0)
+		rc = yb_ledger_export_screen(l, dir);
+	yb_ledger_close(l);
+	return rc;
+}
+
+static void remove_export(const char *dir)
+{
+	static const char *const names[] = {"setl.csv", "fee.csv", "trac.csv", "fixmedins.csv", "city.jsonl"};
+	char path[4200];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int cmd_screen(int argc, char **argv)
 {
 	yb_screen_opts o;
 	yb_screen_stats st;
-	char rules[4096], sample[4096], tmp[4096];
-	const char *from = NULL, *to = NULL;
+	char rules[4096], sample[4096], tmp[4096], dbdir[4200] = "";
+	const char *from = NULL, *to = NULL, *db = NULL;
 	int i, rc, progress = isatty(2);
 
 	memset(&o, 0, sizeof(o));
@@ -72,6 +102,8 @@ int cmd_screen(int argc, char **argv)
 		i++;
 		if (!strcmp(a, "--in"))
 			o.in_dir = v;
+		else if (!strcmp(a, "--db"))
+			db = v;
 		else if (!strcmp(a, "--rules"))
 			o.rules_dir = v;
 		else if (!strcmp(a, "--out"))
@@ -105,8 +137,8 @@ int cmd_screen(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!o.in_dir || !o.out_path) {
-		cli_error("screen: --in and --out are required\n%s", USAGE);
+	if (!o.in_dir == !db || !o.out_path) {
+		cli_error("screen: --in or --db, and --out, are required\n%s", USAGE);
 		return 2;
 	}
 	if ((from && yb_date_parse(&o.from, from, strlen(from)) < 0) ||
@@ -136,7 +168,19 @@ int cmd_screen(int argc, char **argv)
 		o.tmp_dir = tmp[0] ? tmp : "/";
 	}
 	o.progress = progress;
-	if ((rc = yb_screen_run(&o, &st)) < 0) {
+	if (db) {
+		if ((rc = export_db(db, o.tmp_dir, dbdir, sizeof(dbdir))) < 0) {
+			cli_error("screen: %s", yb_error_msg());
+			if (dbdir[0])
+				remove_export(dbdir);
+			return rc == YB_EINVALID || rc == YB_ENOTFOUND ? 2 : 1;
+		}
+		o.in_dir = dbdir;
+	}
+	rc = yb_screen_run(&o, &st);
+	if (dbdir[0] && !getenv("YIBAO_SCREEN_KEEP_EXPORT"))
+		remove_export(dbdir);
+	if (rc < 0) {
 		if (progress)
 			fputc('\n', stderr);
 		cli_error("screen: %s", yb_error_msg());

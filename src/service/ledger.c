@@ -610,6 +610,22 @@ static int same_cancel(const char *stored, const char *setl_id)
 	return 0;
 }
 
+/* A line's codes, split flag and time from the request (by feedetl_sn:
+ * the rules see the lines in the request's order, inline_visit may not). */
+static void line_ext(yb_rl_line *ln, const char **codes, void *arg)
+{
+	const yb_settle_req *req = arg;
+	size_t k;
+
+	for (k = 0; k < req->n_lines; k++)
+		if (strcmp(req->lines[k].line.feedetl_sn, ln->feedetl_sn) == 0) {
+			ln->trdn_flag = req->ext[k].trdn_flag;
+			ln->fee_ocur_time = req->ext[k].fee_ocur_time;
+			*codes = req->ext[k].drug_trac_codg;
+			return;
+		}
+}
+
 static int settle_work(yb_store_tx *tx, void *arg)
 {
 	settle_job *j = arg;
@@ -688,9 +704,10 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	ledger_rules_free(&j->lr);
 	if (!req->dry_run && (rc = yb_tx_next_setl_id(tx, setl_id)) < 0)
 		return rc;
-	/* the rules (ledger_rules.c): inline lines carry no codes */
+	/* the rules (ledger_rules.c), with what req->ext says of the lines */
 	if (!req->dry_run && l->rules &&
-	    ((rc = ledger_rules_input(&j->lr, setl_id, &fix, &p, &v, &s, NULL, NULL)) < 0 ||
+	    ((rc = ledger_rules_input(&j->lr, setl_id, &fix, &p, &v, &s, req->ext ? line_ext : NULL,
+				      (void *)req)) < 0 ||
 	     (rc = ledger_rules_judge(l, tx, &j->lr, 1)) < 0))
 		return rc;
 
@@ -775,6 +792,7 @@ int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_ru
 	yb_jpath mp = YB_JPATH_KEY(NULL, "mdtrt"), fp = YB_JPATH_KEY(NULL, "feedetail");
 	yb_settle_req req;
 	yb_feeline_in *lines = NULL;
+	struct yb_settle_line_ext *ext = NULL;
 	char insutype[8] = "";
 	size_t i = 0, k;
 	int rc;
@@ -803,14 +821,20 @@ int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_ru
 		rc = yb_error_set(YB_EINVALID, "feedetail: more than %d fee lines", YB_MAX_FEELINES);
 		goto done;
 	}
-	if (!(lines = calloc(arr->len ? arr->len : 1, sizeof(*lines)))) {
+	if (!(lines = calloc(arr->len ? arr->len : 1, sizeof(*lines))) ||
+	    !(ext = calloc(arr->len ? arr->len : 1, sizeof(*ext)))) {
 		rc = yb_error_set(YB_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (e = arr->child; e; e = e->next, i++) {
 		yb_jpath lp = YB_JPATH_INDEX(&fp, i);
-		if ((rc = yb_read_feeline(&lines[i], e, &lp)) < 0)
+		char trdn[4] = "";
+		if ((rc = yb_read_feeline(&lines[i], e, &lp)) < 0 ||
+		    (rc = yb_jget_str(e, &lp, "drug_trac_codg", 0, 1024, &ext[i].drug_trac_codg)) < 0 ||
+		    (rc = yb_jget_code(e, &lp, "trdn_flag", 0, trdn, sizeof(trdn))) < 0 ||
+		    (rc = yb_jget_datetime(e, &lp, "fee_ocur_time", 0, &ext[i].fee_ocur_time)) < 0)
 			goto done;
+		ext[i].trdn_flag = trdn[0] == '1';
 		for (k = 0; k < i; k++)
 			if (strcmp(lines[k].line.feedetl_sn, lines[i].line.feedetl_sn) == 0) {
 				rc = yb_jpath_error(&lp, "feedetl_sn", "repeats line %zu", k);
@@ -819,9 +843,11 @@ int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_ru
 	}
 	req.lines = lines;
 	req.n_lines = i;
+	req.ext = ext;
 	rc = yb_ledger_settle(l, &req, out);
 done:
 	free(lines);
+	free(ext);
 	yb_json_free(doc);
 	return rc;
 }

@@ -291,13 +291,18 @@ int ledger_rules_record(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr, const c
 	const yb_rl_setl *s = &lr->s;
 	yb_date begn = yb_datetime_date(s->begntime);
 	yb_date end = s->endtime ? yb_datetime_date(s->endtime) : begn;
+	yb_setl_care care;
 	size_t i;
 	int rc;
 
 	if (!l->rules)
 		return 0;
-	if ((rc = yb_tx_setl_care(tx, s->psn_no, setl_id, begn, end,
-				  yb_rules_fingerprint(lr->lines, lr->n_lines))) < 0)
+	care.begntime = s->begntime;
+	care.begn = begn;
+	care.end = end;
+	care.dise_codg = s->dise_codg;
+	care.fingerprint = yb_rules_fingerprint(lr->lines, lr->n_lines);
+	if ((rc = yb_tx_setl_care(tx, s->psn_no, setl_id, &care)) < 0)
 		return rc;
 	for (i = 0; i < lr->n_lines; i++) {
 		const yb_rl_line *ln = &lr->lines[i];
@@ -404,6 +409,37 @@ int yb_ledger_put_stock(yb_ledger *l, const yb_trac_code_rec *r, size_t n)
 {
 	stock_job j = {r, n};
 	return yb_store_submit(l->st, n ? r[0].drug_trac_codg : "", stock_work, &j);
+}
+
+typedef struct export_job {
+	FILE *f[5];
+} export_job;
+
+static int export_read(yb_store_tx *tx, void *arg)
+{
+	export_job *j = arg;
+	return yb_tx_export_screen(tx, j->f[0], j->f[1], j->f[2], j->f[3], j->f[4]);
+}
+
+int yb_ledger_export_screen(yb_ledger *l, const char *dir)
+{
+	static const char *const names[5] = {"setl.csv", "fee.csv", "trac.csv", "fixmedins.csv", "city.jsonl"};
+	export_job j;
+	char path[4200];
+	int i, rc = 0;
+
+	memset(&j, 0, sizeof(j));
+	for (i = 0; i < 5 && rc == 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (!(j.f[i] = fopen(path, "w")))
+			rc = yb_error_set(YB_ERROR, "%s: cannot write", path);
+	}
+	if (rc == 0)
+		rc = yb_store_read(l->st, export_read, &j);
+	for (i = 0; i < 5; i++)
+		if (j.f[i] && fclose(j.f[i]) != 0 && rc == 0)
+			rc = yb_error_set(YB_ERROR, "%s/%s: write failed", dir, names[i]);
+	return rc;
 }
 
 /* ----------------------------------------------------- the ruleset */

@@ -17,11 +17,11 @@ typedef struct load_job {
 	yb_ledger *l;
 	const char *file;
 	FILE *f;
-	long lines, counts[7];
+	long lines, counts[8];
 	int catalogue_changed;
 } load_job;
 
-enum { K_FIXMEDINS, K_PSN, K_MULAID, K_CATALOGUE, K_IDET, K_REMOTE, K_CHRONIC };
+enum { K_FIXMEDINS, K_PSN, K_MULAID, K_CATALOGUE, K_IDET, K_REMOTE, K_CHRONIC, K_TRAC };
 
 static int digits_only(const char *s, size_t n)
 {
@@ -196,6 +196,28 @@ static int read_chronic(yb_store_tx *tx, const yb_json *o)
 	return yb_tx_put_chronic(tx, &r);
 }
 
+/* {"kind":"trac","drug_trac_codg","med_list_codg"[,"pack_qty","fixmedins_code",
+ * "purc_date"]}: a stock or purchase record of a traceability code (as
+ * 3501-3503; trac.csv of the file set, docs/rules.md). */
+static int read_trac(yb_store_tx *tx, const yb_json *o)
+{
+	yb_trac_code_rec r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.purc_date = 0;
+	if ((rc = yb_jget_code(o, NULL, "drug_trac_codg", 1, r.drug_trac_codg, sizeof(r.drug_trac_codg))) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "med_list_codg", 1, r.med_list_codg, sizeof(r.med_list_codg))) < 0 ||
+	    (rc = yb_jget_decimal(o, NULL, "pack_qty", 0, 4, &r.pack_qty, NULL)) < 0 ||
+	    (rc = yb_jget_code(o, NULL, "fixmedins_code", 0, r.fixmedins_code, sizeof(r.fixmedins_code))) < 0 ||
+	    (rc = yb_jget_date(o, NULL, "purc_date", 0, &r.purc_date)) < 0)
+		return rc;
+	if (r.pack_qty < 0)
+		return yb_jpath_error(NULL, "pack_qty", "negative");
+	snprintf(r.infno, sizeof(r.infno), "load");
+	return yb_tx_put_trac_code(tx, &r);
+}
+
 static int read_catalogue(yb_store_tx *tx, const yb_json *o, const char *text, size_t len)
 {
 	yb_catalogue *cat = NULL;
@@ -239,7 +261,7 @@ static int load_line(yb_store_tx *tx, load_job *j, const char *text, size_t len)
 		k = strcmp(kind, "fixmedins") == 0 ? K_FIXMEDINS : strcmp(kind, "psn") == 0 ? K_PSN
 		  : strcmp(kind, "mulaid") == 0 ? K_MULAID : strcmp(kind, "catalogue") == 0 ? K_CATALOGUE
 		  : strcmp(kind, "idet") == 0 ? K_IDET : strcmp(kind, "remote_reg") == 0 ? K_REMOTE
-		  : strcmp(kind, "chronic") == 0 ? K_CHRONIC : -1;
+		  : strcmp(kind, "chronic") == 0 ? K_CHRONIC : strcmp(kind, "trac") == 0 ? K_TRAC : -1;
 		switch (k) {
 		case K_FIXMEDINS: rc = read_fixmedins(tx, o); break;
 		case K_PSN: rc = read_psn(tx, o); break;
@@ -248,7 +270,8 @@ static int load_line(yb_store_tx *tx, load_job *j, const char *text, size_t len)
 		case K_IDET: rc = read_reg(tx, j, o, 0); break;
 		case K_REMOTE: rc = read_reg(tx, j, o, 1); break;
 		case K_CHRONIC: rc = read_chronic(tx, o); break;
-		default: rc = yb_jpath_error(NULL, "kind", "not fixmedins, psn, mulaid, idet, remote_reg, chronic or catalogue");
+		case K_TRAC: rc = read_trac(tx, o); break;
+		default: rc = yb_jpath_error(NULL, "kind", "not fixmedins, psn, mulaid, idet, remote_reg, chronic, trac or catalogue");
 		}
 		if (rc == 0)
 			j->counts[k]++;
@@ -310,6 +333,8 @@ int yb_ledger_load_files(yb_ledger *l, char *const *files, int n, yb_buf *report
 					      j.counts[K_IDET], j.counts[K_REMOTE]);
 			if (j.counts[K_CHRONIC])
 				yb_buf_printf(report, ", %ld chronic-disease confirmations", j.counts[K_CHRONIC]);
+			if (j.counts[K_TRAC])
+				yb_buf_printf(report, ", %ld traceability codes", j.counts[K_TRAC]);
 			yb_buf_putc(report, '\n');
 		}
 		if (j.counts[K_FIXMEDINS])

@@ -273,7 +273,8 @@ static const char *const yb_pg_migrations[] = {
 	"CREATE TABLE yb_counter(name text PRIMARY KEY, value bigint NOT NULL);",
 
 	/* 5: supervision, as SQLite's migration 5 (issue 7, docs/rules.md "What phase B wires"): a
-	 * settlement's days of care and the fingerprint of its lines (S1); the
+	 * settlement's days of care, time and diagnosis (for the batch screen of
+	 * the store) and the fingerprint of its lines (S1); the
 	 * settled lines of the items quantity and exclusive rules count
 	 * (setl_item); each settled coded drug line (setl_trac: S2 reuse and
 	 * split packs, kept by code); code -> product and pack size from stock
@@ -282,7 +283,9 @@ static const char *const yb_pg_migrations[] = {
 	 * setl_trac rows; its findings stay. */
 	"ALTER TABLE setl ADD COLUMN begn_date integer NOT NULL DEFAULT 0,"
 	"  ADD COLUMN end_date integer NOT NULL DEFAULT 0,"
-	"  ADD COLUMN fingerprint bigint NOT NULL DEFAULT 0;"
+	"  ADD COLUMN fingerprint bigint NOT NULL DEFAULT 0,"
+	"  ADD COLUMN begntime bigint NOT NULL DEFAULT 0,"
+	"  ADD COLUMN dise_codg text NOT NULL DEFAULT '';"
 	"CREATE INDEX setl_by_care ON setl(psn_no, begn_date);"
 	"CREATE TABLE setl_item("
 	"  psn_no text NOT NULL, setl_id text NOT NULL, feedetl_sn text NOT NULL,"

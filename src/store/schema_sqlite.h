@@ -252,7 +252,8 @@ static const char *const yb_sqlite_migrations[] = {
 	"CREATE TABLE yb_counter(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;",
 
 	/* 5: supervision (issue 7, docs/rules.md "What phase B wires"): a
-	 * settlement's days of care and the fingerprint of its lines (S1); the
+	 * settlement's days of care, time and diagnosis (for the batch screen of
+	 * the store) and the fingerprint of its lines (S1); the
 	 * settled lines of the items quantity and exclusive rules count
 	 * (setl_item); each settled coded drug line (setl_trac: S2 reuse and
 	 * split packs, kept by code); code -> product and pack size from stock
@@ -262,6 +263,8 @@ static const char *const yb_sqlite_migrations[] = {
 	"ALTER TABLE setl ADD COLUMN begn_date INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE setl ADD COLUMN end_date INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE setl ADD COLUMN fingerprint INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE setl ADD COLUMN begntime INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE setl ADD COLUMN dise_codg TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX setl_by_care ON setl(psn_no, begn_date);"
 	"CREATE TABLE setl_item("
 	"  psn_no TEXT NOT NULL, setl_id TEXT NOT NULL, feedetl_sn TEXT NOT NULL,"

@@ -20,6 +20,7 @@
  *     history. */
 #include "store_impl.h"
 #include "yibao/error.h"
+#include "yibao/money.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +40,13 @@ static void text(char *out, size_t cap, const char *s)
 	snprintf(out, cap, "%s", s ? s : "");
 }
 
-int yb_tx_setl_care(yb_store_tx *tx, const char *psn_no, const char *setl_id,
-		    yb_date begn, yb_date end, uint64_t fingerprint)
+int yb_tx_setl_care(yb_store_tx *tx, const char *psn_no, const char *setl_id, const yb_setl_care *c)
 {
-	yb_sqlv v[] = {T(psn_no), T(setl_id), I(begn), I(end), I((int64_t)fingerprint)};
-	return yb_store_sql(tx, "UPDATE setl SET begn_date = $3, end_date = $4, fingerprint = $5"
-			    " WHERE psn_no = $1 AND setl_id = $2", v, NV(v), NULL, NULL, NULL);
+	yb_sqlv v[] = {T(psn_no), T(setl_id), I(c->begn), I(c->end), I((int64_t)c->fingerprint),
+		       I(c->begntime), T(c->dise_codg ? c->dise_codg : "")};
+	return yb_store_sql(tx, "UPDATE setl SET begn_date = $3, end_date = $4, fingerprint = $5,"
+			    " begntime = $6, dise_codg = $7 WHERE psn_no = $1 AND setl_id = $2",
+			    v, NV(v), NULL, NULL, NULL);
 }
 
 typedef struct past_arg {
@@ -257,4 +259,205 @@ int yb_tx_each_finding(yb_store_tx *tx, const char *setl_id,
 
 	snprintf(sql, sizeof(sql), "%s%s ORDER BY setl_id, seq", cols, setl_id ? " WHERE setl_id = $1" : "");
 	return yb_store_sql(tx, sql, v, setl_id ? 1 : 0, finding_row, &a, NULL);
+}
+
+/* ------------------------------------------- the store as a file set */
+
+typedef struct export_arg {
+	FILE *f, *city;
+	char line[2 * YB_ID_MAX + 40]; /* the fee line last written */
+	int64_t k;                     /* its codes written so far */
+} export_arg;
+
+static void put_money(FILE *f, int64_t v, int scale)
+{
+	int64_t div = scale == 6 ? 1000000 : scale == 4 ? 10000 : 100, a = v < 0 ? -v : v;
+	fprintf(f, "%s%lld.%0*lld", v < 0 ? "-" : "", (long long)(a / div), scale, (long long)(a % div));
+}
+
+static void put_day(FILE *f, yb_date d)
+{
+	char b[16];
+	yb_date_format(b, d);
+	fputs(b, f);
+}
+
+static void put_time(FILE *f, yb_datetime t)
+{
+	char b[24];
+	yb_datetime_format(b, t);
+	fputs(b, f);
+}
+
+/* setl_id, mdtrt_id, psn_no, gend, brdy, insutype, fixmedins_code, med_type,
+ * begntime, end_date, dise_codg, medfee_sumamt, fund_pay_sumamt */
+static int export_setl(void *arg, int n, const char *const *c)
+{
+	export_arg *a = arg;
+	int med_type = (int)num(c[7]);
+
+	if (n < 13)
+		return yb_error_set(YB_ERROR, "setl: short row");
+	fprintf(a->f, "%s,%s,%s,%s,%s,%s,%s,%d,", c[0], c[1], c[2], c[3] ? c[3] : "", c[4] ? c[4] : "",
+		c[5], c[6], med_type);
+	put_time(a->f, num(c[8]));
+	fputc(',', a->f);
+	if (med_type >= 21 && med_type <= 28) { /* a stay: its last day */
+		put_day(a->f, (yb_date)num(c[9]));
+		fputs(" 23:59:59", a->f);
+	}
+	fprintf(a->f, ",%s,", c[10] ? c[10] : "");
+	put_money(a->f, num(c[11]), 2);
+	fputc(',', a->f);
+	put_money(a->f, num(c[12]), 2);
+	fputs(",\n", a->f);
+	return ferror(a->f) ? yb_error_set(YB_ERROR, "write: setl.csv") : 0;
+}
+
+static void fee_row(FILE *f, const char *const *c, yb_datetime when, const char *code,
+		    int64_t cnt, int64_t amt, int trdn)
+{
+	fprintf(f, "%s,%s,%s,", c[0], c[1], c[2]);
+	if (when)
+		put_time(f, when);
+	fputc(',', f);
+	put_money(f, cnt, 4);
+	fputc(',', f);
+	put_money(f, num(c[4]), 6);
+	fputc(',', f);
+	put_money(f, amt, 2);
+	fprintf(f, ",%s,%d\n", code ? code : "", trdn);
+}
+
+/* setl_id, feedetl_sn, med_list_codg, cnt, pric, amount, feedetail's time,
+ * codes and trdn_flag, setl_trac's code, day and cnt, setl_item's day, the
+ * line's number of setl_trac rows (NULL where there is none). A line with
+ * several codes comes once per setl_trac row: it is written as the rules
+ * judged it, one row per code with cnt and amount split, the rest on the
+ * first (ledger_rules.c). */
+static int export_fee(void *arg, int n, const char *const *c)
+{
+	export_arg *a = arg;
+	int64_t cnt = num(c[3]), amt = num(c[5]), m = 1, k;
+	yb_datetime when = c[6] ? num(c[6]) : 0;
+	char codes[1100], key[sizeof(a->line)], *p, *comma;
+	int again;
+
+	if (n < 14)
+		return yb_error_set(YB_ERROR, "setl_fee: short row");
+	snprintf(key, sizeof(key), "%s|%s", c[0], c[1]);
+	again = strcmp(key, a->line) == 0;
+	if (!again) {
+		snprintf(a->line, sizeof(a->line), "%s", key);
+		a->k = 0;
+	}
+	if (!when && c[10])
+		when = (yb_datetime)num(c[10]) * 86400;
+	if (!when && c[12])
+		when = (yb_datetime)num(c[12]) * 86400;
+	if (c[7] && c[7][0]) { /* codes stored with an uploaded line */
+		if (again)
+			return 0;
+		snprintf(codes, sizeof(codes), "%s", c[7]);
+		for (p = codes; *p; p++)
+			m += *p == ',';
+		for (p = codes, k = 0; p; p = comma ? comma + 1 : NULL, k++) {
+			if ((comma = strchr(p, ',')))
+				*comma = 0;
+			fee_row(a->f, c, when, p, cnt / m + (k == 0 ? cnt % m : 0),
+				amt / m + (k == 0 ? amt % m : 0), (int)num(c[8]));
+		}
+	} else if (c[9]) { /* a code the rules judged (inline lines) */
+		m = c[13] ? num(c[13]) : 1;
+		k = a->k++;
+		fee_row(a->f, c, when, c[9], num(c[11]), amt / m + (k == 0 ? amt % m : 0), (int)num(c[8]));
+	} else {
+		fee_row(a->f, c, when, NULL, cnt, amt, c[8] ? (int)num(c[8]) : 0);
+	}
+	return ferror(a->f) ? yb_error_set(YB_ERROR, "write: fee.csv") : 0;
+}
+
+static int export_trac(void *arg, int n, const char *const *c)
+{
+	export_arg *a = arg;
+
+	if (n < 5)
+		return yb_error_set(YB_ERROR, "trac_code: short row");
+	fprintf(a->f, "%s,%s,", c[0], c[1]);
+	put_money(a->f, num(c[2]), 4);
+	fprintf(a->f, ",%s,", c[3]);
+	if (num(c[4]))
+		put_day(a->f, (yb_date)num(c[4]));
+	fputc('\n', a->f);
+	return ferror(a->f) ? yb_error_set(YB_ERROR, "write: trac.csv") : 0;
+}
+
+static int export_fix(void *arg, int n, const char *const *c)
+{
+	export_arg *a = arg;
+	const char *p;
+
+	if (n < 4)
+		return yb_error_set(YB_ERROR, "fixmedins: short row");
+	fprintf(a->f, "%s,%s,%s\n", c[0], c[1], c[2]);
+	/* city.jsonl: what screen reads of an institution (name, level) */
+	fprintf(a->city, "{\"kind\":\"fixmedins\",\"fixmedins_code\":\"%s\",\"fixmedins_name\":\"", c[0]);
+	for (p = c[3] ? c[3] : ""; *p; p++)
+		if (*p == '"' || *p == '\\')
+			fprintf(a->city, "\\%c", *p);
+		else if ((unsigned char)*p >= 0x20)
+			fputc(*p, a->city);
+	fprintf(a->city, "\",\"fixmedins_type\":\"%s\",\"hosp_lv\":\"%s\"}\n", c[1], c[2]);
+	return ferror(a->f) || ferror(a->city) ? yb_error_set(YB_ERROR, "write: fixmedins.csv, city.jsonl") : 0;
+}
+
+/* The standing settlements judged under migration 5, grouped by person in
+ * (begntime, setl_id) order, with their lines (numeric feedetl_sn first,
+ * then by text: the order they were judged in). */
+#define STANDING " s.cancelled = 0 AND s.refd_setl_id = '' AND s.begn_date > 0"
+
+int yb_tx_export_screen(yb_store_tx *tx, FILE *setl, FILE *fee, FILE *trac, FILE *fix, FILE *city)
+{
+	export_arg a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.f = setl;
+	fputs("setl_id,mdtrt_id,psn_no,gend,brdy,insutype,fixmedins_code,med_type,begntime,endtime,"
+	      "dise_codg,medfee_sumamt,fund_pay_sumamt,invono\n", setl);
+	if ((rc = yb_store_sql(tx, "SELECT s.setl_id, s.mdtrt_id, s.psn_no, p.gend, p.brdy, s.insutype,"
+			       " s.fixmedins_code, s.med_type, s.begntime, s.end_date, s.dise_codg,"
+			       " s.medfee_sumamt, s.fund_pay_sumamt FROM setl s JOIN psn p ON p.psn_no = s.psn_no"
+			       " WHERE" STANDING " ORDER BY s.psn_no, s.begntime, s.setl_id",
+			       NULL, 0, export_setl, &a, NULL)) < 0)
+		return rc;
+	a.f = fee;
+	fputs("setl_id,feedetl_sn,med_list_codg,fee_ocur_time,cnt,pric,det_item_fee_sumamt,"
+	      "drug_trac_codg,trdn_flag\n", fee);
+	if ((rc = yb_store_sql(tx, "SELECT f.setl_id, f.feedetl_sn, f.med_list_codg, f.cnt, f.pric,"
+			       " f.det_item_fee_sumamt, d.fee_ocur_time, d.drug_trac_codg,"
+			       " COALESCE(t.trdn_flag, d.trdn_flag), t.drug_trac_codg, t.fee_date, t.cnt, i.fee_date,"
+			       " (SELECT count(*) FROM setl_trac t2 WHERE t2.setl_id = s.setl_id"
+			       "  AND t2.feedetl_sn = f.feedetl_sn)"
+			       " FROM setl s JOIN setl_fee f ON f.psn_no = s.psn_no AND f.setl_id = s.setl_id"
+			       " LEFT JOIN feedetail d ON d.psn_no = s.psn_no AND d.mdtrt_id = s.mdtrt_id"
+			       "  AND d.feedetl_sn = f.feedetl_sn AND d.setl_id = s.setl_id"
+			       " LEFT JOIN setl_trac t ON t.setl_id = s.setl_id AND t.feedetl_sn = f.feedetl_sn"
+			       "  AND t.psn_no = s.psn_no"
+			       " LEFT JOIN setl_item i ON i.psn_no = s.psn_no AND i.setl_id = s.setl_id"
+			       "  AND i.feedetl_sn = f.feedetl_sn"
+			       " WHERE" STANDING " ORDER BY s.psn_no, s.begntime, s.setl_id, length(f.feedetl_sn),"
+			       " f.feedetl_sn, t.drug_trac_codg", NULL, 0, export_fee, &a, NULL)) < 0)
+		return rc;
+	a.f = trac;
+	fputs("drug_trac_codg,med_list_codg,pack_qty,fixmedins_code,purc_date\n", trac);
+	if ((rc = yb_store_sql(tx, "SELECT drug_trac_codg, med_list_codg, pack_qty, fixmedins_code, purc_date"
+			       " FROM trac_code ORDER BY drug_trac_codg", NULL, 0, export_trac, &a, NULL)) < 0)
+		return rc;
+	a.f = fix;
+	a.city = city;
+	fputs("fixmedins_code,fixmedins_type,hosp_lv\n", fix);
+	return yb_store_sql(tx, "SELECT fixmedins_code, fixmedins_type, hosp_lv, fixmedins_name FROM fixmedins"
+			    " ORDER BY fixmedins_code",
+			    NULL, 0, export_fix, &a, NULL);
 }
