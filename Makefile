@@ -82,7 +82,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: $(BIN) unit golden property fuzz-replay cli-test lint ledger-test crashtest-short \
-      faulttest integration enroll-test admin-test realtime-test
+      faulttest integration enroll-test admin-test realtime-test rules-test pg-test
 	@echo "make check: all tests passed"
 
 unit: $(UNIT_BIN)
