@@ -4,7 +4,8 @@
 # order, with the lines' codes) under the rules of rules/ with every action
 # set to warn (so that each settlement stands and its findings are recorded),
 # then `yibao screen --db` sweeps the same store. Both must give the same
-# findings (rule, settlement, line).
+# findings (rule, settlement, line), and every case the generator injected
+# must be among them.
 #
 # usage: YIBAO=build/yibao sh tests/rules/store_screen_test.sh [PERSONS]
 set -u
@@ -70,6 +71,23 @@ if [ "$nr" -gt 0 ] && cmp -s "$T/realtime" "$T/batch"; then
 else
 	bad "real time $nr findings, screen --db $nb; differences (< real time, > batch):"
 	diff "$T/realtime" "$T/batch" | head -n 20 | sed 's/^/     /'
+fi
+# every case the generator injected was found in real time: truth.jsonl's
+# (rule_id, setl_id, feedetl_sn) with setl_id mapped through the msgid
+# (each settlement was sent with its generated setl_id as msgid)
+sqlite3 -readonly "$T/db" "SELECT f.rule_id || '|' || s.msgid || '|' || f.feedetl_sn FROM setl_finding f
+	JOIN setl s ON s.setl_id = f.setl_id" | sort >"$T/found"
+awk '{
+	r = $0; sub(/.*"rule_id":"/, "", r); sub(/".*/, "", r)
+	s = $0; sub(/.*"setl_id":"/, "", s); sub(/".*/, "", s)
+	l = ""; if ($0 ~ /"feedetl_sn":"/) { l = $0; sub(/.*"feedetl_sn":"/, "", l); sub(/".*/, "", l) }
+	print r "|" s "|" l }' "$T/g/truth.jsonl" | sort -u >"$T/truth"
+missing=$(comm -23 "$T/truth" "$T/found" | wc -l)
+if [ "$missing" -eq 0 ]; then
+	ok "every one of the $(wc -l <"$T/truth") injected cases was found in real time"
+else
+	bad "$missing injected cases not found in real time:"
+	comm -23 "$T/truth" "$T/found" | head -n 10 | sed 's/^/     /'
 fi
 rules=$(cut -d'|' -f1 "$T/realtime" | sort -u | wc -l)
 echo "     $rules rules fired"
