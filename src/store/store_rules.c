@@ -251,14 +251,16 @@ static int finding_row(void *arg, int n, const char *const *c)
 int yb_tx_each_finding(yb_store_tx *tx, const char *setl_id,
 		       int (*fn)(const yb_finding_rec *, void *), void *arg)
 {
-	static const char cols[] = "SELECT psn_no, setl_id, seq, rule_id, feedetl_sn, other_setl_id, vola_amt,"
-				   " fund_amt, sev_deg, action, vola_cont, vola_evid, fixmedins_code FROM setl_finding";
-	char sql[512];
+	/* two literals: the SQLite runner caches statements by their text's address */
+#define FINDING_COLS "SELECT psn_no, setl_id, seq, rule_id, feedetl_sn, other_setl_id, vola_amt," \
+		     " fund_amt, sev_deg, action, vola_cont, vola_evid, fixmedins_code FROM setl_finding"
+	static const char one[] = FINDING_COLS " WHERE setl_id = $1 ORDER BY setl_id, seq";
+	static const char all[] = FINDING_COLS " ORDER BY setl_id, seq";
+#undef FINDING_COLS
 	yb_sqlv v[] = {T(setl_id)};
 	find_arg a = {fn, arg};
 
-	snprintf(sql, sizeof(sql), "%s%s ORDER BY setl_id, seq", cols, setl_id ? " WHERE setl_id = $1" : "");
-	return yb_store_sql(tx, sql, v, setl_id ? 1 : 0, finding_row, &a, NULL);
+	return yb_store_sql(tx, setl_id ? one : all, v, setl_id ? 1 : 0, finding_row, &a, NULL);
 }
 
 /* ------------------------------------------- the store as a file set */
