@@ -17,6 +17,9 @@
 #     the HIS flows over loopback), unchanged, through the same yibao shim;
 #     so are tests/admin/admin_test.sh and e2e_test.sh (the administration
 #     API, its audit log, and a person enrolled through it settling).
+#     tests/rules/realtime_test.sh and store_screen_test.sh (the rules in
+#     the settlement, 3101/3501, screen --db agreeing with real time) too,
+#     with the sqlite3 shim.
 #  3. The crash test (tests/pg/crash_pg.sh, short): the yibao process killed
 #     at random moments, the server running on; every acknowledged
 #     settlement and cancel present exactly once, `yibao check` clean.
@@ -82,6 +85,13 @@ if [ -f "$ROOT/tests/admin/admin_test.sh" ]; then
 	step "tests/admin/admin_test.sh and e2e_test.sh against PostgreSQL"
 	shim a "$ROOT/tests/admin/admin_test.sh" || failed admin
 	shim e "$ROOT/tests/admin/e2e_test.sh" || failed admin-e2e
+fi
+
+if [ -f "$ROOT/tests/rules/realtime_test.sh" ]; then
+	step "tests/rules/realtime_test.sh and store_screen_test.sh against PostgreSQL"
+	shim r "$ROOT/tests/rules/realtime_test.sh" PATH="$ROOT/tests/pg/shim:$PATH" FLOW="$FLOW" ||
+		failed rules-realtime
+	shim q "$ROOT/tests/rules/store_screen_test.sh" PATH="$ROOT/tests/pg/shim:$PATH" || failed rules-screen
 fi
 
 if [ -x "$DRIVER" ]; then

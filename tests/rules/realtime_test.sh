@@ -13,6 +13,7 @@
 #     malformed one) writing nothing; then the store's rows checked.
 #
 # usage: YIBAO=build/yibao FLOW=build/tests/flow sh tests/rules/realtime_test.sh
+# (tests/pg/pg_test.sh runs it on PostgreSQL through its shims)
 set -u
 
 ROOT=$PWD
@@ -35,15 +36,16 @@ ok() { passes=$((passes + 1)); echo "ok   $1"; }
 bad() { fails=$((fails + 1)); echo "FAIL $1"; }
 # expect WHAT GOT WANT
 expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
-q() { sqlite3 -readonly "$T/db" "$1"; }
+DB=$T/rt.db
+q() { sqlite3 -readonly "$DB" "$1"; }
 
-"$YIBAO" load --db "$T/db" "$DATA" >/dev/null || { echo "realtime_test: load failed" >&2; exit 1; }
+"$YIBAO" load --db "$T/rt.db" "$DATA" >/dev/null || { echo "realtime_test: load failed" >&2; exit 1; }
 
 # settle MSGID PSN MDTRT BEGNTIME LINES: yibao settle at the clinic
 settle() {
 	printf '{"msgid":"%s","fixmedins_code":"H34060300101","psn_no":"%s","mdtrt":{"mdtrt_id":"%s","med_type":"11","begntime":"%s","acct_used_flag":"0"},"feedetail":[%s]}\n' \
 		"$1" "$2" "$3" "$4" "$5" >"$T/in.json"
-	"$YIBAO" settle --db "$T/db" "$T/in.json" >"$T/out" 2>"$T/err"
+	"$YIBAO" settle --db "$T/rt.db" "$T/in.json" >"$T/out" 2>"$T/err"
 	rc=$?
 }
 line() { printf '{"feedetl_sn":"%s","med_list_codg":"%s","det_item_fee_sumamt":%s,"cnt":%s,"pric":%s}' "$@"; }
@@ -56,7 +58,7 @@ settle I1 $M IV1 "2024-03-01 09:00:00" "$CONSULT,$DRUG"
 expect "a clean settlement" "$rc:$(q 'SELECT count(*) FROM setl_finding')" "0:0"
 S1=$(q "SELECT setl_id FROM setl WHERE mdtrt_id = 'IV1'")
 expect "its days of care and fingerprint are kept" \
-	"$(q "SELECT begn_date > 0, end_date = begn_date, fingerprint <> 0 FROM setl WHERE setl_id = '$S1'")" "1|1|1"
+	"$(q "SELECT count(*) FROM setl WHERE setl_id = '$S1' AND begn_date > 0 AND end_date = begn_date AND fingerprint <> 0")" 1
 expect "the counted item's line is history" "$(q "SELECT med_list_codg, cnt FROM setl_item")" "110200001|10000"
 
 settle I2 $M IV2 "2024-03-01 14:00:00" "$(line 1 110200001 10.00 1 10.00),$(line 2 XC09AAK063A001010104328 60.00 2 30.00)"
@@ -75,7 +77,7 @@ expect "a refused settlement writes nothing" \
 settle I4 $F IV4 "2024-03-02 09:00:00" "$(line 1 250310025 80.00 1 80.00)"
 expect "a male-only test for a woman: refused (LIM-GEND-M)" "$rc:$(grep -c 'rule LIM-GEND-M' "$T/err")" "2:1"
 
-"$YIBAO" cancel --db "$T/db" --setl-id "$S1" --msgid I1C --fixmedins-code H34060300101 >/dev/null 2>"$T/err"
+"$YIBAO" cancel --db "$T/rt.db" --setl-id "$S1" --msgid I1C --fixmedins-code H34060300101 >/dev/null 2>"$T/err"
 expect "a cancel takes its lines out of the history" "$?:$(q "SELECT count(*) FROM setl_item WHERE setl_id = '$S1'")" "0:0"
 settle I5 $M IV5 "2024-03-01 16:00:00" "$CONSULT,$DRUG"
 expect "after the cancel the visit settles again" "$rc:$(q "SELECT count(*) FROM setl_finding WHERE rule_id = 'S1-DUP'")" "0:0"
@@ -83,17 +85,17 @@ expect "after the cancel the visit settles again" "$rc:$(q "SELECT count(*) FROM
 settle I6 $M IV6 "2024-03-05 09:00:00" "$CONSULT"
 settle I7 $M IV7 "2024-03-05 09:00:00" "$CONSULT"
 expect "the same again: refused" "$rc" 2
-"$YIBAO" settle --db "$T/db" --rules none "$T/in.json" >/dev/null 2>"$T/err"
+"$YIBAO" settle --db "$T/rt.db" --rules none "$T/in.json" >/dev/null 2>"$T/err"
 expect "--rules none: nothing judged, it settles" "$?" 0
-"$YIBAO" settle --db "$T/db" --rules "$T/nowhere" "$T/in.json" >/dev/null 2>"$T/err"
+"$YIBAO" settle --db "$T/rt.db" --rules "$T/nowhere" "$T/in.json" >/dev/null 2>"$T/err"
 expect "--rules of a missing folder is an error" "$?:$(grep -c nowhere "$T/err")" "2:1"
 
 # ---------------------------------------------- through yibao serve
 [ -x "$FLOW" ] || { echo "realtime_test: $FLOW not built" >&2; exit 1; }
-rm -f "$T/db"*
-"$YIBAO" load --db "$T/db" "$DATA" >/dev/null || exit 1
+DB=$T/rt2.db
+"$YIBAO" load --db "$DB" "$DATA" >/dev/null || exit 1
 : >"$T/log"
-"$YIBAO" serve --db "$T/db" --listen 127.0.0.1:0 --threads 4 2>>"$T/log" &
+"$YIBAO" serve --db "$DB" --listen 127.0.0.1:0 --threads 4 2>>"$T/log" &
 echo $! >"$T/pid"
 i=0
 while [ $i -lt 200 ] && ! grep -q '"event":"listening"' "$T/log"; do sleep 0.05; i=$((i + 1)); done
@@ -113,7 +115,7 @@ expect "3501/3503 recorded code -> product and pack size" \
 	"$(q "SELECT drug_trac_codg || ':' || med_list_codg || ':' || pack_qty || ':' || infno FROM trac_code ORDER BY 1" | tr '\n' ' ')" \
 	"81000000000000000009:XC09AAK063A001010104328:70000:3503 81000000000000000010:XC09AAK063A001010104328:70000:3503 81000000000000000011:XJ01CRA229A001010100512:0:3501 "
 expect "the warning is recorded" "$(q 'SELECT rule_id FROM setl_finding')" LIM-QTY-CONSULT
-"$YIBAO" check --db "$T/db" >"$T/check" 2>&1
+"$YIBAO" check --db "$DB" >"$T/check" 2>&1
 expect "yibao check" "$?" 0
 
 echo "realtime tests: $passes passed, $fails failed"

@@ -8,6 +8,7 @@
 # must be among them.
 #
 # usage: YIBAO=build/yibao sh tests/rules/store_screen_test.sh [PERSONS]
+# (tests/pg/pg_test.sh runs it on PostgreSQL through its shims)
 set -u
 
 ROOT=$PWD
@@ -30,7 +31,7 @@ export YIBAO_RULES_DIR="$T/rules"
 # stock codes as load lines; settlements as yibao settle inputs
 awk -F, 'NR > 1 { printf "{\"kind\":\"trac\",\"drug_trac_codg\":\"%s\",\"med_list_codg\":\"%s\",\"pack_qty\":\"%s\",\"fixmedins_code\":\"%s\",\"purc_date\":\"%s\"}\n", $1, $2, $3, $4, $5 }' \
 	"$T/g/trac.csv" >"$T/trac.jsonl"
-"$YIBAO" load --db "$T/db" "$T/g/city.jsonl" "$T/g/persons.jsonl" "$T/trac.jsonl" >/dev/null 2>"$T/err" ||
+"$YIBAO" load --db "$T/ss.db" "$T/g/city.jsonl" "$T/g/persons.jsonl" "$T/trac.jsonl" >/dev/null 2>"$T/err" ||
 	{ cat "$T/err"; exit 1; }
 mkdir "$T/in"
 awk -F, -v dir="$T/in" '
@@ -47,16 +48,16 @@ n=0
 refused=0
 start=$(date +%s)
 for f in "$T"/in/*.json; do
-	if ! "$YIBAO" settle --db "$T/db" "$f" >/dev/null 2>>"$T/refused"; then refused=$((refused + 1)); fi
+	if ! "$YIBAO" settle --db "$T/ss.db" "$f" >/dev/null 2>>"$T/refused"; then refused=$((refused + 1)); fi
 	n=$((n + 1))
 done
 secs=$(($(date +%s) - start))
-stood=$(sqlite3 -readonly "$T/db" "SELECT count(*) FROM setl WHERE begn_date > 0")
+stood=$(sqlite3 -readonly "$T/ss.db" "SELECT count(*) FROM setl WHERE begn_date > 0")
 echo "     $n settlements sent in ${secs} s, $stood stand, $refused refused by the ledger itself"
 [ "$stood" -gt 0 ] && ok "settled through the ledger with rules" || bad "nothing settled: $(head -n 3 "$T/refused")"
 
-sqlite3 -readonly "$T/db" "SELECT rule_id || '|' || setl_id || '|' || feedetl_sn FROM setl_finding" | sort >"$T/realtime"
-"$YIBAO" screen --db "$T/db" --rules "$T/rules" --out "$T/batch.jsonl" --no-progress 2>"$T/err" ||
+sqlite3 -readonly "$T/ss.db" "SELECT rule_id || '|' || setl_id || '|' || feedetl_sn FROM setl_finding" | sort >"$T/realtime"
+"$YIBAO" screen --db "$T/ss.db" --rules "$T/rules" --out "$T/batch.jsonl" --no-progress 2>"$T/err" ||
 	{ cat "$T/err"; exit 1; }
 # rule_id, setl_id and feedetl_sn of each batch finding
 awk '{
@@ -75,7 +76,7 @@ fi
 # every case the generator injected was found in real time: truth.jsonl's
 # (rule_id, setl_id, feedetl_sn) with setl_id mapped through the msgid
 # (each settlement was sent with its generated setl_id as msgid)
-sqlite3 -readonly "$T/db" "SELECT f.rule_id || '|' || s.msgid || '|' || f.feedetl_sn FROM setl_finding f
+sqlite3 -readonly "$T/ss.db" "SELECT f.rule_id || '|' || s.msgid || '|' || f.feedetl_sn FROM setl_finding f
 	JOIN setl s ON s.setl_id = f.setl_id" | sort >"$T/found"
 awk '{
 	r = $0; sub(/.*"rule_id":"/, "", r); sub(/".*/, "", r)
