@@ -151,6 +151,8 @@ static void write_result(yb_jw *out, const yb_finding *f, const char *mdtrt_id, 
 	yb_jw_end(out, '}');
 }
 
+/* Reads one encounter; with out NULL only checks it, else judges it and
+ * writes its findings. */
 static int judge_encounter(txn_ctx *c, const yb_json *en, const yb_jpath *ep, const char *psn_no,
 			   char gend, yb_date brdy, const yb_json *ids, yb_jw *out, int *seq)
 {
@@ -184,6 +186,8 @@ static int judge_encounter(txn_ctx *c, const yb_json *en, const yb_jpath *ep, co
 		rc = yb_jpath_error(ep, "dscg_date", "before adm_date");
 		goto done;
 	}
+	if (!out)
+		goto done;
 	if (yb_ledger_get_fixmedins(c->ledger, e.s.fixmedins_code, &fix) == 0)
 		e.s.hosp_lv = fix.hosp_lv;
 	if (lv >= 0)
@@ -214,31 +218,15 @@ done:
 	return rc;
 }
 
-/* input: data{rule_ids?, trig_scen?, patient_dtos[]{patn_id, gend?, brdy?,
- * fsi_encounter_dtos[]{mdtrt_id, adm_date, ..., fsi_order_dtos[]}}} ->
- * result[] */
-static int judge(txn_ctx *c, const yb_json *input, yb_jw *out)
+static int each_patient(txn_ctx *c, const yb_json *pts, const yb_jpath *pp, const yb_json *ids,
+			yb_jw *out, int *seq)
 {
-	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
-	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
-	yb_jpath pp = YB_JPATH_KEY(&dp, "patient_dtos");
-	const yb_json *d, *pts, *pt, *ids;
+	const yb_json *pt;
 	size_t i = 0;
-	int rc, seq = 0;
+	int rc;
 
-	if ((rc = yb_jget_object(input, &ip, "data", 1, &d)) < 0 ||
-	    (rc = yb_jget_array(d, &dp, "patient_dtos", 1, &pts)) < 0)
-		return rc;
-	ids = yb_json_get(d, "rule_ids");
-	if (ids && ids->type != YB_JSON_STRING && ids->type != YB_JSON_ARRAY && ids->type != YB_JSON_NULL)
-		return yb_jpath_error(&dp, "rule_ids", "not an array of rule ids");
-	if (ids && ids->type == YB_JSON_NULL)
-		ids = NULL;
-	if ((rc = txn_need_ledger(c)) < 0)
-		return rc;
-	yb_jw_arr(out, "result");
 	for (pt = pts->child; pt; pt = pt->next, i++) {
-		yb_jpath tp = YB_JPATH_INDEX(&pp, i);
+		yb_jpath tp = YB_JPATH_INDEX(pp, i);
 		yb_jpath ep = YB_JPATH_KEY(&tp, "fsi_encounter_dtos");
 		const yb_json *ens, *en;
 		const char *psn_no = NULL;
@@ -254,10 +242,38 @@ static int judge(txn_ctx *c, const yb_json *input, yb_jw *out)
 			return yb_jpath_error(&tp, "gend", "not 1 or 2");
 		for (en = ens->child; en; en = en->next, k++) {
 			yb_jpath np = YB_JPATH_INDEX(&ep, k);
-			if ((rc = judge_encounter(c, en, &np, psn_no, gend[0], brdy, ids, out, &seq)) < 0)
+			if ((rc = judge_encounter(c, en, &np, psn_no, gend[0], brdy, ids, out, seq)) < 0)
 				return rc;
 		}
 	}
+	return 0;
+}
+
+/* input: data{rule_ids?, trig_scen?, patient_dtos[]{patn_id, gend?, brdy?,
+ * fsi_encounter_dtos[]{mdtrt_id, adm_date, ..., fsi_order_dtos[]}}} ->
+ * result[] */
+static int judge(txn_ctx *c, const yb_json *input, yb_jw *out)
+{
+	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
+	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
+	yb_jpath pp = YB_JPATH_KEY(&dp, "patient_dtos");
+	const yb_json *d, *pts, *ids;
+	int rc, seq = 0;
+
+	if ((rc = yb_jget_object(input, &ip, "data", 1, &d)) < 0 ||
+	    (rc = yb_jget_array(d, &dp, "patient_dtos", 1, &pts)) < 0)
+		return rc;
+	ids = yb_json_get(d, "rule_ids");
+	if (ids && ids->type != YB_JSON_STRING && ids->type != YB_JSON_ARRAY && ids->type != YB_JSON_NULL)
+		return yb_jpath_error(&dp, "rule_ids", "not an array of rule ids");
+	if (ids && ids->type == YB_JSON_NULL)
+		ids = NULL;
+	/* the whole message is checked before the ledger is asked anything */
+	if ((rc = each_patient(c, pts, &pp, ids, NULL, &seq)) < 0 || (rc = txn_need_ledger(c)) < 0)
+		return rc;
+	yb_jw_arr(out, "result");
+	if ((rc = each_patient(c, pts, &pp, ids, out, &seq)) < 0)
+		return rc;
 	yb_jw_end(out, ']');
 	return 0;
 }
