@@ -327,7 +327,7 @@ int main(int argc, char **argv)
 {
 	const char *yibao = "build/yibao", *dir = "build/bench-screen", *engines = "yibao,duckdb,sqlite";
 	long lines = 100000000, persons, sqlite_lines = 0, seed = 1;
-	char path[4096], path2[4096], sdir[4096], args[256], old[256] = "";
+	char path[4096], path2[4096], sdir[4096], subdir[4096], args[256], old[256] = "";
 	run r[3] = {{"yibao screen", 0, 0, 0, 0, 0, 0, 0, 0}, {"DuckDB (node)", 0, 0, 0, 0, 0, 0, 0, 0},
 		    {"SQLite (sqlite3)", 0, 0, 0, 0, 0, 0, 0, 0}};
 	keys k[3];
@@ -424,13 +424,13 @@ int main(int argc, char **argv)
 		r[2].lines = lines;
 		if (sqlite_lines > 0 && sqlite_lines < lines) {
 			/* a prefix of whole persons: setl.csv is grouped by person */
-			snprintf(sdir, sizeof(sdir), "%s/sqlite-subset", dir);
-			if (cut_subset(dir, sdir, sqlite_lines) < 0) {
+			snprintf(subdir, sizeof(subdir), "%s/sqlite-subset", dir);
+			if (cut_subset(dir, subdir, sqlite_lines) < 0) {
 				fprintf(stderr, "bench/screen: cutting the SQLite subset failed\n");
 				return 1;
 			}
-			in_dir = sdir;
-			snprintf(path, sizeof(path), "%s/fee.csv", sdir);
+			in_dir = subdir;
+			snprintf(path, sizeof(path), "%s/fee.csv", subdir);
 			r[2].lines = count_lines(path) - 1;
 		}
 		snprintf(path, sizeof(path), "%s/sqlite.sql", dir);
