@@ -46,6 +46,7 @@
  *   ahead; no SAVEPOINT for a group's first unit: see tx_savepoint)
  */
 #include "store_impl.h"
+#include "checks.h"
 #include "schema_pg.h"
 #include "yibao/error.h"
 
@@ -2122,125 +2123,18 @@ static int reconcile(yb_conn *c, const char *fixmedins_code, int insutype, int c
 
 /* ------------------------------------------------------------- checks */
 
-/* The queries of store_sqlite.c: each returns rows that violate an
- * invariant, (what, detail). They run in one REPEATABLE READ snapshot. */
-static const struct {
-	const char *name;
-	const char *sql;
-} checks[] = {
-	{"identity medfee = fulamt + overlmt + preselfpay + inscp",
-	 "SELECT setl_id, medfee_sumamt FROM setl WHERE medfee_sumamt <>"
-	 " fulamt_ownpay_amt + overlmt_selfpay + preselfpay_amt + inscp_scp_amt"},
-	{"identity medfee = fund + psn_part + hosp_part",
-	 "SELECT setl_id, medfee_sumamt FROM setl WHERE medfee_sumamt <>"
-	 " fund_pay_sumamt + psn_part_amt + hosp_part_amt"},
-	{"identity psn_part = acct_pay + cash",
-	 "SELECT setl_id, psn_part_amt FROM setl WHERE psn_part_amt <> acct_pay + psn_cash_pay"},
-	{"identity fund = sum of funds",
-	 "SELECT setl_id, fund_pay_sumamt FROM setl WHERE fund_pay_sumamt <> hifp_pay +"
-	 " cvlserv_pay + hifes_pay + hifmi_pay + hifob_pay + maf_pay + oth_pay"},
-	{"setldetail sums to fund_pay_sumamt",
-	 "SELECT s.setl_id, s.fund_pay_sumamt FROM setl s WHERE s.refd_setl_id = '' AND"
-	 " s.fund_pay_sumamt <> (SELECT coalesce(sum(fund_payamt), 0) FROM setl_detail d"
-	 " WHERE d.psn_no = s.psn_no AND d.setl_id = s.setl_id)"},
-	{"fee lines sum to medfee_sumamt",
-	 "SELECT s.setl_id, s.medfee_sumamt FROM setl s WHERE s.refd_setl_id = '' AND"
-	 " s.medfee_sumamt <> (SELECT coalesce(sum(det_item_fee_sumamt), 0) FROM setl_fee f"
-	 " WHERE f.psn_no = s.psn_no AND f.setl_id = s.setl_id)"},
-	{"accumulator differs from the sum of its settlements",
-	 "SELECT a.psn_no || ' ' || a.year || ' ' || a.bucket, a.amount FROM accum a"
-	 " WHERE a.amount <> (SELECT coalesce(sum(delta), 0) FROM setl_accum d WHERE"
-	 " d.psn_no = a.psn_no AND d.year = a.year AND d.bucket = a.bucket)"},
-	{"settlement deltas without an accumulator",
-	 "SELECT d.psn_no || ' ' || d.year || ' ' || d.bucket, sum(d.delta) FROM setl_accum d"
-	 " WHERE NOT EXISTS (SELECT 1 FROM accum a WHERE a.psn_no = d.psn_no AND"
-	 " a.year = d.year AND a.bucket = d.bucket) GROUP BY 1 HAVING sum(d.delta) <> 0"},
-	{"balance differs from opening + movements",
-	 "SELECT a.psn_no, a.balc FROM acct a WHERE a.balc <> a.opening_balc +"
-	 " (SELECT coalesce(sum(amount), 0) FROM acct_mov m WHERE m.psn_no = a.psn_no)"},
-	{"account movements differ from acct_pay",
-	 "SELECT s.setl_id, s.acct_pay FROM setl s WHERE -s.acct_pay <> (SELECT"
-	 " coalesce(sum(amount), 0) FROM acct_mov m WHERE m.setl_id = s.setl_id)"},
-	{"cancel does not mirror its settlement",
-	 "SELECT c.setl_id, c.medfee_sumamt FROM setl c JOIN setl o ON o.setl_id = c.refd_setl_id"
-	 " WHERE c.medfee_sumamt <> -o.medfee_sumamt OR c.fund_pay_sumamt <> -o.fund_pay_sumamt"
-	 " OR c.acct_pay <> -o.acct_pay OR c.psn_cash_pay <> -o.psn_cash_pay OR o.cancelled <> 1"},
-	{"cancelled settlement without exactly one cancel",
-	 "SELECT o.setl_id, coalesce(n.k, 0) FROM setl o LEFT JOIN (SELECT refd_setl_id AS id,"
-	 " count(*) AS k FROM setl WHERE refd_setl_id <> '' GROUP BY refd_setl_id) n"
-	 " ON n.id = o.setl_id WHERE o.cancelled = 1 AND coalesce(n.k, 0) <> 1"},
-	{"settlement without its idempotency record",
-	 "SELECT s.setl_id, 0 FROM setl s WHERE NOT EXISTS (SELECT 1 FROM idem i WHERE"
-	 " i.fixmedins_code = s.fixmedins_code AND i.msgid = s.msgid)"},
-	{"orphan fee line", "SELECT setl_id, 0 FROM setl_fee f WHERE NOT EXISTS"
-	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)"},
-	{"orphan setldetail", "SELECT setl_id, 0 FROM setl_detail f WHERE NOT EXISTS"
-	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)"},
-	{"orphan accumulator delta", "SELECT setl_id, 0 FROM setl_accum f WHERE NOT EXISTS"
-	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)"},
-	{"orphan account movement", "SELECT setl_id, 0 FROM acct_mov f WHERE NOT EXISTS"
-	 " (SELECT 1 FROM setl s WHERE s.psn_no = f.setl_psn_no AND s.setl_id = f.setl_id)"},
-	{"negative account balance", "SELECT psn_no, balc FROM acct WHERE balc < 0"},
-	/* what SQLite's foreign_key_check covers, for rows written with the
-	 * foreign keys disabled (session_replication_role = replica) */
+/* The checks shared with SQLite (checks.h), then these, which stand in
+ * for SQLite's PRAGMA foreign_key_check where a sharded cluster cannot
+ * keep the constraint. They run in one REPEATABLE READ snapshot. */
+static const yb_store_check pg_checks[] = {
 	{"foreign key broken in acct_mov (account)", "SELECT m.setl_id, 0 FROM acct_mov m"
 	 " WHERE NOT EXISTS (SELECT 1 FROM acct a WHERE a.psn_no = m.psn_no)"},
 	{"foreign key broken in setl (person)", "SELECT s.setl_id, 0 FROM setl s"
 	 " WHERE NOT EXISTS (SELECT 1 FROM psn p WHERE p.psn_no = s.psn_no)"},
 	{"foreign key broken in setl (institution)", "SELECT s.setl_id, 0 FROM setl s"
-	 " WHERE NOT EXISTS (SELECT 1 FROM fixmedins f WHERE f.fixmedins_code = s.fixmedins_code)"},
-	/* migration 3: visits and uploaded fee lines (as store_sqlite.c) */
-	{"orphan fee line (no visit)", "SELECT f.mdtrt_id || ' ' || f.feedetl_sn, 0 FROM feedetail f"
-	 " WHERE NOT EXISTS (SELECT 1 FROM mdtrt m WHERE m.psn_no = f.psn_no AND m.mdtrt_id = f.mdtrt_id)"},
-	{"settled fee line without a standing settlement of its visit",
-	 "SELECT f.mdtrt_id || ' ' || f.feedetl_sn || ' ' || f.setl_id, 0 FROM feedetail f"
-	 " WHERE f.setl_id <> '' AND NOT EXISTS (SELECT 1 FROM setl s WHERE s.psn_no = f.psn_no"
-	 " AND s.setl_id = f.setl_id AND s.mdtrt_id = f.mdtrt_id AND s.refd_setl_id = ''"
-	 " AND s.cancelled = 0)"},
-	{"settlement's uploaded lines differ from medfee_sumamt",
-	 "SELECT s.setl_id, s.medfee_sumamt FROM setl s JOIN (SELECT psn_no, setl_id,"
-	 " sum(det_item_fee_sumamt) AS t FROM feedetail WHERE setl_id <> '' GROUP BY psn_no, setl_id) f"
-	 " ON f.psn_no = s.psn_no AND f.setl_id = s.setl_id WHERE f.t <> s.medfee_sumamt"},
-	{"refund line without its line in the visit",
-	 "SELECT f.mdtrt_id || ' ' || f.feedetl_sn, f.det_item_fee_sumamt FROM feedetail f"
-	 " WHERE f.init_feedetl_sn <> '' AND NOT EXISTS (SELECT 1 FROM feedetail o"
-	 " WHERE o.psn_no = f.psn_no AND o.mdtrt_id = f.mdtrt_id AND o.feedetl_sn = f.init_feedetl_sn"
-	 " AND o.init_feedetl_sn = '' AND o.setl_id = f.setl_id)"},
-	{"line refunded beyond what it holds",
-	 "SELECT o.mdtrt_id || ' ' || o.feedetl_sn, o.det_item_fee_sumamt + sum(f.det_item_fee_sumamt)"
-	 " FROM feedetail o JOIN feedetail f ON f.psn_no = o.psn_no AND f.mdtrt_id = o.mdtrt_id"
-	 " AND f.init_feedetl_sn = o.feedetl_sn GROUP BY o.psn_no, o.mdtrt_id, o.feedetl_sn"
-	 " HAVING o.det_item_fee_sumamt + sum(f.det_item_fee_sumamt) < 0 OR o.cnt + sum(f.cnt) < 0"},
-	{"finally settled visit with unsettled fee lines",
-	 "SELECT m.mdtrt_id, count(*) FROM mdtrt m JOIN feedetail f ON f.psn_no = m.psn_no"
-	 " AND f.mdtrt_id = m.mdtrt_id WHERE m.final_setl_id <> '' AND f.setl_id = '' GROUP BY m.mdtrt_id"},
-	{"visit's final settlement is not a standing final settlement of it",
-	 "SELECT m.mdtrt_id || ' ' || m.final_setl_id, 0 FROM mdtrt m WHERE m.final_setl_id <> ''"
-	 " AND NOT EXISTS (SELECT 1 FROM setl s WHERE s.psn_no = m.psn_no AND s.setl_id = m.final_setl_id"
-	 " AND s.mdtrt_id = m.mdtrt_id AND s.refd_setl_id = '' AND s.cancelled = 0 AND s.mid_setl = 0)"},
-	{"standing final settlement not recorded on its visit (IP3)",
-	 "SELECT s.setl_id, 0 FROM setl s JOIN mdtrt m ON m.psn_no = s.psn_no AND m.mdtrt_id = s.mdtrt_id"
-	 " WHERE s.refd_setl_id = '' AND s.cancelled = 0 AND s.mid_setl = 0 AND m.final_setl_id <> s.setl_id"},
-	{"visit's deductible differs from its standing settlements'",
-	 "SELECT m.mdtrt_id, m.mid_setl_dedc FROM mdtrt m WHERE m.mid_setl_dedc <> (SELECT"
-	 " coalesce(sum(act_pay_dedc), 0) FROM setl s WHERE s.psn_no = m.psn_no AND s.mdtrt_id = m.mdtrt_id"
-	 " AND s.refd_setl_id = '' AND s.cancelled = 0)"},
-	{"cancelled visit with a standing settlement or fee lines",
-	 "SELECT m.mdtrt_id, 0 FROM mdtrt m WHERE m.status = 'cancelled' AND (EXISTS (SELECT 1 FROM setl s"
-	 " WHERE s.psn_no = m.psn_no AND s.mdtrt_id = m.mdtrt_id AND s.refd_setl_id = '' AND s.cancelled = 0)"
-	 " OR EXISTS (SELECT 1 FROM feedetail f WHERE f.psn_no = m.psn_no AND f.mdtrt_id = m.mdtrt_id))"},
-	{"settlement of a visit at another institution",
-	 "SELECT s.setl_id, 0 FROM setl s JOIN mdtrt m ON m.psn_no = s.psn_no AND m.mdtrt_id = s.mdtrt_id"
-	 " WHERE m.fixmedins_code <> s.fixmedins_code"},
-	{"overlapping inpatient stays of one person",
-	 "SELECT a.psn_no || ' ' || a.mdtrt_id || ' ' || b.mdtrt_id, 0 FROM mdtrt a JOIN mdtrt b"
-	 " ON b.psn_no = a.psn_no AND b.mdtrt_id > a.mdtrt_id WHERE a.med_type BETWEEN 21 AND 29"
-	 " AND b.med_type BETWEEN 21 AND 29 AND a.status <> 'cancelled' AND b.status <> 'cancelled'"
-	 " AND a.begntime <= (CASE b.endtime WHEN 0 THEN 9000000000000 ELSE b.endtime END)"
-	 " AND b.begntime <= (CASE a.endtime WHEN 0 THEN 9000000000000 ELSE a.endtime END)"},
-	{"reversed or void message without its record's kind",
-	 "SELECT fixmedins_code || ' ' || msgid, state FROM idem WHERE state NOT IN (0, 1, 2)"},
+	 " WHERE NOT EXISTS (SELECT 1 FROM fixmedins f WHERE f.fixmedins_code = s.fixmedins_code)"}
 };
+
 
 /* Check queries are run once, not prepared: PQsendQueryParams. */
 static PGresult *query_text(yb_conn *c, const char *text, int *rc)
@@ -2270,12 +2164,14 @@ static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *
 	if (!(r = query_text(c, "SELECT count(*) FROM setl", &rc)))
 		return rc < 0 ? rc : yb_error_set(YB_ERROR, "check: postgresql: no result");
 	*checked = (long)col_int(r, 0, 0);
-	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
-		if (!(r = query_text(c, checks[i].sql, &rc)))
-			return yb_error_prefix(rc < 0 ? rc : YB_ERROR, "%s", checks[i].name);
+	for (i = 0; i < YB_STORE_N_CHECKS + sizeof(pg_checks) / sizeof(pg_checks[0]); i++) {
+		const yb_store_check *k = i < YB_STORE_N_CHECKS ? &yb_store_checks[i]
+							: &pg_checks[i - YB_STORE_N_CHECKS];
+		if (!(r = query_text(c, k->sql, &rc)))
+			return yb_error_prefix(rc < 0 ? rc : YB_ERROR, "%s", k->name);
 		for (row = 0; row < PQntuples(r); row++) {
 			char msg[512];
-			snprintf(msg, sizeof(msg), "%s: %s (%lld)", checks[i].name, col(r, row, 0),
+			snprintf(msg, sizeof(msg), "%s: %s (%lld)", k->name, col(r, row, 0),
 				 col_int(r, row, 1));
 			fn(msg, arg);
 		}
