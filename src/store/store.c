@@ -495,7 +495,9 @@ int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *)
 int yb_tx_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg, long *checked)
 {
 	int rc = tx->ops->check(tx->conn, fn, arg, checked);
-	return rc < 0 ? rc : yb_store_enrol_check(tx, fn, arg);
+	if (rc == 0)
+		rc = yb_store_enrol_check(tx, fn, arg);
+	return rc < 0 ? rc : yb_store_rules_check(tx, fn, arg);
 }
 
 /* ------------------------------------ the generic runner (migration 4) */

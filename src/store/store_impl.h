@@ -106,6 +106,8 @@ int yb_store_sql(yb_store_tx *tx, const char *sql, const yb_sqlv *v, int n,
 int yb_store_sql_pg(yb_store_tx *tx);
 /* store_enrol.c: the invariants of migration 4, for yb_tx_check. */
 int yb_store_enrol_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg);
+/* store_rules.c: the invariants of migration 5, for yb_tx_check. */
+int yb_store_rules_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg);
 
 enum { YB_TX_READ = 0, YB_TX_WRITE = 1, YB_TX_EXCLUSIVE = 2 };
 

@@ -263,6 +263,55 @@ int yb_tx_each_finding(yb_store_tx *tx, const char *setl_id,
 	return yb_store_sql(tx, setl_id ? one : all, v, setl_id ? 1 : 0, finding_row, &a, NULL);
 }
 
+/* ---------------------------------------------------- yibao check */
+
+/* Each finds rows that break an invariant of migration 5: (what, count). */
+static const struct {
+	const char *name, *sql;
+} checks[] = {
+	{"setl_trac: a code kept for a settlement that does not stand",
+	 "SELECT t.setl_id, count(*) FROM setl_trac t LEFT JOIN setl s ON s.psn_no = t.psn_no"
+	 " AND s.setl_id = t.setl_id WHERE s.setl_id IS NULL OR s.cancelled <> 0 GROUP BY t.setl_id"},
+	{"setl_item: a line kept for a settlement that does not stand",
+	 "SELECT i.setl_id, count(*) FROM setl_item i LEFT JOIN setl s ON s.psn_no = i.psn_no"
+	 " AND s.setl_id = i.setl_id WHERE s.setl_id IS NULL OR s.cancelled <> 0 GROUP BY i.setl_id"},
+	{"setl_finding: a finding of a settlement not on record",
+	 "SELECT f.setl_id, count(*) FROM setl_finding f LEFT JOIN setl s ON s.psn_no = f.psn_no"
+	 " AND s.setl_id = f.setl_id WHERE s.setl_id IS NULL GROUP BY f.setl_id"},
+	{"setl: days of care that end before they begin",
+	 "SELECT setl_id, end_date FROM setl WHERE begn_date > 0 AND end_date < begn_date"},
+};
+
+typedef struct check_arg {
+	const char *name;
+	void (*fn)(const char *, void *);
+	void *arg;
+} check_arg;
+
+static int check_row(void *arg, int n, const char *const *c)
+{
+	check_arg *a = arg;
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s: %s (%s)", a->name, n > 0 && c[0] ? c[0] : "",
+		 n > 1 && c[1] ? c[1] : "");
+	a->fn(msg, a->arg);
+	return 0;
+}
+
+int yb_store_rules_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		check_arg a = {checks[i].name, fn, arg};
+		if ((rc = yb_store_sql(tx, checks[i].sql, NULL, 0, check_row, &a, NULL)) < 0)
+			return yb_error_prefix(rc, "%s", checks[i].name);
+	}
+	return 0;
+}
+
 /* ------------------------------------------- the store as a file set */
 
 typedef struct export_arg {

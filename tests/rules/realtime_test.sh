@@ -82,6 +82,15 @@ expect "a cancel takes its lines out of the history" "$?:$(q "SELECT count(*) FR
 settle I5 $M IV5 "2024-03-01 16:00:00" "$CONSULT,$DRUG"
 expect "after the cancel the visit settles again" "$rc:$(q "SELECT count(*) FROM setl_finding WHERE rule_id = 'S1-DUP'")" "0:0"
 
+"$YIBAO" check --db "$DB" >"$T/check" 2>&1
+expect "yibao check after settlements, a refusal and a cancel" "$?" 0
+sqlite3 "$DB" ".backup $T/bad.db"
+sqlite3 "$T/bad.db" "INSERT INTO setl_trac VALUES('X1', 'S-NONE', '1', '$M', 'H34060300101', 'X01', 19783, 10000, 0);
+	DELETE FROM setl WHERE setl_id = 'none'" 2>"$T/err"
+"$YIBAO" check --db "$T/bad.db" >"$T/check" 2>&1
+expect "yibao check finds a code kept for a settlement not on record" \
+	"$?:$(grep -c 'setl_trac: a code kept for a settlement that does not stand: S-NONE' "$T/check")" "1:1"
+
 settle I6 $M IV6 "2024-03-05 09:00:00" "$CONSULT"
 settle I7 $M IV7 "2024-03-05 09:00:00" "$CONSULT"
 expect "the same again: refused" "$rc" 2
