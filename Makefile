@@ -23,8 +23,12 @@ CFLAGS  += -I/usr/include/postgresql
 LDLIBS  += -lpq
 # The ledger judges every settlement by the rules beside the policies
 # (docs/rules.md); the tests written before the rules (whose data reuse
-# traceability codes freely) run without them unless a test sets its own.
-export YIBAO_RULES_DIR ?= none
+# traceability codes freely) run without them (`make run` and the rules'
+# own tests keep them).
+RULES_FREE := unit golden property fuzz-replay cli-test lint ledger-test crashtest \
+              crashtest-short faulttest integration enroll-test admin-test pg-test \
+              bench-http bench-pg
+$(RULES_FREE): export YIBAO_RULES_DIR ?= none
 
 LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/rules/*.c src/enroll/*.c src/store/*.c src/service/*.c src/http/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
