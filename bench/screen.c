@@ -276,7 +276,7 @@ static int cut_subset(const char *dir, const char *sub, long max)
 	long n = 0;
 
 	mkdir(sub, 0777);
-	snprintf(cmd, sizeof(cmd), "cp '%s/fixmedins.csv' '%s/trac.csv' '%s/'", dir, dir, sub);
+	snprintf(cmd, sizeof(cmd), "cp '%s/city.jsonl' '%s/fixmedins.csv' '%s/trac.csv' '%s/'", dir, dir, dir, sub);
 	if (system(cmd) != 0)
 		return -1;
 	snprintf(p1, sizeof(p1), "%s/setl.csv", dir);
