@@ -7,7 +7,8 @@
  * (persons 310/390, in service/retired/residents, own accounts and 0-3
  * mutual-aid accounts, some remote-care registrations; 5-20 fee lines a
  * visit drawn from the catalogue plus some unknown codes; med_type 11, 13,
- * 14, 41 at institutions of every level and at pharmacies), then settles
+ * 14, 41 at institutions of every level and at pharmacies, and 10 % stays
+ * (21, 28) that reach critical illness and assistance), then settles
  * them all in order, carrying each person's accumulators (yb_engine_apply)
  * and account balances from visit to visit, as one year.
  *
@@ -73,6 +74,7 @@ typedef struct bench_person {
 	yb_person psn;
 	char psn_no[24];
 	yb_remote_reg remote;
+	yb_identity idet;
 	size_t mulaid_off, n_mulaid;
 } bench_person;
 
@@ -197,6 +199,14 @@ static void gen_persons(workload *w, size_t n)
 			p->remote = &bp->remote;
 			p->n_remote = 1;
 		}
+		/* some residents hold an assisted identity (medical assistance) */
+		if (p->insutype == 390 && chance(8) && w->pol->n_identities > 0) {
+			bp->idet.type = (int)rnd_in(0, w->pol->n_identities - 1);
+			bp->idet.begndate = yb_date_from_ymd(2023, 1, 1);
+			bp->idet.enddate = YB_DATE_MAX;
+			p->idet = &bp->idet;
+			p->n_idet = 1;
+		}
 		w->bal0[i] = p->acct_balc;
 		/* 0-3 mutual-aid accounts: half none, then fewer the more */
 		m = chance(50) ? 0 : chance(50) ? 1 : chance(60) ? 2 : 3;
@@ -285,7 +295,8 @@ static void gen_visits(workload *w, size_t n, const yb_catalogue *cat)
 		yb_date day;
 
 		w->visit_psn[i] = p;
-		v->med_type = mt < 55 ? 11 : mt < 65 ? 13 : mt < 85 ? 14 : 41;
+		/* an outpatient mix with inpatient stays (21) and day surgery (28) */
+		v->med_type = mt < 50 ? 11 : mt < 58 ? 13 : mt < 76 ? 14 : mt < 90 ? 41 : mt < 98 ? 21 : 28;
 		/* 41 (pharmacy purchase) at a pharmacy; others at institutions */
 		in = v->med_type == 41 ? &w->inst[rnd() % 16] : &w->inst[16 + rnd() % (w->n_inst - 16)];
 		/* people registered elsewhere are often treated there */
