@@ -268,6 +268,10 @@ typedef struct yb_screen_opts {
 	uint64_t seed;
 	int progress;            /* draw a progress bar on stderr */
 	size_t part_bytes;       /* target partition size (0: 256 MiB) */
+	int realtime;            /* tests: judge every settlement as in real time,
+				  * yb_rules_judge(YB_RJ_ALL) over one history of
+				  * the whole set in file order (memory grows with
+				  * the data; no partitions) */
 } yb_screen_opts;
 
 typedef struct yb_screen_stats {

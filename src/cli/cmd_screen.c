@@ -1,6 +1,6 @@
 /* yibao screen --in DIR | --db URL [--from DATE --to DATE] [--rules DIR] --out FILE.jsonl
  *              [--report FILE.html] [--sample 5%] [--sample-out FILE] [--seed S]
- *              [--tmp DIR] [--progress | --no-progress]
+ *              [--tmp DIR] [--progress | --no-progress] [--realtime]
  * Batch screening of a file set (docs/rules.md); the work is yb_screen_run.
  * With --db the store (SQLite or PostgreSQL) is first written out as that
  * file set in a temporary folder (yb_ledger_export_screen), removed after. */
@@ -24,7 +24,7 @@ static int rules_dir_of(char *out, size_t n)
 static const char USAGE[] =
 	"usage: yibao screen --in DIR | --db URL [--from DATE --to DATE] [--rules DIR] --out FILE.jsonl\n"
 	"                    [--report FILE.html] [--sample 5%] [--sample-out FILE] [--seed S]\n"
-	"                    [--tmp DIR] [--progress|--no-progress]";
+	"                    [--tmp DIR] [--progress|--no-progress] [--realtime]";
 
 /* "5%", "5", "0.5%" -> basis points. */
 static int parse_share(const char *s, int32_t *bp)
@@ -93,6 +93,10 @@ int cmd_screen(int argc, char **argv)
 		}
 		if (!strcmp(a, "--no-progress")) {
 			progress = 0;
+			continue;
+		}
+		if (!strcmp(a, "--realtime")) {
+			o.realtime = 1;
 			continue;
 		}
 		if (!v) {

@@ -692,7 +692,8 @@ static int judge_one(screen *sc, yb_rl_setl *s, uint32_t fix, int judged)
 
 	if (judged) {
 		yb_rl_index_view(sc->ix, &h);
-		if ((rc = yb_rules_judge(sc->find, SC_FIND_CAP, &n, sc->rs, s, &h, YB_RJ_SETTLEMENT)) < 0)
+		if ((rc = yb_rules_judge(sc->find, SC_FIND_CAP, &n, sc->rs, s, &h,
+					 sc->o->realtime ? YB_RJ_ALL : YB_RJ_SETTLEMENT)) < 0)
 			return rc;
 		if (n > SC_FIND_CAP) {
 			fprintf(stderr, "yibao screen: settlement %s: %zu findings, %d kept\n", s->setl_id, n, SC_FIND_CAP);
@@ -706,7 +707,7 @@ static int judge_one(screen *sc, yb_rl_setl *s, uint32_t fix, int judged)
 	for (i = 0; i < s->n_lines; i++) {
 		const yb_rl_line *l = &s->lines[i];
 		uint32_t prod;
-		if (!l->drug_trac_codg || !l->drug_trac_codg[0])
+		if (!l->drug_trac_codg || !l->drug_trac_codg[0] || sc->o->realtime)
 			continue;
 		if ((rc = sc_dict_id(&sc->prod, l->med_list_codg, &prod)) < 0 ||
 		    (rc = spill(sc, &sc->sales, 1, l->drug_trac_codg, s->setl_id, s->psn_no, l->feedetl_sn,
@@ -807,7 +808,8 @@ static int pass_persons(screen *sc)
 				return yb_error_set(YB_EINVALID, "%s:%ld: person %s appears again after others: "
 						    "setl.csv must be grouped by psn_no (docs/rules.md)",
 						    r->path, r->line, s.psn_no);
-			yb_rl_index_reset(sc->ix);
+			if (!sc->o->realtime)
+				yb_rl_index_reset(sc->ix);
 			snprintf(prev_psn, sizeof(prev_psn), "%s", s.psn_no);
 		} else if (s.begntime < prev_time ||
 			   (s.begntime == prev_time && (c = strcmp(s.setl_id, prev_setl)) <= 0)) {
@@ -884,9 +886,13 @@ static int pass_stock(screen *sc, const char *path)
 			rc = bad_field(&r, "pack_qty", "not a count");
 			break;
 		}
-		if ((rc = sc_dict_id(&ss->prod, f[1], &prod)) < 0 ||
-		    (rc = spill(sc, ss, 0, f[0], "", "", "", prod, 0, 0, 0, 0, pack, 0)) < 0)
+		if (sc->o->realtime) {
+			if ((rc = yb_rl_index_stock(sc->ix, f[0], f[1], pack)) < 0)
+				break;
+		} else if ((rc = sc_dict_id(&ss->prod, f[1], &prod)) < 0 ||
+			   (rc = spill(sc, ss, 0, f[0], "", "", "", prod, 0, 0, 0, 0, pack, 0)) < 0) {
 			break;
+		}
 		ss->count++;
 	}
 done:
@@ -1214,7 +1220,7 @@ int yb_screen_run(const yb_screen_opts *o, yb_screen_stats *st)
 		rc = yb_error_set(YB_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = yb_rl_index_new(&sc->ix, sc->rs, 0)) < 0)
+	if ((rc = yb_rl_index_new(&sc->ix, sc->rs, o->realtime)) < 0)
 		goto done;
 	snprintf(path, sizeof(path), "%s/city.jsonl", o->in_dir);
 	if (access(path, R_OK) == 0 && (rc = load_institutions(sc, path)) < 0)
@@ -1248,7 +1254,11 @@ int yb_screen_run(const yb_screen_opts *o, yb_screen_stats *st)
 	/* trac.csv spills beside the person pass, in a thread of its own */
 	sc->sales.tag = "sales";
 	sc->stock.tag = "stock";
-	if (have_trac) {
+	if (have_trac && o->realtime) {
+		/* the stock goes into the one history, before any settlement */
+		if ((rc = pass_stock(sc, path)) < 0)
+			goto done;
+	} else if (have_trac) {
 		snprintf(stock.path, sizeof(stock.path), "%s", path);
 		stock.sc = sc;
 		if (pthread_create(&stock_th, NULL, stock_thread, &stock) != 0)
@@ -1269,7 +1279,7 @@ int yb_screen_run(const yb_screen_opts *o, yb_screen_stats *st)
 	st->stock = sc->stock.count;
 	t1 = now();
 	st->seconds_person = t1 - sc->t0;
-	if ((rc = pass_codes(sc)) < 0)
+	if (!o->realtime && (rc = pass_codes(sc)) < 0)
 		goto done;
 	st->seconds_codes = now() - t1;
 	if (fclose(sc->out) != 0) {

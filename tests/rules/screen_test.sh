@@ -42,6 +42,15 @@ if $YIBAO gen --persons 4000 --seed 11 --out "$tmp/f" --fraud-rate 0.08 2>"$tmp/
 		bad "injected fraud: $n cases of $types rule types, $missed missed, $extra settlements flagged that were not injected"
 		comm -23 "$tmp/truth.keys" "$tmp/found.keys" | head -5 >&2
 	fi
+	# real time and batch agree: every settlement judged by yb_rules_judge
+	# over one history in file order (codes included) finds the same
+	$YIBAO screen --in "$tmp/f" --realtime --out "$tmp/rt.jsonl" --no-progress 2>/dev/null
+	keys "$tmp/rt.jsonl" > "$tmp/rt.keys"
+	if [ -s "$tmp/rt.keys" ] && cmp -s "$tmp/rt.keys" "$tmp/found.keys"; then
+		ok
+	else
+		bad "real time ($(wc -l < "$tmp/rt.keys") findings) and batch ($(wc -l < "$tmp/found.keys")) disagree"
+	fi
 	# the report: self-contained, with the sections an auditor reads
 	if grep -q '<svg' "$tmp/f.html" && grep -q 'S1 duplicate settlements' "$tmp/f.html" &&
 	   grep -q 'Institutions with the most suspect money' "$tmp/f.html" &&
