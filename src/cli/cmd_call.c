@@ -18,8 +18,10 @@
 #include "yibao/json.h"
 #include "../http/http.h"
 
+#include <fcntl.h>
 #include <openssl/rand.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -180,13 +182,50 @@ static int is_blank(const yb_json *v)
 	return !v || v->type == YB_JSON_NULL || (v->type == YB_JSON_STRING && v->len == 0);
 }
 
+/* The 4-digit serial of a msgid: NHSA's msgid leaves 10,000 numbers a
+ * second to a sender, so several `yibao call` processes in one second must
+ * not draw the same one. They share a counter file per user, under a lock,
+ * that restarts each second; without it (no writable /tmp), a number from
+ * the clock and the process id, as before. */
+static unsigned msgid_serial(const char *stamp)
+{
+	static unsigned fallback;
+	char path[64], buf[64], last[16] = "";
+	unsigned n = 0;
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/yibao-call.%u.serial", (unsigned)getuid());
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX) == 0) {
+		got = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[got > 0 ? got : 0] = '\0';
+		if (sscanf(buf, "%15s %u", last, &n) == 2 && strcmp(last, stamp) == 0)
+			n++;
+		else
+			n = 0;
+		got = snprintf(buf, sizeof(buf), "%s %u\n", stamp, n);
+		if (pwrite(fd, buf, (size_t)got, 0) == got && ftruncate(fd, got) == 0) {
+			close(fd); /* releases the lock */
+			return n % 10000;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!fallback) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		fallback = (unsigned)(ts.tv_nsec / 1000 + getpid());
+	}
+	return fallback++ % 10000;
+}
+
 /* The envelope to send: the file's members, with msgid, inf_time,
  * fixmedins_code (and insuplc_admdvs with --insuplc-admdvs) filled in
  * when absent or "". */
 static int build_envelope(yb_buf *out, const char *text, size_t len, const opts *o,
 			  const char *file)
 {
-	static unsigned serial;
 	yb_json_doc *doc = NULL;
 	const yb_json *root, *c;
 	char msgid[64], when[24], stamp[16];
@@ -208,13 +247,8 @@ static int build_envelope(yb_buf *out, const char *text, size_t len, const opts 
 		if (when[i] >= '0' && when[i] <= '9')
 			stamp[k++] = when[i];
 	stamp[k] = '\0';
-	if (!serial) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		serial = (unsigned)(ts.tv_nsec / 1000 + getpid());
-	}
 	/* fixmedins_code (12) + yyyyMMddHHmmss + 4-digit serial (NHSA.md) */
-	snprintf(msgid, sizeof(msgid), "%.12s%s%04u", o->code, stamp, serial++ % 10000);
+	snprintf(msgid, sizeof(msgid), "%.12s%s%04u", o->code, stamp, msgid_serial(stamp));
 
 	yb_jw_init(&w, out);
 	yb_jw_obj(&w, NULL);
