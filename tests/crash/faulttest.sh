@@ -89,7 +89,7 @@ scenario full-for-good "--max-errors 40 --seconds 20" \
 scenario fsync-for-good "--max-errors 20 --seconds 20" \
 	YB_FAULT_AFTER=30 YB_FAULT_OPS=sync
 scenario all-fail-torn "--max-errors 40 --seconds 20" \
-	YB_FAULT_AFTER=150 YB_FAULT_TORN=1 YB_FAULT_OPS=both
+	YB_FAULT_AFTER=600 YB_FAULT_TORN=1 YB_FAULT_OPS=both
 
 # failures and then a kill in the middle of them
 cat "$T"/acks/ack.* 2>/dev/null | grep ' \.$' >"$T/replay.txt"
