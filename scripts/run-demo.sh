@@ -46,10 +46,20 @@ done
 "$YIBAO" pay import --db "$DB" --now "2024-03-01 09:00:00" "$CAMPAIGN/payments-2024.csv" |
 	sed -n 's/.*"summary":\({[^}]*}\).*/   payments-2024.csv: \1/p'
 
+# The shipped supervision rules judge every settlement. A demo visit pasted
+# twice is the same bill twice (S1); the demo warns of it rather than
+# refusing, so that the printed command settles every time it is pasted and
+# shows the finding. A bureau keeps rules/ as shipped.
+mkdir -p "$DEMO/rules"
+cp rules/*.json "$DEMO/rules/"
+awk '/"id": "S1-DUP"/ { dup = 1 }
+     dup && /"action": "refuse"/ { sub(/"refuse"/, "\"warn\""); dup = 0 }
+     { print }' rules/s1-settlements.json > "$DEMO/rules/s1-settlements.json"
+
 # start LISTEN: the server in the background; 0 when it is listening
 start() {
 	: > "$DEMO/server.log"
-	"$YIBAO" serve --db "$DB" --listen "$1" 2>> "$DEMO/server.log" &
+	"$YIBAO" serve --db "$DB" --listen "$1" --rules "$DEMO/rules" 2>> "$DEMO/server.log" &
 	SPID=$!
 	i=0
 	while [ $i -lt 100 ]; do
