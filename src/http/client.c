@@ -100,8 +100,12 @@ static int send_all(int fd, const char *p, size_t n)
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
-			return yb_error_set(YB_ERROR, "send: %s", w < 0 ? strerror(errno) : "closed");
+		if (w <= 0) {
+			int e = w < 0 ? errno : EPIPE;
+			yb_error_set(YB_ERROR, "send: %s", strerror(e));
+			errno = e; /* the caller tells a closed peer from other failures */
+			return YB_ERROR;
+		}
 		p += w;
 		n -= (size_t)w;
 	}
@@ -159,7 +163,7 @@ static int unchunk(yb_buf *b, size_t from)
 int yb_http_post(const yb_http_url *u, const yb_http_hdr *h, size_t nh, const char *body,
 		 size_t len, int timeout, int *status, yb_buf *out)
 {
-	char chunk[16384];
+	char chunk[16384], send_err[256] = "";
 	yb_buf req = YB_BUF_INIT, resp = YB_BUF_INIT;
 	const char *hend, *v;
 	size_t vlen, i, head_len;
@@ -178,12 +182,24 @@ int yb_http_post(const yb_http_url *u, const yb_http_hdr *h, size_t nh, const ch
 		yb_buf_free(&req);
 		return fd;
 	}
-	if ((rc = send_all(fd, req.ptr, req.len)) < 0)
-		goto done;
+	if ((rc = send_all(fd, req.ptr, req.len)) < 0) {
+		/* a server may answer before it has read the whole body (413 for
+		 * a body too large) and close: its answer can still be read */
+		if (errno != EPIPE && errno != ECONNRESET)
+			goto done;
+		snprintf(send_err, sizeof(send_err), "%s", yb_error_msg());
+		rc = 0;
+	}
 	for (;;) {
 		ssize_t r = recv(fd, chunk, sizeof(chunk), 0);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && send_err[0] && resp.len == 0) {
+			rc = yb_error_set(YB_ERROR, "%s", send_err);
+			goto done;
+		}
+		if (r < 0 && send_err[0])
+			break; /* the peer reset after its answer */
 		if (r < 0) {
 			rc = yb_error_set(YB_ERROR, "no answer within %d s: %s", timeout,
 					  strerror(errno));
@@ -206,7 +222,8 @@ int yb_http_post(const yb_http_url *u, const yb_http_hdr *h, size_t nh, const ch
 	}
 	if (!resp.ptr || strncmp(resp.ptr, "HTTP/1.", 7) != 0 || resp.len < 12 ||
 	    !(hend = strstr(resp.ptr, "\r\n\r\n"))) {
-		rc = yb_error_set(YB_ERROR, "not an HTTP answer");
+		rc = send_err[0] ? yb_error_set(YB_ERROR, "%s", send_err)
+				 : yb_error_set(YB_ERROR, "not an HTTP answer");
 		goto done;
 	}
 	*status = (int)strtol(resp.ptr + 9, NULL, 10);
