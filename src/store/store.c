@@ -545,3 +545,27 @@ void yb_setl_amounts_from(yb_money a[YB_A_COUNT], const yb_settlement *s)
 	a[YB_A_HOSP_PART_AMT] = s->hosp_part_amt;
 	a[YB_A_ACCT_MULAID_PAY] = s->acct_mulaid_pay;
 }
+
+/* ------------------------------------------------------ stored dates */
+
+const char *yb_store_date_text(char *buf, yb_date d)
+{
+	if (d == YB_DATE_NONE)
+		buf[0] = '\0';
+	else if (d == YB_DATE_MAX)
+		memcpy(buf, "9999-12-31", 11);
+	else
+		yb_date_format(buf, d);
+	return buf;
+}
+
+yb_date yb_store_text_date(const char *t)
+{
+	yb_date d;
+
+	if (!t || !t[0])
+		return YB_DATE_NONE;
+	if (strcmp(t, "9999-12-31") == 0)
+		return YB_DATE_MAX;
+	return yb_date_parse(&d, t, strlen(t)) < 0 ? YB_DATE_NONE : d;
+}

@@ -113,31 +113,9 @@ static void cell_text(const res *r, size_t row, int col, char *out, size_t cap)
 	snprintf(out, cap, "%s", cell(r, row, col));
 }
 
-static yb_date date_of(const char *t)
-{
-	yb_date d;
-	if (!t[0])
-		return YB_DATE_NONE;
-	if (strcmp(t, "9999-12-31") == 0)
-		return YB_DATE_MAX;
-	return yb_date_parse(&d, t, strlen(t)) < 0 ? YB_DATE_NONE : d;
-}
-
 static yb_date cell_date(const res *r, size_t row, int col)
 {
-	return date_of(cell(r, row, col));
-}
-
-/* Date as stored, into buf[11]. */
-static const char *dtext(char *buf, yb_date d)
-{
-	if (d == YB_DATE_NONE)
-		buf[0] = '\0';
-	else if (d == YB_DATE_MAX)
-		memcpy(buf, "9999-12-31", 11);
-	else
-		yb_date_format(buf, d);
-	return buf;
+	return yb_store_text_date(cell(r, row, col));
 }
 
 static const char *mtext(char *buf, int32_t m)
@@ -265,7 +243,7 @@ int yb_tx_put_facts(yb_store_tx *tx, const yb_psn_facts *f, int create)
 {
 	char brdy[12], gend[2] = {f->gend, 0};
 	yb_sqlv v[] = {T(f->psn_no), T(f->certno), T(f->psn_name), T(gend),
-		       f->brdy == YB_DATE_NONE ? (yb_sqlv){YB_SQLV_NULL, NULL, 0} : (yb_sqlv)T(dtext(brdy, f->brdy)),
+		       f->brdy == YB_DATE_NONE ? (yb_sqlv){YB_SQLV_NULL, NULL, 0} : (yb_sqlv)T(yb_store_date_text(brdy, f->brdy)),
 		       T(f->insu_admdvs), T(f->hukou_admdvs), I(f->residence_permit),
 		       I(f->insured_at_origin), I(f->migrant_worker), I(f->student),
 		       I(f->guardian_local), T(f->groups), I(f->deemed_months)};
@@ -363,8 +341,8 @@ int yb_tx_get_insu(yb_store_tx *tx, const char *psn_no, yb_insu_row *out, size_t
 int yb_tx_put_insu(yb_store_tx *tx, const char *psn_no, const yb_insu_row *x)
 {
 	char b[12], e[12];
-	yb_sqlv v[] = {T(psn_no), I(x->insutype), T(x->psn_type), T(dtext(b, x->begndate)),
-		       T(dtext(e, x->enddate)), I(x->psn_insu_stas), T(x->pay_id)};
+	yb_sqlv v[] = {T(psn_no), I(x->insutype), T(x->psn_type), T(yb_store_date_text(b, x->begndate)),
+		       T(yb_store_date_text(e, x->enddate)), I(x->psn_insu_stas), T(x->pay_id)};
 
 	return run(tx, "INSERT INTO psn_insu(psn_no, insutype, psn_type, begndate, enddate,"
 		   " psn_insu_stas, pay_id) VALUES($1, $2, $3, $4, $5, $6, $7)"
@@ -455,7 +433,7 @@ int yb_tx_put_pay(yb_store_tx *tx, const yb_pay_rec *p)
 	char b[12], e[12];
 	yb_sqlv v[] = {T(p->psn_no), T(p->pay_id), T(p->certno), T(p->psn_name), I(p->year),
 		       I(p->amount), I(p->paid_time), T(p->channel), T(p->verdict), I(p->due),
-		       I(p->enrol_year), T(dtext(b, p->begndate)), T(dtext(e, p->enddate)),
+		       I(p->enrol_year), T(yb_store_date_text(b, p->begndate)), T(yb_store_date_text(e, p->enddate)),
 		       T(p->batch_id), I(p->line)};
 	return run(tx, "INSERT INTO contrib_pay(" PAY_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8,"
 		   " $9, $10, $11, $12, $13, $14, $15)", v, NV(v), NULL, NULL);
@@ -534,7 +512,7 @@ int yb_tx_put_month(yb_store_tx *tx, const char *psn_no, const yb_month_rec *m, 
 	char mm[8], pd[12];
 	yb_sqlv v[] = {T(psn_no), T(mtext(mm, m->month)),
 		       T(m->status >= 0 && m->status <= YB_MONTH_LATE_PAID ? month_status[m->status] : "?"),
-		       T(dtext(pd, m->paid_date)), I(now)};
+		       T(yb_store_date_text(pd, m->paid_date)), I(now)};
 	return run(tx, "INSERT INTO contrib_month(psn_no, month, status, paid_date, upd_time)"
 		   " VALUES($1, $2, $3, $4, $5) ON CONFLICT(psn_no, month) DO UPDATE SET status = $3,"
 		   " paid_date = $4, upd_time = $5", v, NV(v), NULL, NULL);
@@ -603,8 +581,8 @@ static void remote_row(const res *r, size_t i, void *out)
 int yb_tx_put_remote(yb_store_tx *tx, const yb_remote_rec *x)
 {
 	char b[12], e[12];
-	yb_sqlv v[] = {T(x->reg.psn_no), T(x->reg.type), T(x->reg.admdvs), T(dtext(b, x->reg.begndate)),
-		       T(dtext(e, x->reg.enddate)), T(x->reg_id), T(x->channel), I(x->applied), I(x->done),
+	yb_sqlv v[] = {T(x->reg.psn_no), T(x->reg.type), T(x->reg.admdvs), T(yb_store_date_text(b, x->reg.begndate)),
+		       T(yb_store_date_text(e, x->reg.enddate)), T(x->reg_id), T(x->channel), I(x->applied), I(x->done),
 		       I(x->cancelled), T(x->staff_id)};
 	return run(tx, "INSERT INTO psn_reg(psn_no, kind, type, admdvs, begndate, enddate, reg_id,"
 		   " channel, applied, done, cancelled, staff_id) VALUES($1, 'remote', $2, $3, $4, $5, $6,"
@@ -632,7 +610,7 @@ int yb_tx_end_remote(yb_store_tx *tx, const char *psn_no, const char *reg_id, yb
 		     yb_datetime cancelled)
 {
 	char e[12];
-	yb_sqlv v[] = {T(psn_no), T(reg_id), T(dtext(e, enddate)), I(cancelled)};
+	yb_sqlv v[] = {T(psn_no), T(reg_id), T(yb_store_date_text(e, enddate)), I(cancelled)};
 	return run_one(tx, "UPDATE psn_reg SET enddate = $3, cancelled = $4 WHERE psn_no = $1"
 		       " AND kind = 'remote' AND reg_id = $2", v, NV(v), YB_ENOTFOUND,
 		       "reg_id: no such registration");
@@ -668,9 +646,9 @@ static void chronic_row(const res *r, size_t i, void *out)
 int yb_tx_put_chronic(yb_store_tx *tx, const yb_chronic_rec *x)
 {
 	char a[12], d[12];
-	yb_sqlv v[] = {T(x->psn_no), T(x->appl_id), T(x->dise_codg), T(dtext(a, x->applied)),
+	yb_sqlv v[] = {T(x->psn_no), T(x->appl_id), T(x->dise_codg), T(yb_store_date_text(a, x->applied)),
 		       T(x->channel), T(chronic_result[x->result >= 0 && x->result < 3 ? x->result : 0]),
-		       T(dtext(d, x->decided)), T(x->experts), I(x->appl_time), T(x->staff_id),
+		       T(yb_store_date_text(d, x->decided)), T(x->experts), I(x->appl_time), T(x->staff_id),
 		       T(x->decided_by)};
 	return run(tx, "INSERT INTO chronic_appl(" CHRONIC_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7,"
 		   " $8, $9, $10, $11) ON CONFLICT(psn_no, appl_id) DO UPDATE SET result = $6,"

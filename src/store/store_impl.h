@@ -118,6 +118,12 @@ enum { YB_TX_READ = 0, YB_TX_WRITE = 1, YB_TX_EXCLUSIVE = 2 };
  * arguments each time they run (see yb_store_submit). */
 #define YB_ERETRY (-64)
 
+/* Dates as every backend stores them: ISO text, "" for none, "9999-12-31"
+ * for open-ended. buf holds 11 bytes; returns buf. */
+const char *yb_store_date_text(char *buf, yb_date d);
+/* The date of stored text (NULL or "" is none; unreadable text too). */
+yb_date yb_store_text_date(const char *t);
+
 extern const yb_store_ops yb_store_sqlite_ops;
 extern const yb_store_ops yb_store_pg_ops;
 extern const yb_store_visit_ops yb_store_sqlite_visit_ops;

@@ -356,14 +356,8 @@ static void a_int(args *a, long long x)
 
 static void a_date(args *a, yb_date d)
 {
-	char *b = a->num[a->n];
-	if (d == YB_DATE_NONE)
-		b[0] = '\0';
-	else if (d == YB_DATE_MAX)
-		memcpy(b, "9999-12-31", 11);
-	else
-		yb_date_format(b, d);
-	a->v[a->n++] = b;
+	a->v[a->n] = yb_store_date_text(a->num[a->n], d);
+	a->n++;
 }
 
 /* Idempotency records are looked up by (fixmedins_code, msgid), unique in
@@ -391,19 +385,9 @@ static void col_text(const PGresult *r, int row, int i, char *out, size_t cap)
 	snprintf(out, cap, "%s", col(r, row, i));
 }
 
-static yb_date date_of(const char *t)
-{
-	yb_date d;
-	if (!t[0])
-		return YB_DATE_NONE;
-	if (strcmp(t, "9999-12-31") == 0)
-		return YB_DATE_MAX;
-	return yb_date_parse(&d, t, strlen(t)) < 0 ? YB_DATE_NONE : d;
-}
-
 static yb_date col_date(const PGresult *r, int row, int i)
 {
-	return date_of(col(r, row, i));
+	return yb_store_text_date(col(r, row, i));
 }
 
 /* ------------------------------------------------------------- errors */
@@ -1242,8 +1226,8 @@ static void read_ahead(yb_conn *c, const PGresult *r, const char *psn_no, int ye
 		snprintf(g->kind, sizeof(g->kind), "%s", v[4]);
 		snprintf(g->type, sizeof(g->type), "%s", v[5]);
 		snprintf(g->admdvs, sizeof(g->admdvs), "%s", v[6]);
-		g->begndate = date_of(v[7]);
-		g->enddate = date_of(v[8]);
+		g->begndate = yb_store_text_date(v[7]);
+		g->enddate = yb_store_text_date(v[8]);
 	}
 	ah->acc_ok = ah->mul_ok = ah->reg_ok = 1;
 }

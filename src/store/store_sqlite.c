@@ -239,24 +239,12 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 static void bind_date(sqlite3_stmt *s, int i, yb_date d)
 {
 	char buf[12];
-	if (d == YB_DATE_NONE)
-		buf[0] = '\0';
-	else if (d == YB_DATE_MAX)
-		memcpy(buf, "9999-12-31", 11);
-	else
-		yb_date_format(buf, d);
-	sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, i, yb_store_date_text(buf, d), -1, SQLITE_TRANSIENT);
 }
 
 static yb_date col_date(sqlite3_stmt *s, int i)
 {
-	const char *t = (const char *)sqlite3_column_text(s, i);
-	yb_date d;
-	if (!t || !t[0])
-		return YB_DATE_NONE;
-	if (strcmp(t, "9999-12-31") == 0)
-		return YB_DATE_MAX;
-	return yb_date_parse(&d, t, strlen(t)) < 0 ? YB_DATE_NONE : d;
+	return yb_store_text_date((const char *)sqlite3_column_text(s, i));
 }
 
 static void col_text(sqlite3_stmt *s, int i, char *out, size_t cap)
