@@ -30,7 +30,7 @@ RULES_FREE := unit golden property fuzz-replay cli-test lint ledger-test crashte
               bench-http bench-pg
 $(RULES_FREE): export YIBAO_RULES_DIR ?= none
 
-LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/rules/*.c src/enroll/*.c src/store/*.c src/service/*.c src/http/*.c)
+LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/rules/*.c src/enroll/*.c src/store/*.c src/ledger/*.c src/admin/*.c src/nhsa/*.c src/http/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -107,6 +107,7 @@ cli-test: $(BIN)
 
 lint:
 	sh tests/lint.sh
+	sh tests/lint_test.sh
 
 # the real `yibao serve` over loopback: envelope, limits, gateway refusals,
 # retries, SIGTERM (tests/integration/server_test.sh), then the HIS flows kept

@@ -37,7 +37,7 @@
 #include "yibao/engine.h"
 #include "yibao/error.h"
 #include "yibao/policy.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 #include "yibao/store.h"
 
 #include <libpq-fe.h>

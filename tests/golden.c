@@ -20,7 +20,7 @@
 #include "yibao/error.h"
 #include "yibao/json.h"
 #include "yibao/money.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -24,7 +24,7 @@
 #include "yibao/buf.h"
 #include "yibao/date.h"
 #include "yibao/json.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 #include "yibao/store.h"
 
 typedef struct yb_admin yb_admin;

@@ -1,7 +1,7 @@
 /* yibao calc [--policy FILE] [--catalogue FILE] [INPUT.json | -] */
 #include "cli.h"
 #include "yibao/error.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 
 #include <stdio.h>
 #include <string.h>

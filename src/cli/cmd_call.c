@@ -16,7 +16,7 @@
 #include "cli.h"
 #include "yibao/error.h"
 #include "yibao/json.h"
-#include "../http/http.h"
+#include "yibao/http.h"
 
 #include <fcntl.h>
 #include <openssl/rand.h>

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "yibao/enroll.h"
 #include "yibao/error.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 
 #include <stdio.h>
 #include <string.h>

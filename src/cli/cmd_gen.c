@@ -14,7 +14,7 @@
 #include "cli.h"
 #include "yibao/error.h"
 #include "yibao/rules.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 
 #include <errno.h>
 #include <stddef.h>

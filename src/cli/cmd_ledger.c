@@ -5,7 +5,7 @@
  *   yibao check  --db PATH */
 #include "cli.h"
 #include "yibao/error.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 
 #include <stdio.h>
 #include <string.h>

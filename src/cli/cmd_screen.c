@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "yibao/error.h"
 #include "yibao/rules.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>

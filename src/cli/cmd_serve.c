@@ -6,9 +6,9 @@
  * again. */
 #include "cli.h"
 #include "yibao/error.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 #include "yibao/store.h"
-#include "../http/http.h"
+#include "yibao/http.h"
 
 #include <pthread.h>
 #include <signal.h>

@@ -4,7 +4,7 @@
  * the first one also in yb_error_msg(). */
 #include "yibao/enroll.h"
 #include "yibao/error.h"
-#include "../policy/diag.h"
+#include "yibao/policy_diag.h"
 #include "enroll_int.h"
 
 #include <stdio.h>

@@ -12,7 +12,7 @@
  * Every answer is a JSON object with the request's id ("request_id"), the
  * id its audit record carries; a refusal has "error" (and, refused by a
  * rule, the decision with its reasons). */
-#include "http.h"
+#include "yibao/http.h"
 #include "yibao/error.h"
 
 #include <stdatomic.h>

@@ -15,7 +15,7 @@
  *     whole when its slot comes round again, with nothing live in it.
  * Keys are 64 bits of a salted SHA-256 of (paasid, nonce): a collision can
  * only refuse a fresh nonce, with odds near n^2 / 2^65. */
-#include "http.h"
+#include "yibao/http.h"
 #include "yibao/error.h"
 
 #include <openssl/crypto.h>

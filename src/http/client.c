@@ -1,7 +1,7 @@
 /* A minimal HTTP/1.1 client: one POST per connection, plain HTTP (no
  * TLS), Content-Length or chunked answers. For `yibao call` and the
  * integration tests, which talk to a server on loopback or a test network. */
-#include "http.h"
+#include "yibao/http.h"
 #include "yibao/error.h"
 
 #include <errno.h>

@@ -1,9 +1,9 @@
 /* The request and response envelopes of the national interface (NHSA.md,
  * "Transport and envelope"). Clients send codes as strings or numbers;
  * both are accepted wherever a code or an id is read. */
-#include "http.h"
+#include "yibao/http.h"
 #include "yibao/error.h"
-#include "../service/txn.h"
+#include "yibao/nhsa.h"
 
 #include <string.h>
 

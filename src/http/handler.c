@@ -12,10 +12,10 @@
  * A durable transaction's whole answer is made inside the ledger's
  * transaction (txn_msg) and kept there with (fixmedins_code, msgid): the
  * ledger answers a retry with it, byte for byte, even after a restart. */
-#include "http.h"
+#include "yibao/http.h"
 #include "yibao/error.h"
 #include "yibao/store.h"
-#include "../service/txn.h"
+#include "yibao/nhsa.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* What the server needs to log safely: clocks, masking of personal data,
  * and whole-line writes to stderr. */
-#include "http.h"
+#include "yibao/http.h"
 
 #include <errno.h>
 #include <string.h>

@@ -12,7 +12,7 @@
  *   completed       (MHD_OPTION_NOTIFY_COMPLETED) free, leave flight
  * Shutdown: quiesce (no new connections), wait until nothing is in flight,
  * then stop the threads. */
-#include "http.h"
+#include "yibao/http.h"
 #include "yibao/error.h"
 
 #include <arpa/inet.h>

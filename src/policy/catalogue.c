@@ -4,7 +4,7 @@
 #include "yibao/policy.h"
 #include "yibao/buf.h"
 #include "yibao/error.h"
-#include "diag.h"
+#include "yibao/policy_diag.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Collected diagnostics of policy and catalogue loading. */
-#include "diag.h"
+#include "yibao/policy_diag.h"
 #include "yibao/error.h"
 
 #include <stdarg.h>

@@ -34,7 +34,7 @@
 #include "yibao/buf.h"
 #include "yibao/date.h"
 #include "yibao/error.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 #include "yibao/store.h"
 
 #include <errno.h>

@@ -18,7 +18,7 @@
 #include "yibao/admin.h"
 #include "yibao/error.h"
 #include "yibao/json.h"
-#include "../../src/http/http.h"
+#include "yibao/http.h"
 
 static const struct {
 	const char *method, *path;

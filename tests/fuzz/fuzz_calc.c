@@ -9,7 +9,7 @@
 
 #include "yibao/error.h"
 #include "yibao/json.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 
 #define POLICY "policies/340600.json"
 

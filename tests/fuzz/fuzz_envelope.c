@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "yibao/json.h"
-#include "../../src/http/http.h"
+#include "yibao/http.h"
 
 static void check_reply(const yb_response *r)
 {

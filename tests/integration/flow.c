@@ -33,7 +33,7 @@
 #include "yibao/error.h"
 #include "yibao/json.h"
 #include "yibao/money.h"
-#include "../../src/http/http.h"
+#include "yibao/http.h"
 
 #include <dirent.h>
 #include <openssl/rand.h>

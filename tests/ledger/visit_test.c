@@ -16,7 +16,7 @@
  * its mid-stay parts) and each settlement must equal calc's to the fen. */
 #include "yibao/error.h"
 #include "yibao/json.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 #include "yibao/store.h"
 
 #include <dirent.h>

@@ -9,7 +9,7 @@
 #ifndef YB_LEDGER_IMPL_H
 #define YB_LEDGER_IMPL_H
 
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 #include "yibao/rules.h"
 #include "yibao/store.h"
 
@@ -66,8 +66,6 @@ int ledger_rules_record(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr, const c
 void ledger_rules_free(ledger_rules *lr);
 int ledger_rules_open(yb_ledger *l);
 
-/* The policy of a region, loaded on first use (immutable). */
-int ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out);
 /* The list of the place of care (就医地目录) with the catalogue lock held
  * for reading; release with ledger_catalogue_done(). */
 const yb_catalogue *ledger_catalogue(yb_ledger *l, const char *place, const char *home);

@@ -394,7 +394,7 @@ static int upload_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 		goto done;
 	}
 	day = yb_datetime_date(v->begntime);
-	if ((rc = ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
+	if ((rc = yb_ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
 	    (rc = ledger_person(tx, pol, &p, &lp)) < 0 ||
 	    (rc = load_lines(tx, a->psn_no, a->mdtrt_id, &ls)) < 0 ||
 	    (rc = check_new_sns(a, &ls)) < 0 ||

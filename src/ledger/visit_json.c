@@ -1,7 +1,7 @@
 /* Reading visits and fee lines from NHSA-shaped JSON, and writing
  * settlement results with the NHSA field names. Shared by calc, the ledger
  * commands and the server so that every door reads and writes alike. */
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 #include "yibao/error.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* yibao calc: settle a person's visits under a policy, in memory, in order,
  * carrying accumulators and account balances from one visit to the next as
  * one year (docs/calc.md). Nothing is stored. */
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 #include "yibao/error.h"
 
 #include <stdio.h>

@@ -246,7 +246,7 @@ static int settle_visit_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	if ((rc = ledger_refuse_person(&p, mv->insutype, day)) < 0 ||
 	    (!inpatient &&
 	     (rc = ledger_refuse_in_stay(tx, fix.fixmedins_code, p.psn_no, mv->mdtrt_id, mv->begntime)) < 0) ||
-	    (rc = ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
+	    (rc = yb_ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
 	    (rc = ledger_person(tx, pol, &p, &lp)) < 0 ||
 	    (rc = yb_tx_get_accums(tx, p.psn_no, yb_date_year(day), rows, &n_rows)) < 0 ||
 	    (rc = yb_tx_get_mulaid(tx, p.psn_no, mrows, &n_mulaid)) < 0)

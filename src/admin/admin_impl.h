@@ -8,7 +8,10 @@
 #ifndef YB_ADMIN_IMPL_H
 #define YB_ADMIN_IMPL_H
 
-#include "ledger_impl.h"
+#include "yibao/ledger.h"
+#include "yibao/store.h"
+
+#include <pthread.h>
 #include "yibao/admin.h"
 #include "yibao/enroll.h"
 

@@ -286,7 +286,7 @@ static int chronic_tx(yb_store_tx *tx, admin_unit *u)
 	if (c.applied > yb_datetime_date(u->now))
 		return yb_error_set(YB_EINVALID, "applied: after today");
 	if ((rc = person_on(tx, u, psn_no, "psn_no", c.applied, &f, &p, &ep)) < 0 ||
-	    (rc = ledger_policy(u->a->l, f.insu_admdvs, &sp)) < 0)
+	    (rc = yb_ledger_policy(u->a->l, f.insu_admdvs, &sp)) < 0)
 		return rc;
 	list = yb_policy_dise_list(sp, ep->chronic_list);
 	if (list < 0 || !yb_policy_dise_in(sp, list, c.dise_codg)) {

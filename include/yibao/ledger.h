@@ -1,7 +1,7 @@
 /* Services: JSON in, engine (and later the store), JSON out. One function
  * per transaction or command; the CLI and the HTTP server call these. */
-#ifndef YB_SERVICE_H
-#define YB_SERVICE_H
+#ifndef YB_LEDGER_H
+#define YB_LEDGER_H
 
 #include <stddef.h>
 
@@ -91,6 +91,9 @@ struct yb_store *yb_ledger_store(yb_ledger *l);
  * this replaces them (dir NULL, "" or "none": no rules). Call before the
  * ledger is shared between threads. */
 int yb_ledger_set_rules(yb_ledger *l, const char *dir);
+/* The settlement policy of a region (policies/<admdvs>.json), loaded on
+ * first use and kept while the ledger is open (immutable). */
+int yb_ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out);
 const struct yb_ruleset *yb_ledger_rules(yb_ledger *l);
 /* 3101/3102: judges s by the ledger's rules against the store's history,
  * writing nothing; codes[i] (NULL: none) are line i's codes joined by ','

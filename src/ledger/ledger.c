@@ -50,7 +50,7 @@ yb_store *yb_ledger_store(yb_ledger *l)
 }
 
 /* Policies load on first use and stay: they are immutable. */
-int ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out)
+int yb_ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out)
 {
 	char path[4300];
 	int i, rc = 0;
@@ -662,7 +662,7 @@ static int settle_work(yb_store_tx *tx, void *arg)
 	if ((rc = yb_tx_get_fixmedins(tx, req->fixmedins_code, &fix)) < 0 ||
 	    (rc = yb_tx_get_psn(tx, req->psn_no, day, &p)) < 0 ||
 	    (rc = refuse_person(&p, req, day)) < 0 ||
-	    (rc = ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
+	    (rc = yb_ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
 	    (rc = ledger_person(tx, pol, &p, &lp)) < 0 ||
 	    (!yb_med_type_inpatient(v.med_type) &&
 	     (rc = ledger_refuse_in_stay(tx, fix.fixmedins_code, p.psn_no, v.mdtrt_id, v.begntime)) < 0) ||

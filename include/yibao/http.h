@@ -17,7 +17,7 @@
 #include "yibao/buf.h"
 #include "yibao/date.h"
 #include "yibao/json.h"
-#include "yibao/service.h"
+#include "yibao/ledger.h"
 
 #define YB_HTTP_PATH "/fsi/api/rsfComIfsService/callService"
 #define YB_HTTP_MAX_BODY (1u << 20)  /* 1 MiB: beyond, 413 */

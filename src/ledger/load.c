@@ -157,7 +157,7 @@ static int read_reg(yb_store_tx *tx, load_job *j, const yb_json *o, int remote)
 		return yb_jpath_error(NULL, "enddate", "before begndate");
 	if ((rc = yb_tx_get_psn(tx, r.psn_no, r.begndate, &p)) < 0)
 		return rc == YB_ENOTFOUND ? yb_error_set(YB_ENOTFOUND, "psn_no: unknown person %s (load the person first)", r.psn_no) : rc;
-	if ((rc = ledger_policy(j->l, p.insu_admdvs, &pol)) < 0)
+	if ((rc = yb_ledger_policy(j->l, p.insu_admdvs, &pol)) < 0)
 		return yb_error_prefix(rc, "psn_no: insured in %s", p.insu_admdvs);
 	if (remote ? yb_policy_remote_type(pol, r.type) < 0 : yb_policy_identity(pol, r.type) < 0)
 		return yb_jpath_error(NULL, tkey, "'%s' is not %s of policy %s", r.type,
