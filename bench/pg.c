@@ -374,6 +374,8 @@ static void *client_main(void *arg)
 	run_state *rs = c->rs;
 	yb_feeline_in lines[LINES];
 	yb_settle_req req;
+	yb_settle_inline inl;
+	yb_ledger_msg m;
 	yb_buf out = YB_BUF_INIT;
 	char msgid[YB_ID_MAX], mdtrt_id[YB_ID_MAX], psn_no[32];
 	long seq = 0;
@@ -392,15 +394,18 @@ static void *client_main(void *arg)
 		snprintf(mdtrt_id, sizeof(mdtrt_id), "M%d-%d-%ld", rs->run_no, c->id, seq);
 		seq++;
 		memset(&req, 0, sizeof(req));
-		req.msgid = msgid;
-		req.fixmedins_code = inst_codes[rnd(&c->rng) % N_INST];
+		memset(&inl, 0, sizeof(inl));
+		memset(&m, 0, sizeof(m));
+		m.msgid = msgid;
+		m.fixmedins_code = inst_codes[rnd(&c->rng) % N_INST];
 		req.psn_no = psn_no;
-		req.visit.mdtrt_id = mdtrt_id;
-		req.visit.med_type = 11;
-		req.visit.begntime = (yb_datetime)(yb_date_from_ymd(2024, 1, 1) + day) * 86400 +
+		req.inl = &inl;
+		inl.visit.mdtrt_id = mdtrt_id;
+		inl.visit.med_type = 11;
+		inl.visit.begntime = (yb_datetime)(yb_date_from_ymd(2024, 1, 1) + day) * 86400 +
 				     rnd_in(&c->rng, 8 * 3600, 17 * 3600);
-		req.visit.acct_used = 1;
-		req.visit.dise_codg = "J06.900";
+		inl.visit.acct_used = 1;
+		inl.visit.dise_codg = "J06.900";
 		memset(lines, 0, sizeof(lines));
 		for (k = 0; k < LINES; k++) {
 			static const char *const sn[LINES] = {"1", "2", "3", "4", "5"};
@@ -416,11 +421,11 @@ static void *client_main(void *arg)
 			l->pric = pric_fen * 10000;
 			l->sumamt = pric_fen * units;
 		}
-		req.lines = lines;
-		req.n_lines = LINES;
+		inl.lines = lines;
+		inl.n_lines = LINES;
 		yb_buf_clear(&out);
 		t = now();
-		rc = yb_ledger_settle(rs->l, &req, &out);
+		rc = yb_ledger_settle(rs->l, &m, &req, &out);
 		t = now() - t;
 		if (rc == 0) {
 			long i = atomic_fetch_add(&rs->lat_n, 1);

@@ -4,10 +4,11 @@
  *
  * Layers: server.c (libmicrohttpd, access log, shutdown) calls handler.c
  * (one request in, one response out, no sockets), which uses auth.c and
- * envelope.c, and dispatches to src/service/txn_*.c. Retried messages are
- * answered by the ledger, which keeps each durable answer's whole body
- * (src/service/txn.h). client.c is the HTTP/1.1 client of `yibao call`
- * and the integration tests. */
+ * envelope.c, and dispatches to the transactions of src/nhsa/ (nhsa.h),
+ * whose one answer builder writes every answer. Retried messages are
+ * answered from the ledger's record of the output and its stamp.
+ * client.c is the HTTP/1.1 client of `yibao call` and the integration
+ * tests. */
 #ifndef YB_HTTP_H
 #define YB_HTTP_H
 
@@ -18,12 +19,12 @@
 #include "yibao/date.h"
 #include "yibao/json.h"
 #include "yibao/ledger.h"
+#include "yibao/nhsa.h"
 
 #define YB_HTTP_PATH "/fsi/api/rsfComIfsService/callService"
 #define YB_HTTP_MAX_BODY (1u << 20)  /* 1 MiB: beyond, 413 */
 #define YB_HTTP_JSON_DEPTH 32
 #define YB_HTTP_JSON_STRING 65536
-#define YB_ERR_MSG_MAX 200           /* err_msg bytes, NHSA.md */
 #define YB_AUTH_WINDOW 300           /* seconds either side of our clock */
 
 /* ---------------------------------------------------------------- mask */
@@ -76,12 +77,11 @@ typedef struct yb_reply {
 	const char *node;         /* non-NULL: output is {"node": output} */
 } yb_reply;
 
-/* Writes a response envelope into out (cleared first). */
+/* The stamp of an answer made now, of a request received at `received`
+ * (NULL: now), with an inf_refmsgid of region admdvs (NULL: "000000"). */
+void yb_stamp_now(yb_stamp *s, const char *admdvs, const yb_now *received);
+/* Writes a response envelope stamped now into out (cleared first). */
 void yb_envelope_reply(yb_buf *out, const yb_reply *r);
-/* The same, appended to out. */
-void yb_envelope_append(yb_buf *out, const yb_reply *r);
-/* Cuts msg to at most max bytes at a UTF-8 character boundary. */
-size_t yb_utf8_cut(const char *msg, size_t max);
 
 /* ---------------------------------------------------------------- auth */
 

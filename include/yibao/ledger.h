@@ -10,6 +10,7 @@
 #include "yibao/engine.h"
 #include "yibao/json.h"
 #include "yibao/policy.h"
+#include "yibao/store.h"
 
 #define YB_MAX_FEELINES 5000 /* per visit or upload */
 #define YB_MAX_VISITS 100000 /* per calc input */
@@ -96,13 +97,13 @@ int yb_ledger_set_rules(yb_ledger *l, const char *dir);
 int yb_ledger_policy(yb_ledger *l, const char *admdvs, const yb_policy **out);
 const struct yb_ruleset *yb_ledger_rules(yb_ledger *l);
 /* 3101/3102: judges s by the ledger's rules against the store's history,
- * writing nothing; codes[i] (NULL: none) are line i's codes joined by ','
- * (a line with several is judged as one line per code). Findings go to
+ * writing nothing; codes[i] (codes NULL: none) are line i's codes (a line
+ * with several is judged as one line per code). Findings go to
  * out[0..cap), *n how many (0 without rules). */
 struct yb_rl_setl;
 struct yb_finding;
 struct yb_trac_code_rec;
-int yb_ledger_judge(yb_ledger *l, const struct yb_rl_setl *s, const char *const *codes,
+int yb_ledger_judge(yb_ledger *l, const struct yb_rl_setl *s, const yb_trac_codes *codes,
 		    struct yb_finding *out, size_t cap, size_t *n);
 /* Writes the store's standing settlements (judged under migration 5),
  * their lines, stock codes and institutions into dir as the file set of
@@ -111,13 +112,15 @@ int yb_ledger_export_screen(yb_ledger *l, const char *dir);
 /* 3501-3503: records code -> product and pack size, one unit (upserts). */
 int yb_ledger_put_stock(yb_ledger *l, const struct yb_trac_code_rec *r, size_t n);
 
-/* Builds the whole response body the server sends from the ledger's
- * output JSON (output, len bytes): called inside the store transaction,
- * possibly more than once (a re-run group starts the body afresh). The
- * body is what the idempotency record keeps, so a retry after a restart
- * gets it byte for byte. Returns 0 or a negative code (the unit rolls
- * back, nothing is written). */
-typedef int (*yb_ledger_wrap)(yb_buf *body, const char *output, size_t len, void *arg);
+/* What a durable request's answer was made of, for a caller that builds
+ * its own answer around the output (the national interface wraps it in
+ * its envelope with the stamp it kept: src/nhsa/answer.c). */
+typedef struct yb_ledger_answer {
+	int replayed;             /* 1: answered from the idempotency record */
+	int as_sent;              /* 1: out holds a whole answer as it was sent (a
+				   * record from before migration 6), not an output */
+	char stamp[YB_STAMP_MAX]; /* the stamp kept with the output ("" none) */
+} yb_ledger_answer;
 
 /* What every durable ledger request carries. Strings are borrowed. */
 typedef struct yb_ledger_msg {
@@ -125,36 +128,67 @@ typedef struct yb_ledger_msg {
 	const char *msgid;           /* idempotency key with fixmedins_code */
 	const char *infno;           /* kept with the answer; NULL: derived ("2201"...) */
 	yb_datetime now;             /* local time of the request; 0: the clock */
-	yb_ledger_wrap wrap;         /* NULL: out and the record get the output */
-	void *wrap_arg;
-	int *replayed;               /* optional out: 1 if answered from the record */
+	const char *stamp;           /* kept with the output for the caller's answer
+				      * (< YB_STAMP_MAX bytes; NULL: none) */
+	yb_ledger_answer *answer;    /* optional out: what the answer was made of */
 } yb_ledger_msg;
 
-typedef struct yb_settle_req {
-	const char *msgid;
-	const char *fixmedins_code;
-	const char *psn_no;
-	int insutype;           /* 0: the insurance that covers the visit day */
-	yb_visit visit;         /* mdtrt fields; institution fields come from the store */
-	yb_feeline_in *lines;   /* catalogue facts come from the store, overrides ignored */
+/* What the supervision rules read of an inline line. */
+typedef struct yb_settle_line_ext {
+	const char *const *codes;    /* traceability codes (drug_trac_codg), n_codes */
+	size_t n_codes;
+	int trdn_flag;
+	yb_datetime fee_ocur_time;   /* 0: the visit's begntime */
+} yb_settle_line_ext;
+
+/* Lines settled as sent, without registration or upload: `yibao settle`
+ * and 2206/2207 with input.feedetail[] (an extension kept from phase 1). */
+typedef struct yb_settle_inline {
+	yb_visit visit;              /* mdtrt fields; institution fields come from the store */
+	const yb_feeline_in *lines;  /* catalogue facts come from the store, overrides ignored */
 	size_t n_lines;
-	int dry_run;            /* 2206: compute, write nothing */
-	yb_ledger_wrap wrap;    /* as in yb_ledger_msg (NULL: none) */
-	void *wrap_arg;
-	/* what the supervision rules read of each line (NULL: nothing) */
-	const struct yb_settle_line_ext {
-		const char *drug_trac_codg; /* NULL: none; several joined by ',' */
-		int trdn_flag;
-		yb_datetime fee_ocur_time;  /* 0: the visit's begntime */
-	} *ext;
+	const yb_settle_line_ext *ext; /* per line, or NULL: nothing for the rules */
+} yb_settle_inline;
+
+/* A settlement (2206/2207 outpatient, 2303/2304 inpatient, `yibao
+ * settle`): of a registered visit's uploaded lines, or of inline lines. */
+typedef struct yb_settle_req {
+	const char *psn_no;
+	const char *mdtrt_id;    /* with inl: inl->visit.mdtrt_id */
+	int insutype;            /* 0, or must be the visit's (inline: the person's) */
+	int med_type;            /* 0: the visit's */
+	int acct_used;           /* acct_used_flag */
+	int mid_setl;            /* 2304 mid_setl_flag: a part, the stay goes on */
+	const char *chrg_bchno;  /* NULL, "" or "0000": every unsettled line; else that batch */
+	int has_medfee;          /* 1: medfee_sumamt must be the lines' total */
+	yb_money medfee_sumamt;
+	yb_money oth_scheme_pay; /* OE9 */
+	int dry_run;             /* 2206 / 2303: compute, write nothing */
+	/* NULL: the visit's uploaded lines (2204/2301). Else these lines, and
+	 * the visit's fields come from inl->visit: of the members above only
+	 * psn_no, insutype and dry_run are read. */
+	const yb_settle_inline *inl;
 } yb_settle_req;
 
-/* Settles durably and writes {"setl_id":...,"setlinfo":{...},"setldetail":[...],
- * "result":[...]} to out. A retried (fixmedins_code, msgid) gets the first
- * answer byte for byte and writes nothing. A refusal (not insured, paused
- * for arrears, unknown person or institution) is YB_EREFUSED or
- * YB_ENOTFOUND with a message, and writes nothing. */
-int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out);
+/* Settles in one durable unit, the one settlement unit of the ledger
+ * (ledger_setl.c) whoever calls. out gets {"setl_id","setlinfo":{...},
+ * "setldetail":[...],"result":[...]} (setl_id null on a dry run).
+ *  - Uploaded lines: every unsettled line (or one batch), refund lines
+ *    netted into their originals.
+ *  - Inline lines of a registered visit: only if it has no uploaded line
+ *    waiting; of an unregistered mdtrt_id: a visit by its standing
+ *    settlements.
+ *  - A mid-stay part leaves the stay open and passes the deductible it
+ *    bore to the next part; the final settlement closes the visit (IP3: a
+ *    visit finally settled is not settled again until that settlement is
+ *    cancelled).
+ *  - Refused (writing nothing): a person not insured or paused for
+ *    arrears (OE5), an outpatient settlement while the person is in an
+ *    inpatient stay (any institution) covering the visit time, an unknown
+ *    person or institution.
+ * Durable and idempotent as every operation below. */
+int yb_ledger_settle(yb_ledger *l, const yb_ledger_msg *m, const yb_settle_req *r,
+		     yb_buf *out);
 /* `yibao settle` input: {"msgid","fixmedins_code","psn_no","mdtrt":{...},"feedetail":[...]}. */
 int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_run,
 			  yb_buf *out);
@@ -184,12 +218,12 @@ int yb_ledger_get_psn_by_certno(yb_ledger *l, const char *certno, yb_date on,
  *
  * Conventions of every function below that takes a yb_ledger_msg:
  *  - durable (acknowledged after the commit) and idempotent on
- *    (fixmedins_code, msgid): a retry gets the stored answer (the wrapped
- *    body if wrap was given) byte for byte and writes nothing; a msgid used
- *    before for another message, or voided by a reversal (2601), is
+ *    (fixmedins_code, msgid): a retry gets the stored output byte for byte
+ *    (and msg->answer the stamp kept with it) and writes nothing; a msgid
+ *    used before for another message, or voided by a reversal (2601), is
  *    YB_ECONFLICT;
- *  - out gets the output JSON object documented with each function (or the
- *    body made by msg->wrap); on failure out is left as it was;
+ *  - out gets the output JSON object documented with each function; on
+ *    failure out is left as it was;
  *  - a refusal (YB_EREFUSED, YB_ENOTFOUND, YB_EINVALID) names the field
  *    ("psn_no: ...", "mdtrt_id: ...", "feedetail[3].feedetl_sn: ...") and
  *    writes nothing;
@@ -262,16 +296,22 @@ typedef struct yb_fee_up {
 	const char *medins_list_codg;
 	const char *init_feedetl_sn;
 	const char *rxno;
-	const char *drug_trac_codg;  /* traceability codes, comma-separated */
+	yb_trac_codes codes;         /* drug_trac_codg, then drugtracinfo[]: owned */
 	int trdn_flag;               /* 1: sold in split units */
 	yb_datetime fee_ocur_time;   /* 0: the request time */
-	const yb_json *drugtracinfo; /* drugtracinfo[]{drug_trac_codg}, or NULL;
-				      * stored joined with commas after drug_trac_codg */
 } yb_fee_up;
 
 /* Reads one feedetail[] object of 2204/2301 (a refund line may be
- * negative). Strings and drugtracinfo point into the JSON doc. */
+ * negative). Strings point into the JSON doc; codes are owned: free the
+ * lines with yb_fee_up_free (also after a failure). */
 int yb_read_fee_up(yb_fee_up *out, const yb_json *o, const yb_jpath *p);
+void yb_fee_up_free(yb_fee_up *lines, size_t n);
+
+/* A line's traceability codes as HIS send them: drug_trac_codg (one code,
+ * or several joined by ','), then drugtracinfo[].drug_trac_codg (one code
+ * each), each at most YB_TRAC_CODE_MAX - 1 characters, 4000 in all. out
+ * owns its strings (yb_trac_codes_free). */
+int yb_read_trac_codes(yb_trac_codes *out, const yb_json *o, const yb_jpath *p);
 
 /* Uploads at most YB_MAX_FEELINES lines to a visit of this institution
  * (not cancelled, not finally settled). A feedetl_sn already in the visit
@@ -292,33 +332,7 @@ int yb_ledger_cancel_fees(yb_ledger *l, const yb_ledger_msg *m, const char *psn_
 			  const char *mdtrt_id, const char *chrg_bchno,
 			  const char *feedetl_sn, yb_buf *out);
 
-/* ------------------------------------------- settlement of a visit (2207/2304) */
-
-typedef struct yb_visit_setl {
-	const char *psn_no;
-	const char *mdtrt_id;
-	int insutype;            /* 0, or must be the visit's */
-	int med_type;            /* 0: the visit's */
-	int acct_used;           /* acct_used_flag */
-	int mid_setl;            /* 2304 mid_setl_flag: a part, the stay goes on */
-	const char *chrg_bchno;  /* NULL, "" or "0000": every unsettled line; else that batch */
-	int has_medfee;          /* 1: medfee_sumamt must be the lines' total */
-	yb_money medfee_sumamt;
-	yb_money oth_scheme_pay; /* OE9 */
-	int dry_run;             /* 2206 / 2303: compute, write nothing */
-} yb_visit_setl;
-
-/* Settles the visit's uploaded unsettled lines (refund lines netted into
- * their originals) in one transaction, like yb_ledger_settle. A mid-stay
- * part leaves the stay open and passes the deductible it bore to the next
- * part; the final settlement closes the visit (IP3: a visit finally
- * settled is not settled again until that settlement is cancelled). OE5:
- * an outpatient settlement while the person is in an inpatient stay (any
- * institution) covering the visit time is refused.
- * out: {"setl_id","setlinfo":{...},"setldetail":[...],"result":[...]}
- * (setl_id null on a dry run). */
-int yb_ledger_settle_visit(yb_ledger *l, const yb_ledger_msg *m, const yb_visit_setl *r,
-			   yb_buf *out);
+/* ----------------------------------------- cancel of a settlement (2208/2305) */
 
 /* 2208 / 2305: cancels a settlement of this institution, checking in its
  * own transaction that it is of mdtrt_id and psn_no (either NULL: not

@@ -1,21 +1,19 @@
 /* The national interface (NHSA.md), as the HTTP layer sees it: one function
- * per infno (src/nhsa/), found by txn_find().
+ * per infno (src/nhsa/), found by txn_find(), and the one pure function
+ * that builds every answer (yb_answer_write).
  *
- * Transactions of the national interface (NHSA.md): one function per infno,
- * found by txn_find(). The HTTP layer parses the envelope and hands each
- * function the `input` node; the function validates all of it before it
- * touches the ledger, and then either writes the members of `output`
- * (9001, 9002, 1101, 3201) or leaves the whole response body in c->body
- * (every transaction the ledger answers).
+ * A request: the HTTP layer parses the envelope, fixes the answer's stamp
+ * (inf_refmsgid, refmsg_time, respond_time) and hands the transaction the
+ * `input` node. The transaction validates all of it before it touches the
+ * ledger, then writes its output object into `out`: by itself (9001,
+ * 9002, 1101, 3201, 3101, ...) or as the ledger's output.
  *
- * Whole-body idempotency: a transaction that writes through the ledger
- * passes it a yb_ledger_msg made by txn_msg(), whose wrap callback turns
- * the ledger's output into the whole response body (envelope included)
- * inside the store transaction; the ledger keeps that body with
- * (fixmedins_code, msgid), so a retry, even after a restart, gets it back
- * byte for byte. The callback may run on the store's writer thread and
- * more than once: it only reads the ctx and writes the body, c->warn and
- * c->wrapped.
+ * Idempotency: a durable transaction passes the ledger a yb_ledger_msg
+ * made by txn_msg(), with the stamp; the ledger keeps the output and the
+ * stamp with (fixmedins_code, msgid). A retry, even after a restart, gets
+ * them back (c->answer says so), and the answer built from them is the
+ * first answer byte for byte. Nothing calls back into this layer from the
+ * store's thread.
  *
  * Ownership: a txn_ctx lives on the caller's stack for one request; its
  * strings are borrowed from the request and outlive the call. */
@@ -24,29 +22,52 @@
 
 #include <stddef.h>
 
+#include "yibao/buf.h"
 #include "yibao/date.h"
 #include "yibao/json.h"
 #include "yibao/ledger.h"
 
 #define TXN_WARN_MAX 200
+#define YB_ERR_MSG_MAX 200 /* err_msg and warn_msg are cut to this many bytes */
+
+/* ------------------------------------------------------------ answers */
+
+/* The envelope's own fields of one answer: fixed before the transaction
+ * runs, and kept with a durable answer so that a retry gets them again. */
+typedef struct yb_stamp {
+	char inf_refmsgid[31];   /* admdvs + yyyyMMddHHmmss + a 10-digit serial */
+	char refmsg_time[18];    /* yyyyMMddHHmmssSSS: the request received */
+	char respond_time[18];   /* yyyyMMddHHmmssSSS: the answer fixed */
+} yb_stamp;
+
+/* The stamp as text ("inf_refmsgid|refmsg_time|respond_time", shorter
+ * than YB_STAMP_MAX), and back: -1 if text is not one (a record without). */
+void yb_stamp_format(char out[YB_STAMP_MAX], const yb_stamp *s);
+int yb_stamp_parse(yb_stamp *s, const char *text);
+
+typedef struct yb_answer {
+	int infcode;              /* 0 or -1 */
+	const yb_stamp *stamp;
+	const char *err_msg;      /* NULL on success; cut to YB_ERR_MSG_MAX bytes */
+	const char *warn_msg;     /* NULL or "" for none */
+	const char *output;       /* serialised output object, or NULL */
+	size_t output_len;
+	const char *node;         /* non-NULL: output is {"node": output} */
+} yb_answer;
+
+/* Appends the answer's JSON to out: a pure function of a, the same bytes
+ * for the same a. */
+void yb_answer_write(yb_buf *out, const yb_answer *a);
+/* Cuts msg to at most max bytes at a UTF-8 character boundary. */
+size_t yb_utf8_cut(const char *msg, size_t max);
+
+/* ------------------------------------------------------- transactions */
 
 /* What a transaction may leave for the access log besides the envelope
  * fields. Personal data: the caller masks it before it writes a line. */
 enum { TXN_SUBJ_NONE, TXN_SUBJ_ID, TXN_SUBJ_NAME };
 
-typedef struct txn_ctx txn_ctx;
-
-/* Appends a success envelope to body whose output is the object text
- * output (node NULL) or {"node": output}. Set by the handler; c->warn is
- * its warn_msg. */
-typedef void (*txn_envelope_fn)(const txn_ctx *c, yb_buf *body, const char *node,
-				const char *output, size_t len);
-
-/* Adds to c->warn after the ledger answered (the ledger's output text):
- * 2207 compares the scope sums the client sent. Runs inside wrap. */
-typedef void (*txn_warn_fn)(txn_ctx *c, const char *output, size_t len);
-
-struct txn_ctx {
+typedef struct txn_ctx {
 	yb_ledger *ledger;           /* NULL: validate, then answer "unavailable" */
 	const char *fixmedins_code;  /* the authenticated institution */
 	const char *msgid;
@@ -56,28 +77,21 @@ struct txn_ctx {
 	const char *sign_no;         /* "" when absent */
 	const char *admdvs;          /* region of generated ids (6 digits) */
 	yb_datetime now;             /* local time of the request */
-	txn_envelope_fn envelope;    /* the handler's envelope writer */
-	const void *envelope_arg;    /* for it */
-	/* how the ledger's output becomes the interface's output */
-	const char *node;            /* NULL: as it is; else {"node": output} */
-	txn_warn_fn warn_fn;         /* NULL: none */
-	void *warn_arg;
+	const char *stamp;           /* this answer's stamp as text (yb_stamp_format) */
 	/* out */
+	const char *node;            /* NULL: out is the output; else {"node": out} */
 	char warn[TXN_WARN_MAX + 1]; /* warn_msg; "" none */
 	const char *subject;         /* certificate number looked up, or NULL */
 	int subject_kind;
-	yb_buf *body;                /* the whole answer, when body_done */
-	int body_done;
-	int wrapped, replayed;       /* set by the ledger call (wrap ran; a retry) */
-};
+	yb_ledger_answer answer;     /* a durable transaction: replayed, and its stamp */
+} txn_ctx;
 
-/* Writes the members of the output object into out (already open), or the
- * whole answer into c->body with c->body_done set. Returns 0, or a
+/* Writes the output object of the transaction into out. Returns 0, or a
  * negative YB_E* code with a message that names the field. */
-typedef int (*txn_fn)(txn_ctx *c, const yb_json *input, yb_jw *out);
+typedef int (*txn_fn)(txn_ctx *c, const yb_json *input, yb_buf *out);
 
 enum {
-	TXN_F_LEDGER = 1, /* durable through the ledger: a retried msgid gets the first body */
+	TXN_F_LEDGER = 1, /* durable through the ledger: a retried msgid gets the first answer */
 	TXN_F_READ = 2    /* reads the ledger, writes nothing */
 };
 
@@ -92,6 +106,12 @@ typedef struct txn_def {
 const txn_def *txn_find(const char *infno);
 /* Every transaction, for documentation and tests; *n gets the count. */
 const txn_def *txn_all(size_t *n);
+
+/* The success answer of a transaction that returned 0 with out: the
+ * record's answer as it was sent (before migration 6), or the answer
+ * built from out, the stamp (the record's, on a retry) and c's warn and
+ * node. own: the request's stamp. Appended to body. */
+void txn_answer(yb_buf *body, const txn_ctx *c, const yb_stamp *own, const yb_buf *out);
 
 /* A 30-character id: admdvs (6) + yyyyMMddHHmmss (14) + a 10-digit serial
  * unique in this process (inf_refmsgid, sign_no). Thread-safe. */

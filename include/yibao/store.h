@@ -158,6 +158,27 @@ typedef struct yb_mdtrt_rec {
 	char final_setl_id[YB_ID_MAX];/* the standing final settlement; "" none */
 } yb_mdtrt_rec;
 
+/* A fee line's drug traceability codes (drug_trac_codg, then each of
+ * drugtracinfo[]), in the order they came. The store keeps them in one
+ * column; this is the only shape above it. */
+typedef struct yb_trac_codes {
+	const char *const *v;
+	size_t n;
+} yb_trac_codes;
+struct yb_buf;
+/* n strings (s[i], len[i] bytes each) as codes that own their strings
+ * (free with yb_trac_codes_free). */
+int yb_trac_codes_pack(yb_trac_codes *out, const char *const *s, const size_t *len, size_t n);
+/* A copy that owns its strings. */
+int yb_trac_codes_dup(yb_trac_codes *out, const yb_trac_codes *in);
+/* The codes of text (n bytes) joined by ',' as the feedetail column and
+ * the national interface's drug_trac_codg hold them; empty pieces are
+ * skipped. out owns its strings. */
+int yb_trac_codes_split(yb_trac_codes *out, const char *text, size_t n);
+/* Appends the codes joined by ','. */
+void yb_trac_codes_join(struct yb_buf *b, const yb_trac_codes *c);
+void yb_trac_codes_free(yb_trac_codes *c);
+
 /* An uploaded fee line (2204/2301) with its split at upload. Strings of
  * the long, rarely read fields are borrowed pointers (NULL = ""): into the
  * caller's data on a write, into the row being read during a callback. */
@@ -183,11 +204,17 @@ typedef struct yb_fee_row {
 	char setl_id[YB_ID_MAX];      /* "" while unsettled */
 	const char *medins_list_codg;
 	const char *rxno;
-	const char *drug_trac_codg;
+	yb_trac_codes codes;          /* traceability codes */
 } yb_fee_row;
 
-/* An idempotency record (migration 3 adds state, request and ref). */
+/* An idempotency record (migration 3 adds state, request and ref;
+ * migration 6 the answer's format and stamp). */
 enum { YB_IDEM_DONE = 0, YB_IDEM_REVERSED = 1, YB_IDEM_VOID = 2 };
+/* What the stored answer text is: the answer as it was sent (records
+ * from before migration 6), or the unit's output, from which the answer
+ * is rebuilt with the stamp. */
+enum { YB_IDEM_AS_SENT = 0, YB_IDEM_OUTPUT = 1 };
+#define YB_STAMP_MAX 96
 typedef struct yb_idem_rec {
 	char fixmedins_code[YB_ID_MAX];
 	char msgid[YB_ID_MAX];
@@ -196,6 +223,8 @@ typedef struct yb_idem_rec {
 	int state;                    /* YB_IDEM_* */
 	char req[160];                /* what the message asked: a retry must ask the same */
 	char ref[YB_ID_MAX];          /* what it made: mdtrt_id, setl_id; "" */
+	int fmt;                      /* YB_IDEM_AS_SENT or YB_IDEM_OUTPUT */
+	char stamp[YB_STAMP_MAX];     /* the caller's fields of the answer ("" none) */
 } yb_idem_rec;
 
 /* Reconciliation totals (3201). */
@@ -265,17 +294,7 @@ int yb_tx_get_mulaid(yb_store_tx *tx, const char *psn_no, yb_mulaid_row *out, si
 /* Year-to-date accumulators of a person: *n rows. */
 int yb_tx_get_accums(yb_store_tx *tx, const char *psn_no, int year,
 		     yb_accum_row *out, int *n);
-/* The stored answer of (fixmedins_code, msgid), YB_ENOTFOUND if none.
- * The answer is copied into resp (a yb_buf). */
 struct yb_buf;
-int yb_tx_get_idem(yb_store_tx *tx, const char *fixmedins_code, const char *msgid,
-		   struct yb_buf *resp);
-/* The same, for a request that names its person (2207 and 2208 do): a
- * store sharded by person looks in that person's shard only. */
-int yb_tx_get_idem_psn(yb_store_tx *tx, const char *psn_no, const char *fixmedins_code,
-		       const char *msgid, struct yb_buf *resp);
-int yb_tx_put_idem(yb_store_tx *tx, const char *fixmedins_code, const char *msgid,
-		   const char *psn_no, const char *infno, const char *resp);
 /* A new settlement id, unique in the store. */
 int yb_tx_next_setl_id(yb_store_tx *tx, char out[YB_ID_MAX]);
 /* Writes a settlement (or cancel) with its children, applies its
@@ -316,7 +335,10 @@ int yb_tx_set_fee_setl(yb_store_tx *tx, const char *psn_no, const char *mdtrt_id
 int yb_tx_unsettle_fees(yb_store_tx *tx, const char *psn_no, const char *setl_id);
 int yb_tx_del_fee(yb_store_tx *tx, const char *psn_no, const char *mdtrt_id,
 		  const char *feedetl_sn);
-/* The idempotency record and its stored answer (resp may be NULL). */
+/* The idempotency record of (fixmedins_code, msgid) and its stored answer
+ * (resp may be NULL), YB_ENOTFOUND if none. psn_no: the person the
+ * request names, or NULL: a store sharded by person looks in that
+ * person's shard only. */
 int yb_tx_get_idem_rec(yb_store_tx *tx, const char *psn_no, const char *fixmedins_code,
 		       const char *msgid, yb_idem_rec *rec, struct yb_buf *resp);
 int yb_tx_put_idem_rec(yb_store_tx *tx, const yb_idem_rec *rec, const char *resp);

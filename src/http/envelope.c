@@ -82,56 +82,30 @@ void yb_envelope_free(yb_envelope *e)
 	e->input = NULL;
 }
 
-size_t yb_utf8_cut(const char *msg, size_t max)
+void yb_stamp_now(yb_stamp *s, const char *admdvs, const yb_now *received)
 {
-	size_t n = strlen(msg);
+	yb_now now;
 
-	if (n <= max)
-		return n;
-	n = max;
-	/* step back over continuation bytes to the start of a character */
-	while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
-		n--;
-	return n;
+	yb_now_get(&now);
+	txn_serial_id(s->inf_refmsgid, admdvs, now.local);
+	yb_now_compact(s->refmsg_time, received ? received : &now);
+	yb_now_compact(s->respond_time, &now);
 }
 
 void yb_envelope_reply(yb_buf *out, const yb_reply *r)
 {
+	yb_stamp st;
+	yb_answer a;
+
 	yb_buf_clear(out);
-	yb_envelope_append(out, r);
-}
-
-void yb_envelope_append(yb_buf *out, const yb_reply *r)
-{
-	char refid[31], received[18], responded[18];
-	yb_now now;
-	yb_jw w;
-
-	yb_now_get(&now);
-	txn_serial_id(refid, r->admdvs, now.local);
-	yb_now_compact(received, r->received ? r->received : &now);
-	yb_now_compact(responded, &now);
-	yb_jw_init(&w, out);
-	yb_jw_obj(&w, NULL);
-	yb_jw_int(&w, "infcode", r->infcode);
-	yb_jw_str(&w, "inf_refmsgid", refid);
-	yb_jw_str(&w, "refmsg_time", received);
-	yb_jw_str(&w, "respond_time", responded);
-	if (r->err_msg)
-		yb_jw_strn(&w, "err_msg", r->err_msg, yb_utf8_cut(r->err_msg, YB_ERR_MSG_MAX));
-	else
-		yb_jw_null(&w, "err_msg");
-	if (r->warn_msg && r->warn_msg[0])
-		yb_jw_strn(&w, "warn_msg", r->warn_msg, yb_utf8_cut(r->warn_msg, YB_ERR_MSG_MAX));
-	else
-		yb_jw_null(&w, "warn_msg");
-	if (r->output && r->node) {
-		yb_jw_obj(&w, "output");
-		yb_jw_raw(&w, r->node, r->output, r->output_len);
-		yb_jw_end(&w, '}');
-	} else if (r->output)
-		yb_jw_raw(&w, "output", r->output, r->output_len);
-	else
-		yb_jw_null(&w, "output");
-	yb_jw_end(&w, '}');
+	yb_stamp_now(&st, r->admdvs, r->received);
+	memset(&a, 0, sizeof(a));
+	a.infcode = r->infcode;
+	a.stamp = &st;
+	a.err_msg = r->err_msg;
+	a.warn_msg = r->warn_msg;
+	a.output = r->output;
+	a.output_len = r->output_len;
+	a.node = r->node;
+	yb_answer_write(out, &a);
 }

@@ -9,9 +9,10 @@
  *   body fixmedins_code == x-tif-paasid                         else 401
  *   infno known                                                 else 200, -1
  *   transaction: input validated, then the ledger              200, 0 / -1
- * A durable transaction's whole answer is made inside the ledger's
- * transaction (txn_msg) and kept there with (fixmedins_code, msgid): the
- * ledger answers a retry with it, byte for byte, even after a restart. */
+ * The answer's stamp is fixed before the transaction runs; a durable
+ * transaction's output is kept with it and (fixmedins_code, msgid) by the
+ * ledger, and the answer is built from them by one pure function
+ * (txn_answer): a retry, even after a restart, gets the same bytes. */
 #include "yibao/http.h"
 #include "yibao/error.h"
 #include "yibao/store.h"
@@ -25,12 +26,6 @@ struct yb_handler {
 	yb_nonce_cache *nc;
 	int no_auth;
 };
-
-/* What the envelope of a success needs besides the transaction's ctx. */
-typedef struct env_info {
-	const char *admdvs;
-	const yb_now *received;
-} env_info;
 
 int yb_handler_new(yb_handler **out, yb_ledger *ledger, const yb_handler_opts *o)
 {
@@ -85,24 +80,6 @@ static void fail(yb_response *resp, int status, const char *admdvs,
 	resp->infcode = -1;
 	copy_str(resp->err, sizeof(resp->err), msg);
 	resp->err[yb_utf8_cut(resp->err, YB_ERR_MSG_MAX)] = '\0';
-}
-
-/* txn_envelope_fn: a success envelope around a transaction's output. */
-static void envelope(const txn_ctx *c, yb_buf *body, const char *node,
-		     const char *output, size_t len)
-{
-	const env_info *e = c->envelope_arg;
-	yb_reply r;
-
-	memset(&r, 0, sizeof(r));
-	r.infcode = 0;
-	r.admdvs = e->admdvs;
-	r.received = e->received;
-	r.warn_msg = c->warn;
-	r.output = output;
-	r.output_len = len;
-	r.node = node;
-	yb_envelope_append(body, &r);
 }
 
 void yb_handle_error(yb_response *resp, int status, const char *msg)
@@ -160,14 +137,12 @@ static int authenticate(yb_handler *h, const yb_request *req, const yb_now *now,
 void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 {
 	yb_now received;
-	env_info ei;
 	yb_envelope env;
 	const txn_def *def;
-	char admdvs[7] = "";
+	char admdvs[7] = "", stamp_text[YB_STAMP_MAX];
 	yb_buf obuf = YB_BUF_INIT;
+	yb_stamp stamp;
 	txn_ctx ctx;
-	yb_jw ow;
-	yb_reply r;
 	int rc, status;
 
 	yb_now_get(&received);
@@ -215,15 +190,10 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 	ctx.sign_no = env.sign_no;
 	ctx.admdvs = admdvs;
 	ctx.now = received.local;
-	ei.admdvs = admdvs;
-	ei.received = &received;
-	ctx.envelope = envelope;
-	ctx.envelope_arg = &ei;
-	ctx.body = &resp->body;
-	yb_jw_init(&ow, &obuf);
-	yb_jw_obj(&ow, NULL);
-	rc = def->fn(&ctx, env.input, &ow);
-	yb_jw_end(&ow, '}');
+	yb_stamp_now(&stamp, admdvs, &received);
+	yb_stamp_format(stamp_text, &stamp);
+	ctx.stamp = stamp_text;
+	rc = def->fn(&ctx, env.input, &obuf);
 	if (ctx.subject)
 		yb_mask(resp->subject, sizeof(resp->subject), ctx.subject,
 			ctx.subject_kind == TXN_SUBJ_NAME ? YB_MASK_NAME : YB_MASK_ID);
@@ -233,16 +203,8 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 		fail(resp, status_of(rc), admdvs, &received, yb_error_msg());
 		goto done;
 	}
-	if (ctx.body_done)
-		goto done; /* the whole answer, as the ledger keeps it */
-	memset(&r, 0, sizeof(r));
-	r.infcode = 0;
-	r.admdvs = admdvs;
-	r.received = &received;
-	r.warn_msg = ctx.warn;
-	r.output = obuf.ptr;
-	r.output_len = obuf.len;
-	yb_envelope_reply(&resp->body, &r);
+	yb_buf_clear(&resp->body);
+	txn_answer(&resp->body, &ctx, &stamp, &obuf);
 done:
 	if (resp->body.oom) {
 		yb_buf_free(&resp->body);

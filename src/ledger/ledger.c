@@ -10,10 +10,12 @@
  *     rows, accumulator deltas, account movements, idempotency record.
  *  2. Any failure before the end rolls the unit back to its savepoint:
  *     nothing of a refused or failed settlement is written.
- *  3. A retried (fixmedins_code, msgid) returns the stored answer byte for
- *     byte and writes nothing. The answer kept is the whole response body
- *     when the caller wraps the output (msg->wrap: the server's envelope);
- *     a msgid reused for another request, or reversed (2601), is refused.
+ *  3. A retried (fixmedins_code, msgid) returns the stored output byte for
+ *     byte, with the stamp the caller kept with it (the national
+ *     interface's envelope fields), and writes nothing; a msgid reused for
+ *     another request, or reversed (2601), is refused. The answer a client
+ *     reads is built from output and stamp by one pure function above the
+ *     ledger (src/nhsa/answer.c), first time and on a retry alike.
  *  4. A cancel writes a new settlement row with every amount negated, the
  *     negated accumulator deltas (in the original's year) and the negated
  *     account movements (credits back to each account), and flags the
@@ -22,8 +24,9 @@
  *     twice, a cancel, or a part of a stay while a later part stands is
  *     refused; another institution's settlement is answered as a missing
  *     one.
- *  5. Every operation of a visit (ledger_*.c) is a ledger_op: the same
- *     unit of work, idempotency lookup and record around its body.
+ *  5. Every durable operation (the settlement unit of ledger_setl.c, and
+ *     each of ledger_*.c) is a ledger_op: the same unit of work,
+ *     idempotency lookup and record around its body.
  *
  *   settle:  idem? ─yes─▶ replay
  *              │no
@@ -306,104 +309,7 @@ void yb_ledger_close(yb_ledger *l)
 	free(l);
 }
 
-/* ---------------------------------------------------------- settling */
-
-typedef struct settle_job {
-	yb_ledger *l;
-	const yb_settle_req *req;
-	yb_buf *out;
-	yb_feeline *lines;
-	yb_line_result *results;
-	size_t mark;          /* out's length before the answer */
-	yb_buf output;        /* the output before wrapping */
-	yb_mdtrt_rec *mv;     /* the registered visit of mdtrt_id, if one */
-	int registered;
-	ledger_rules lr;      /* the rules' view of it (ledger_rules.c) */
-} settle_job;
-
-typedef struct sn_any {
-	int n;
-} sn_any;
-
-static int any_unsettled(const yb_fee_row *f, void *arg)
-{
-	if (!f->setl_id[0])
-		((sn_any *)arg)->n++;
-	return 0;
-}
-
-/* What the standing settlements of one mdtrt_id say (inline lines). */
-typedef struct stay_scan {
-	char final[YB_ID_MAX];   /* a standing final settlement */
-	yb_money dedc;           /* deductible borne by the standing ones */
-} stay_scan;
-
-static int scan_stay(const yb_setl_row *r, int cancelled, void *arg)
-{
-	stay_scan *ss = arg;
-
-	if (cancelled || r->refd_setl_id[0])
-		return 0;
-	if (!r->mid_setl)
-		snprintf(ss->final, sizeof(ss->final), "%s", r->setl_id);
-	ss->dedc += r->amt[YB_A_ACT_PAY_DEDC];
-	return 0;
-}
-
-/* IP3 and mid-stay parts for a settlement with inline lines (yibao
- * settle, and 2207 with feedetail): a registered visit must be this
- * institution's, open, and have no uploaded line waiting; an unregistered
- * mdtrt_id is a visit by its standing settlements. Either way a visit
- * finally settled is not settled again, and a part gets the deductible
- * the earlier parts bore. */
-static int inline_visit(yb_store_tx *tx, settle_job *j, yb_visit *v)
-{
-	stay_scan ss;
-	int rc;
-
-	j->registered = 0;
-	rc = yb_tx_get_mdtrt(tx, j->req->psn_no, v->mdtrt_id, j->mv);
-	if (rc == 0) {
-		yb_mdtrt_rec *mv = j->mv;
-		sn_any any = {0};
-		if (strcmp(mv->fixmedins_code, v->fixmedins_code) != 0)
-			return yb_error_set(YB_ENOTFOUND, "mdtrt_id: no visit %s of psn_no %s at this institution",
-					    v->mdtrt_id, mv->psn_no);
-		if (mv->status == YB_MDTRT_CANCELLED)
-			return yb_error_set(YB_EREFUSED, "mdtrt_id: %s is cancelled", v->mdtrt_id);
-		if (mv->final_setl_id[0])
-			return yb_error_set(YB_EREFUSED, "mdtrt_id: %s is already settled (setl_id %s): a visit is settled"
-					    " once (IP3); cancel that settlement to settle it again", v->mdtrt_id,
-					    mv->final_setl_id);
-		if ((rc = yb_tx_each_fee(tx, mv->psn_no, mv->mdtrt_id, any_unsettled, &any)) < 0)
-			return rc;
-		if (any.n)
-			return yb_error_set(YB_EREFUSED, "feedetail: visit %s has uploaded lines waiting; settle them"
-					    " without inline lines, or cancel them (2205)", v->mdtrt_id);
-		v->prior_dedc = mv->mid_setl_dedc;
-		j->registered = 1;
-		return 0;
-	}
-	if (rc != YB_ENOTFOUND)
-		return rc;
-	memset(&ss, 0, sizeof(ss));
-	if ((rc = yb_tx_each_setl(tx, j->req->psn_no, v->mdtrt_id, scan_stay, &ss)) < 0)
-		return rc;
-	if (ss.final[0])
-		return yb_error_set(YB_EREFUSED, "mdtrt_id: %s is already settled (setl_id %s): a visit is settled once"
-				    " (IP3); cancel that settlement to settle it again", v->mdtrt_id, ss.final);
-	v->prior_dedc = ss.dedc;
-	return 0;
-}
-
-/* A unit of work may run more than once before its commit (the store
- * re-runs a group after a deadlock): each run starts the answer afresh. */
-static void restart_answer(yb_buf *out, size_t mark)
-{
-	out->len = mark;
-	if (out->ptr)
-		out->ptr[mark] = '\0';
-}
+/* ------------------------------------------------- who may be served */
 
 static void fmt_date(char buf[12], yb_date d)
 {
@@ -426,11 +332,6 @@ int ledger_refuse_person(const yb_psn_rec *p, int insutype, yb_date day)
 		return yb_error_set(YB_EREFUSED, "insutype: %s is insured under %d, not %d on %s",
 				    p->psn_no, p->insutype, insutype, d);
 	return 0;
-}
-
-static int refuse_person(const yb_psn_rec *p, const yb_settle_req *req, yb_date day)
-{
-	return ledger_refuse_person(p, req->insutype, day);
 }
 
 int ledger_person(yb_store_tx *tx, const yb_policy *pol, const yb_psn_rec *p, ledger_psn *lp)
@@ -586,202 +487,22 @@ void ledger_setl_row(yb_setl_row *r, const char *fixmedins_code, const char *msg
 	r->movs = movs;
 }
 
-/* A msgid names one message: a retry must be the same kind of message for
- * the same person (or settlement), else it is a client's error, not a
- * retry. The stored answers are our own JSON, so their fields can be
- * recognised by their exact text. */
-static int same_settle(const char *stored, const yb_settle_req *req)
+/* One feedetail[] line of `yibao settle`: the line, and what the rules read. */
+static int read_inline_line(yb_feeline_in *line, yb_settle_line_ext *ext, yb_trac_codes *codes,
+			    const yb_json *e, const yb_jpath *lp)
 {
-	char psn[YB_ID_MAX + 16];
-
-	snprintf(psn, sizeof(psn), "\"psn_no\":\"%s\"", req->psn_no);
-	if (strstr(stored, "\"refd_setl_id\"") || !strstr(stored, psn))
-		return yb_error_set(YB_ECONFLICT, "msgid: %s was already used for another message", req->msgid);
-	return 0;
-}
-
-static int same_cancel(const char *stored, const char *setl_id)
-{
-	char ref[YB_ID_MAX + 24];
-
-	snprintf(ref, sizeof(ref), "\"refd_setl_id\":\"%s\"", setl_id);
-	if (!strstr(stored, ref))
-		return yb_error_set(YB_ECONFLICT, "msgid: already used for another message than the cancel of %s", setl_id);
-	return 0;
-}
-
-/* A line's codes, split flag and time from the request (by feedetl_sn:
- * the rules see the lines in the request's order, inline_visit may not). */
-static void line_ext(yb_rl_line *ln, const char **codes, void *arg)
-{
-	const yb_settle_req *req = arg;
-	size_t k;
-
-	for (k = 0; k < req->n_lines; k++)
-		if (strcmp(req->lines[k].line.feedetl_sn, ln->feedetl_sn) == 0) {
-			ln->trdn_flag = req->ext[k].trdn_flag;
-			ln->fee_ocur_time = req->ext[k].fee_ocur_time;
-			*codes = req->ext[k].drug_trac_codg;
-			return;
-		}
-}
-
-static int settle_work(yb_store_tx *tx, void *arg)
-{
-	settle_job *j = arg;
-	const yb_settle_req *req = j->req;
-	yb_ledger *l = j->l;
-	yb_fixmedins_rec fix;
-	yb_psn_rec p;
-	ledger_psn lp;
-	const yb_person *psn = &lp.psn;
-	const yb_policy *pol = NULL;
-	yb_accum_row rows[YB_MAX_BUCKETS], deltas[YB_MAX_BUCKETS];
-	yb_mulaid_row mrows[YB_MAX_MULAID];
-	yb_mulaid_acct mulaid[YB_MAX_MULAID];
-	yb_acct_mov movs[1 + YB_MAX_MULAID];
-	yb_money acc[YB_MAX_BUCKETS] = {0};
-	yb_settlement s;
-	yb_setl_row row;
-	yb_visit v = req->visit;
-	yb_date day = yb_datetime_date(v.begntime);
-	const yb_catalogue *cat;
-	char setl_id[YB_ID_MAX] = "", when[24];
-	size_t i, n_mulaid = 0;
-	int rc, n_rows = 0, b;
-	yb_jw w;
-
-	restart_answer(j->out, j->mark);
-	if (!req->dry_run) {
-		rc = yb_tx_get_idem_psn(tx, req->psn_no, req->fixmedins_code, req->msgid, j->out);
-		if (rc == 0) /* a retry: the first answer, nothing written */
-			return same_settle(j->out->ptr, req);
-		if (rc != YB_ENOTFOUND)
-			return rc;
-	}
-	if ((rc = yb_tx_get_fixmedins(tx, req->fixmedins_code, &fix)) < 0 ||
-	    (rc = yb_tx_get_psn(tx, req->psn_no, day, &p)) < 0 ||
-	    (rc = refuse_person(&p, req, day)) < 0 ||
-	    (rc = yb_ledger_policy(l, p.insu_admdvs, &pol)) < 0 ||
-	    (rc = ledger_person(tx, pol, &p, &lp)) < 0 ||
-	    (!yb_med_type_inpatient(v.med_type) &&
-	     (rc = ledger_refuse_in_stay(tx, fix.fixmedins_code, p.psn_no, v.mdtrt_id, v.begntime)) < 0) ||
-	    (rc = yb_tx_get_accums(tx, p.psn_no, yb_date_year(day), rows, &n_rows)) < 0 ||
-	    (rc = yb_tx_get_mulaid(tx, p.psn_no, mrows, &n_mulaid)) < 0)
-		return rc;
-	for (i = 0; i < (size_t)n_rows; i++)
-		if ((b = yb_policy_bucket(pol, rows[i].bucket)) >= 0)
-			acc[b] = rows[i].amount;
-	for (i = 0; i < n_mulaid; i++) {
-		mulaid[i].psn_no = mrows[i].psn_no;
-		mulaid[i].balc = mrows[i].balc;
-		mulaid[i].bind_time = mrows[i].bind_time;
-	}
-	v.fixmedins_code = fix.fixmedins_code;
-	v.fixmedins_type = fix.fixmedins_type;
-	v.hosp_lv = fix.hosp_lv;
-	v.prim_flag = fix.prim_flag;
-	memcpy(v.admdvs, fix.admdvs, sizeof(v.admdvs));
-
-	/* the store's catalogue decides class, ratio and cap (never the client) */
-	cat = ledger_catalogue(l, v.admdvs, p.insu_admdvs);
-	for (i = 0; i < req->n_lines; i++) {
-		yb_feeline_in in = req->lines[i];
-		ledger_resolve(l, cat, &in, day);
-		j->lines[i] = in.line;
-	}
-	ledger_catalogue_done(l);
-	v.lines = j->lines;
-	v.n_lines = req->n_lines;
-	if ((rc = inline_visit(tx, j, &v)) < 0)
-		return rc;
-
-	if ((rc = ledger_chronic(tx, p.psn_no, &v)) < 0 ||
-	    (rc = yb_engine_settle(&s, j->results, pol, psn, acc, mulaid, n_mulaid, &v)) < 0)
-		return rc;
-	if ((rc = yb_settlement_check(&s)) < 0)
-		return rc;
-	ledger_rules_free(&j->lr);
-	if (!req->dry_run && (rc = yb_tx_next_setl_id(tx, setl_id)) < 0)
-		return rc;
-	/* the rules (ledger_rules.c), with what req->ext says of the lines */
-	if (!req->dry_run && l->rules &&
-	    ((rc = ledger_rules_input(&j->lr, setl_id, &fix, &p, &v, &s, req->ext ? line_ext : NULL,
-				      (void *)req)) < 0 ||
-	     (rc = ledger_rules_judge(l, tx, &j->lr, 1)) < 0))
-		return rc;
-
-	yb_datetime_format(when, v.begntime);
-	j->output.len = 0;
-	yb_jw_init(&w, req->wrap && !req->dry_run ? &j->output : j->out);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "setl_id", req->dry_run ? NULL : setl_id);
-	yb_write_settlement(&w, &s, j->results, &v, psn, p.psn_name, req->dry_run ? NULL : setl_id, when);
-	yb_jw_end(&w, '}');
-	if (j->out->oom || j->output.oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	if (req->dry_run)
-		return 0;
-	if (req->wrap && (rc = req->wrap(j->out, j->output.ptr, j->output.len, req->wrap_arg)) < 0)
-		return rc;
-	if (j->out->oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-
-	ledger_setl_row(&row, req->fixmedins_code, req->msgid, &s, &v, pol, psn, setl_id, deltas,
-			movs, mulaid, n_mulaid);
-	row.results = j->results;
-	row.mid_setl = v.mid_setl;
-	if (j->registered) {
-		/* a registered visit settled with inline lines keeps its state */
-		if ((rc = yb_money_add(&j->mv->mid_setl_dedc, s.act_pay_dedc)) < 0)
-			return rc;
-		if (!v.mid_setl)
-			snprintf(j->mv->final_setl_id, sizeof(j->mv->final_setl_id), "%s", setl_id);
-		if ((rc = yb_tx_upd_mdtrt(tx, j->mv)) < 0)
-			return rc;
-	}
-	if ((rc = yb_tx_put_settlement(tx, &row)) < 0 ||
-	    (rc = ledger_rules_record(l, tx, &j->lr, setl_id)) < 0 ||
-	    (rc = yb_tx_put_idem(tx, req->fixmedins_code, req->msgid, p.psn_no, "2207", j->out->ptr + j->mark)) < 0)
-		return rc;
-	return 0;
-}
-
-int yb_ledger_settle(yb_ledger *l, const yb_settle_req *req, yb_buf *out)
-{
-	settle_job j;
+	char trdn[4] = "";
 	int rc;
 
-	memset(&j, 0, sizeof(j));
-	j.l = l;
-	j.req = req;
-	j.out = out;
-	j.mark = out->len;
-	j.output = (yb_buf)YB_BUF_INIT;
-
-	if (req->n_lines > YB_MAX_FEELINES)
-		return yb_error_set(YB_EINVALID, "feedetail: more than %d fee lines", YB_MAX_FEELINES);
-	j.lines = malloc((req->n_lines ? req->n_lines : 1) * sizeof(*j.lines));
-	j.results = malloc((req->n_lines ? req->n_lines : 1) * sizeof(*j.results));
-	j.mv = malloc(sizeof(*j.mv));
-	if (!j.lines || !j.results || !j.mv) {
-		rc = yb_error_set(YB_ENOMEM, "out of memory");
-	} else {
-		size_t mark = out->len;
-		rc = req->dry_run ? yb_store_read(l->st, settle_work, &j)
-				  : yb_store_submit(l->st, req->psn_no, settle_work, &j);
-		if (rc < 0) { /* nothing half-written in the answer either */
-			out->len = mark;
-			if (out->ptr)
-				out->ptr[mark] = '\0';
-		}
-	}
-	free(j.lines);
-	free(j.results);
-	free(j.mv);
-	ledger_rules_free(&j.lr);
-	yb_buf_free(&j.output);
-	return rc;
+	if ((rc = yb_read_feeline(line, e, lp)) < 0 ||
+	    (rc = yb_read_trac_codes(codes, e, lp)) < 0 ||
+	    (rc = yb_jget_code(e, lp, "trdn_flag", 0, trdn, sizeof(trdn))) < 0 ||
+	    (rc = yb_jget_datetime(e, lp, "fee_ocur_time", 0, &ext->fee_ocur_time)) < 0)
+		return rc;
+	ext->codes = codes->v;
+	ext->n_codes = codes->n;
+	ext->trdn_flag = trdn[0] == '1';
+	return 0;
 }
 
 int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_run, yb_buf *out)
@@ -790,14 +511,19 @@ int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_ru
 	yb_json_doc *doc = NULL;
 	const yb_json *root, *md, *arr, *e;
 	yb_jpath mp = YB_JPATH_KEY(NULL, "mdtrt"), fp = YB_JPATH_KEY(NULL, "feedetail");
+	yb_ledger_msg m;
 	yb_settle_req req;
+	yb_settle_inline inl;
 	yb_feeline_in *lines = NULL;
-	struct yb_settle_line_ext *ext = NULL;
+	yb_settle_line_ext *ext = NULL;
+	yb_trac_codes *codes = NULL;
 	char insutype[8] = "";
 	size_t i = 0, k;
 	int rc;
 
+	memset(&m, 0, sizeof(m));
 	memset(&req, 0, sizeof(req));
+	memset(&inl, 0, sizeof(inl));
 	if ((rc = yb_json_parse(&doc, json, len, &lim)) < 0)
 		return rc;
 	root = yb_json_root(doc);
@@ -806,46 +532,44 @@ int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_ru
 		goto done;
 	}
 	req.dry_run = dry_run;
-	if ((rc = yb_jget_str(root, NULL, "msgid", !dry_run, YB_ID_MAX - 1, &req.msgid)) < 0 ||
-	    (rc = yb_jget_str(root, NULL, "fixmedins_code", 1, YB_ID_MAX - 1, &req.fixmedins_code)) < 0 ||
+	if ((rc = yb_jget_str(root, NULL, "msgid", !dry_run, YB_ID_MAX - 1, &m.msgid)) < 0 ||
+	    (rc = yb_jget_str(root, NULL, "fixmedins_code", 1, YB_ID_MAX - 1, &m.fixmedins_code)) < 0 ||
 	    (rc = yb_jget_str(root, NULL, "psn_no", 1, YB_ID_MAX - 1, &req.psn_no)) < 0 ||
 	    (rc = yb_jget_code(root, NULL, "insutype", 0, insutype, sizeof(insutype))) < 0 ||
 	    (rc = yb_jget_object(root, NULL, "mdtrt", 1, &md)) < 0 ||
-	    (rc = yb_read_mdtrt(&req.visit, md, &mp)) < 0 ||
+	    (rc = yb_read_mdtrt(&inl.visit, md, &mp)) < 0 ||
 	    (rc = yb_jget_array(root, NULL, "feedetail", 1, &arr)) < 0)
 		goto done;
-	if (!req.msgid)
-		req.msgid = "";
 	req.insutype = insutype[0] ? (int)strtol(insutype, NULL, 10) : 0;
 	if (arr->len > YB_MAX_FEELINES) {
 		rc = yb_error_set(YB_EINVALID, "feedetail: more than %d fee lines", YB_MAX_FEELINES);
 		goto done;
 	}
 	if (!(lines = calloc(arr->len ? arr->len : 1, sizeof(*lines))) ||
-	    !(ext = calloc(arr->len ? arr->len : 1, sizeof(*ext)))) {
+	    !(ext = calloc(arr->len ? arr->len : 1, sizeof(*ext))) ||
+	    !(codes = calloc(arr->len ? arr->len : 1, sizeof(*codes)))) {
 		rc = yb_error_set(YB_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (e = arr->child; e; e = e->next, i++) {
 		yb_jpath lp = YB_JPATH_INDEX(&fp, i);
-		char trdn[4] = "";
-		if ((rc = yb_read_feeline(&lines[i], e, &lp)) < 0 ||
-		    (rc = yb_jget_str(e, &lp, "drug_trac_codg", 0, 1024, &ext[i].drug_trac_codg)) < 0 ||
-		    (rc = yb_jget_code(e, &lp, "trdn_flag", 0, trdn, sizeof(trdn))) < 0 ||
-		    (rc = yb_jget_datetime(e, &lp, "fee_ocur_time", 0, &ext[i].fee_ocur_time)) < 0)
+		if ((rc = read_inline_line(&lines[i], &ext[i], &codes[i], e, &lp)) < 0)
 			goto done;
-		ext[i].trdn_flag = trdn[0] == '1';
 		for (k = 0; k < i; k++)
 			if (strcmp(lines[k].line.feedetl_sn, lines[i].line.feedetl_sn) == 0) {
 				rc = yb_jpath_error(&lp, "feedetl_sn", "repeats line %zu", k);
 				goto done;
 			}
 	}
-	req.lines = lines;
-	req.n_lines = i;
-	req.ext = ext;
-	rc = yb_ledger_settle(l, &req, out);
+	inl.lines = lines;
+	inl.n_lines = i;
+	inl.ext = ext;
+	req.inl = &inl;
+	rc = yb_ledger_settle(l, &m, &req, out);
 done:
+	for (k = 0; codes && k < (arr ? arr->len : 0); k++)
+		yb_trac_codes_free(&codes[k]);
+	free(codes);
 	free(lines);
 	free(ext);
 	yb_json_free(doc);
@@ -870,28 +594,66 @@ static void cut(yb_buf *b, size_t mark)
 		b->ptr[mark] = '\0';
 }
 
-/* A stored answer is for a retry of the same message only. Records
- * written before migration 3 have no req: their kind is their infno. */
+/* The length of key before a closing "|*", or 0 if it has none. */
+static size_t wildcard(const char *key)
+{
+	size_t n = strlen(key);
+	return n >= 2 && strcmp(key + n - 2, "|*") == 0 ? n - 1 : 0;
+}
+
+/* A record asks what o asks. A settlement with inline lines is keyed by
+ * its person only, "settle|<psn_no>|*" (a retry of `yibao settle` may
+ * name another visit, as it always could; the records of migration 6 have
+ * the same key): it matches any settlement of that person. */
+static int same_request(const char *stored, const char *asked)
+{
+	size_t n = wildcard(stored), k = wildcard(asked);
+
+	if (n || k)
+		return strncmp(stored, asked, n && k ? (n < k ? n : k) : n ? n : k) == 0;
+	return strcmp(stored, asked) == 0;
+}
+
+/* A stored answer is for a retry of the same message only. */
 static int replay(ledger_op *o, const yb_idem_rec *rec)
 {
 	const char *msgid = o->m->msgid;
+	yb_ledger_answer *a = o->m->answer;
 
 	if (rec->state == YB_IDEM_VOID)
 		return yb_error_set(YB_ECONFLICT, "msgid: %s was reversed (2601) before it arrived; send a new message", msgid);
 	if (rec->state == YB_IDEM_REVERSED)
 		return yb_error_set(YB_ECONFLICT, "msgid: %s was reversed (2601); send a new message", msgid);
-	if (!rec->req[0] && strncmp(o->req, "cancel|", 7) == 0 && strcmp(rec->infno, "2207") != 0) {
-		int rc = same_cancel(o->out->ptr ? o->out->ptr + o->mark : "", o->req + 7);
-		if (rc < 0)
-			return rc;
-	} else if (strcmp(rec->req, o->req) != 0) {
+	if (!same_request(rec->req, o->req)) {
 		if (rec->infno[0])
 			return yb_error_set(YB_ECONFLICT, "msgid: already used by a %s message", rec->infno);
 		return yb_error_set(YB_ECONFLICT, "msgid: already used by another message");
 	}
-	if (o->m->replayed)
-		*o->m->replayed = 1;
+	if (a) {
+		a->replayed = 1;
+		a->as_sent = rec->fmt == YB_IDEM_AS_SENT;
+		snprintf(a->stamp, sizeof(a->stamp), "%s", rec->stamp);
+	}
 	return 0;
+}
+
+/* The record of what o did: its output with the caller's stamp. */
+static int keep_answer(yb_store_tx *tx, ledger_op *o)
+{
+	const yb_ledger_msg *m = o->m;
+	yb_idem_rec rec;
+
+	memset(&rec, 0, sizeof(rec));
+	snprintf(rec.fixmedins_code, sizeof(rec.fixmedins_code), "%s", m->fixmedins_code);
+	snprintf(rec.msgid, sizeof(rec.msgid), "%s", m->msgid);
+	snprintf(rec.psn_no, sizeof(rec.psn_no), "%s", o->rec_psn);
+	snprintf(rec.infno, sizeof(rec.infno), "%s", o->infno);
+	snprintf(rec.req, sizeof(rec.req), "%s", o->req);
+	snprintf(rec.ref, sizeof(rec.ref), "%s", o->ref);
+	snprintf(rec.stamp, sizeof(rec.stamp), "%s", m->stamp ? m->stamp : "");
+	rec.state = YB_IDEM_DONE;
+	rec.fmt = YB_IDEM_OUTPUT;
+	return yb_tx_put_idem_rec(tx, &rec, o->out->ptr ? o->out->ptr + o->mark : "");
 }
 
 static int op_work(yb_store_tx *tx, void *arg)
@@ -902,12 +664,13 @@ static int op_work(yb_store_tx *tx, void *arg)
 	int rc;
 
 	cut(o->out, o->mark);
-	yb_buf_clear(&o->output);
 	snprintf(o->infno, sizeof(o->infno), "%s", m->infno ? m->infno : "");
 	snprintf(o->rec_psn, sizeof(o->rec_psn), "%s", o->psn_no ? o->psn_no : "");
 	o->ref[0] = '\0';
-	if (m->replayed)
-		*m->replayed = 0;
+	if (m->answer) {
+		memset(m->answer, 0, sizeof(*m->answer));
+		snprintf(m->answer->stamp, sizeof(m->answer->stamp), "%s", m->stamp ? m->stamp : "");
+	}
 	if (o->dry_run)
 		return o->fn(tx, o, o->out);
 
@@ -920,27 +683,11 @@ static int op_work(yb_store_tx *tx, void *arg)
 	if (rc != YB_ENOTFOUND)
 		return rc;
 	cut(o->out, o->mark);
-	if ((rc = o->fn(tx, o, &o->output)) < 0)
+	if ((rc = o->fn(tx, o, o->out)) < 0)
 		return rc;
-	if (o->output.oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	if (m->wrap) {
-		if ((rc = m->wrap(o->out, o->output.ptr ? o->output.ptr : "", o->output.len, m->wrap_arg)) < 0)
-			return rc;
-	} else {
-		yb_buf_put(o->out, o->output.ptr ? o->output.ptr : "", o->output.len);
-	}
 	if (o->out->oom)
 		return yb_error_set(YB_ENOMEM, "out of memory");
-	memset(&rec, 0, sizeof(rec));
-	snprintf(rec.fixmedins_code, sizeof(rec.fixmedins_code), "%s", m->fixmedins_code);
-	snprintf(rec.msgid, sizeof(rec.msgid), "%s", m->msgid);
-	snprintf(rec.psn_no, sizeof(rec.psn_no), "%s", o->rec_psn);
-	snprintf(rec.infno, sizeof(rec.infno), "%s", o->infno);
-	snprintf(rec.req, sizeof(rec.req), "%s", o->req);
-	snprintf(rec.ref, sizeof(rec.ref), "%s", o->ref);
-	rec.state = YB_IDEM_DONE;
-	return yb_tx_put_idem_rec(tx, &rec, o->out->ptr ? o->out->ptr + o->mark : "");
+	return keep_answer(tx, o);
 }
 
 int ledger_run(ledger_op *o, yb_buf *out)
@@ -958,14 +705,14 @@ int ledger_run(ledger_op *o, yb_buf *out)
 		return yb_error_set(YB_EINVALID, "msgid: longer than %d", YB_ID_MAX - 1);
 	if (o->psn_no && strlen(o->psn_no) >= YB_ID_MAX)
 		return yb_error_set(YB_EINVALID, "psn_no: longer than %d", YB_ID_MAX - 1);
+	if (m->stamp && strlen(m->stamp) >= YB_STAMP_MAX)
+		return yb_error_set(YB_EINVALID, "stamp: longer than %d", YB_STAMP_MAX - 1);
 	o->out = out;
 	o->mark = out->len;
-	memset(&o->output, 0, sizeof(o->output));
 	rc = o->dry_run ? yb_store_read(o->l->st, op_work, o)
 			: yb_store_submit(o->l->st, o->key ? o->key : o->psn_no, op_work, o);
 	if (rc < 0)
 		cut(out, o->mark);
-	yb_buf_free(&o->output);
 	return rc;
 }
 

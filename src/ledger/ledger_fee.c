@@ -21,44 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TRAC_MAX 4000 /* traceability codes of one line, as text */
-
 /* ------------------------------------------------------------- reading */
 
-/* drugtracinfo[]: each element an object with a code. */
-static int check_trac(const yb_json *arr, const yb_jpath *p)
+void yb_fee_up_free(yb_fee_up *lines, size_t n)
 {
-	yb_jpath ap = YB_JPATH_KEY(p, "drugtracinfo");
-	const yb_json *e;
-	const char *one;
-	size_t i = 0, len = 0;
-	int rc;
+	size_t i;
 
-	for (e = arr->child; e; e = e->next, i++) {
-		yb_jpath ep = YB_JPATH_INDEX(&ap, i);
-		if ((rc = yb_jget_str(e, &ep, "drug_trac_codg", 1, 64, &one)) < 0)
-			return rc;
-		if ((len += strlen(one) + 1) > TRAC_MAX)
-			return yb_jpath_error(p, "drugtracinfo", "more than %d characters of codes", TRAC_MAX);
-	}
-	return 0;
-}
-
-/* The codes of a line as stored: drug_trac_codg, then drugtracinfo[]. */
-static void join_trac(yb_buf *b, const yb_fee_up *u)
-{
-	const yb_json *e;
-
-	if (u->drug_trac_codg)
-		yb_buf_puts(b, u->drug_trac_codg);
-	for (e = u->drugtracinfo ? u->drugtracinfo->child : NULL; e; e = e->next) {
-		const yb_json *c = yb_json_get(e, "drug_trac_codg");
-		if (!c || !c->str)
-			continue;
-		if (b->len)
-			yb_buf_putc(b, ',');
-		yb_buf_put(b, c->str, c->len);
-	}
+	for (i = 0; lines && i < n; i++)
+		yb_trac_codes_free(&lines[i].codes);
 }
 
 int yb_read_fee_up(yb_fee_up *out, const yb_json *o, const yb_jpath *p)
@@ -66,7 +36,6 @@ int yb_read_fee_up(yb_fee_up *out, const yb_json *o, const yb_jpath *p)
 	yb_feeline *l = &out->in.line;
 	char trdn[4] = "";
 	int present = 0, rc;
-	const yb_json *arr;
 
 	memset(out, 0, sizeof(*out));
 	if (o->type != YB_JSON_OBJECT)
@@ -117,13 +86,7 @@ int yb_read_fee_up(yb_fee_up *out, const yb_json *o, const yb_jpath *p)
 	if (trdn[0] && strcmp(trdn, "0") && strcmp(trdn, "1"))
 		return yb_jpath_error(p, "trdn_flag", "not 0 or 1");
 	out->trdn_flag = trdn[0] == '1';
-	/* traceability codes: a string, and/or drugtracinfo[] */
-	if ((rc = yb_jget_str(o, p, "drug_trac_codg", 0, TRAC_MAX, &out->drug_trac_codg)) < 0 ||
-	    (rc = yb_jget_array(o, p, "drugtracinfo", 0, &arr)) < 0 ||
-	    (arr && (rc = check_trac(arr, p)) < 0))
-		return rc;
-	out->drugtracinfo = arr;
-	return 0;
+	return yb_read_trac_codes(&out->codes, o, p);
 }
 
 /* ------------------------------------------------------- the visit's lines */
@@ -314,6 +277,18 @@ static const char *class_code(int known, int lv)
 	return lv == YB_CLASS_A ? "01" : lv == YB_CLASS_B ? "02" : "03";
 }
 
+/* drug_trac_codg as the national interface writes it: codes joined by ','. */
+static void write_codes(yb_jw *w, const yb_trac_codes *codes)
+{
+	yb_buf b = YB_BUF_INIT;
+
+	yb_trac_codes_join(&b, codes);
+	yb_jw_strn(w, "drug_trac_codg", b.ptr ? b.ptr : "", b.len);
+	if (b.oom)
+		w->b->oom = 1;
+	yb_buf_free(&b);
+}
+
 /* One line of result[] (2204) or feedetail[] (5204). */
 static void write_line(yb_jw *w, const yb_fee_row *r, int full)
 {
@@ -328,7 +303,7 @@ static void write_line(yb_jw *w, const yb_fee_row *r, int full)
 		yb_jw_str(w, "rxno", r->rxno ? r->rxno : "");
 		yb_datetime_format(buf, r->fee_ocur_time);
 		yb_jw_str(w, "fee_ocur_time", buf);
-		yb_jw_str(w, "drug_trac_codg", r->drug_trac_codg ? r->drug_trac_codg : "");
+		write_codes(w, &r->codes);
 		yb_jw_str(w, "trdn_flag", r->trdn_flag ? "1" : "0");
 		yb_jw_str(w, "setl_id", r->setl_id);
 	}
@@ -368,7 +343,6 @@ static int upload_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	yb_fee_row row;
 	yb_date day;
 	yb_datetime now = ledger_now(o->m);
-	yb_buf trac = YB_BUF_INIT;
 	size_t i;
 	int rc;
 	yb_jw w;
@@ -466,13 +440,7 @@ static int upload_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 		snprintf(row.memo, sizeof(row.memo), "%s", res[i].rule ? res[i].rule : "");
 		row.medins_list_codg = u->medins_list_codg;
 		row.rxno = u->rxno;
-		yb_buf_clear(&trac);
-		join_trac(&trac, u);
-		if (trac.oom) {
-			rc = yb_error_set(YB_ENOMEM, "out of memory");
-			goto done;
-		}
-		row.drug_trac_codg = trac.ptr;
+		row.codes = u->codes;
 		if ((rc = yb_tx_put_fee(tx, a->psn_no, a->mdtrt_id, &row)) < 0)
 			goto done;
 		write_line(&w, &row, 0);
@@ -483,7 +451,6 @@ static int upload_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 		snprintf(o->infno, sizeof(o->infno), "%s", yb_med_type_inpatient(v->med_type) ? "2301" : "2204");
 	snprintf(o->ref, sizeof(o->ref), "%s", a->mdtrt_id);
 done:
-	yb_buf_free(&trac);
 	free(ls.v);
 	free(v);
 	free(lines);

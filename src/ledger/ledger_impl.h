@@ -1,9 +1,9 @@
 /* Internal: what the ledger's files share (ledger.c and ledger_*.c).
  *
- * Every durable operation of service.h runs as a ledger_op: one unit of
+ * Every durable operation of ledger.h runs as a ledger_op: one unit of
  * work in the store, keyed by the person, that looks up the idempotency
- * record first, then runs its body (fn), wraps the output (msg->wrap) and
- * records the answer, all in one transaction. The bodies are also callable
+ * record first, then runs its body (fn) and records its output with the
+ * caller's stamp, all in one transaction. The bodies are also callable
  * inside another unit (a reversal, 2601, runs the undo of a message in its
  * own unit). */
 #ifndef YB_LEDGER_IMPL_H
@@ -44,20 +44,22 @@ struct yb_ledger {
  * it, its lines (one per code) and what they found. */
 typedef struct ledger_rules {
 	yb_rl_setl s;
-	yb_rl_line *lines;
+	yb_rl_line *lines;        /* one per code: the codes stay the caller's */
 	size_t n_lines;
-	char *keep[8], **more;    /* split code lists */
-	size_t n_keep, n_more;
 	yb_finding *found;
 	size_t n_found;
 } ledger_rules;
-/* lr->lines from src[0..n) with codes[i] (NULL or ',' joined; codes NULL: none). */
-int ledger_rules_lines(ledger_rules *lr, const yb_rl_line *src, const char *const *codes, size_t n);
-/* lr from a settled visit: v's lines (more() adds each one's trdn_flag,
- * time and codes, if given), the institution, person and amounts. */
+/* lr->lines from src[0..n) with codes[i] (codes NULL: none); a line with
+ * several codes is judged as one line per code, its cnt and amount split
+ * evenly (the rest on the first). */
+int ledger_rules_lines(ledger_rules *lr, const yb_rl_line *src, const yb_trac_codes *codes, size_t n);
+/* Adds a line's trdn_flag, time and codes (they outlive the judgement). */
+typedef void (*ledger_line_more)(yb_rl_line *ln, yb_trac_codes *codes, void *arg);
+/* lr from a settled visit: v's lines (more, if given, adds what the
+ * engine's line lacks), the institution, person and amounts. */
 int ledger_rules_input(ledger_rules *lr, const char *setl_id, const yb_fixmedins_rec *fix,
 		       const yb_psn_rec *p, const yb_visit *v, const yb_settlement *s,
-		       void (*more)(yb_rl_line *ln, const char **codes, void *arg), void *arg);
+		       ledger_line_more more, void *arg);
 /* Judges lr->s (lines from lr->lines) in tx; with refuse, a refuse rule's
  * finding is YB_EREFUSED naming the rule. */
 int ledger_rules_judge(yb_ledger *l, yb_store_tx *tx, ledger_rules *lr, int refuse);
@@ -119,7 +121,6 @@ struct ledger_op {
 	/* private */
 	yb_buf *out;
 	size_t mark;
-	yb_buf output;
 };
 /* Runs o durably (or as a read when o->dry_run) and leaves the answer in
  * out (appended; out unchanged on failure). */

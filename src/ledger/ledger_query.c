@@ -104,7 +104,7 @@ static int reverse_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 		snprintf(rec.infno, sizeof(rec.infno), "%s", a->oinfno);
 		snprintf(rec.req, sizeof(rec.req), "void");
 		rec.state = YB_IDEM_VOID;
-		if ((rc = yb_tx_put_idem_rec(tx, &rec, "")) < 0)
+		if ((rec.fmt = YB_IDEM_OUTPUT, rc = yb_tx_put_idem_rec(tx, &rec, "")) < 0)
 			return rc;
 		rev_output(output, a, "voided", NULL);
 		return 0;

@@ -12,10 +12,10 @@
  *     rules), all in the same unit, so a settlement and its history stand
  *     or fall together. A cancel deletes the lines from the history
  *     (yb_tx_unsettle_rules); its findings stay as a record.
- *  3. A line's codes are stored joined by ',' (drug_trac_codg then
- *     drugtracinfo[]): such a line is judged as one line per code, its
- *     cnt and amount split evenly (the rest on the first), as the file set
- *     exports it.
+ *  3. A line's codes (drug_trac_codg then drugtracinfo[]) come as an
+ *     array from the upload or the request: a line with several is judged
+ *     as one line per code, its cnt and amount split evenly (the rest on
+ *     the first), as the file set exports it.
  *  4. Without a ruleset (none found, or `--rules none`) nothing is judged
  *     or recorded: the settlement path is as before. */
 #include "ledger_impl.h"
@@ -138,58 +138,29 @@ static int hist_trac(void *ctx, const char *code, const char *fixmedins_code, yb
 
 /* ------------------------------------------------------- the lines */
 
-static size_t n_codes(const char *codes)
-{
-	size_t n = 1;
-	if (!codes || !*codes)
-		return 1;
-	for (; *codes; codes++)
-		n += *codes == ',';
-	return n;
-}
-
-int ledger_rules_lines(ledger_rules *lr, const yb_rl_line *src, const char *const *codes, size_t n)
+int ledger_rules_lines(ledger_rules *lr, const yb_rl_line *src, const yb_trac_codes *codes, size_t n)
 {
 	size_t i, total = 0, k;
-	char *p;
 
 	for (i = 0; i < n; i++)
-		total += n_codes(codes ? codes[i] : NULL);
+		total += codes && codes[i].n > 1 ? codes[i].n : 1;
 	lr->lines = malloc((total ? total : 1) * sizeof(*lr->lines));
 	lr->n_lines = 0;
 	if (!lr->lines)
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
-		const char *c = codes ? codes[i] : NULL;
-		size_t m = n_codes(c);
-		if (m == 1 || !c) {
+		size_t m = codes ? codes[i].n : 0;
+		if (m <= 1) {
 			lr->lines[lr->n_lines] = src[i];
-			lr->lines[lr->n_lines++].drug_trac_codg = c && *c ? c : NULL;
+			lr->lines[lr->n_lines++].drug_trac_codg = m ? codes[i].v[0] : NULL;
 			continue;
-		}
-		if (!(p = strdup(c)))
-			return yb_error_set(YB_ENOMEM, "out of memory");
-		if (lr->n_keep == sizeof(lr->keep) / sizeof(lr->keep[0])) {
-			char **kp = realloc(lr->more, (lr->n_more + 1) * sizeof(*kp));
-			if (!kp) {
-				free(p);
-				return yb_error_set(YB_ENOMEM, "out of memory");
-			}
-			lr->more = kp;
-			lr->more[lr->n_more++] = p;
-		} else {
-			lr->keep[lr->n_keep++] = p;
 		}
 		for (k = 0; k < m; k++) {
 			yb_rl_line *ln = &lr->lines[lr->n_lines++];
-			char *comma = strchr(p, ',');
-			if (comma)
-				*comma = 0;
 			*ln = src[i];
-			ln->drug_trac_codg = p;
+			ln->drug_trac_codg = codes[i].v[k];
 			ln->cnt = src[i].cnt / (int64_t)m + (k == 0 ? src[i].cnt % (int64_t)m : 0);
 			ln->sumamt = src[i].sumamt / (int64_t)m + (k == 0 ? src[i].sumamt % (int64_t)m : 0);
-			p = comma ? comma + 1 : p;
 		}
 	}
 	return 0;
@@ -197,10 +168,10 @@ int ledger_rules_lines(ledger_rules *lr, const yb_rl_line *src, const char *cons
 
 int ledger_rules_input(ledger_rules *lr, const char *setl_id, const yb_fixmedins_rec *fix,
 		       const yb_psn_rec *p, const yb_visit *v, const yb_settlement *s,
-		       void (*more)(yb_rl_line *ln, const char **codes, void *arg), void *arg)
+		       ledger_line_more more, void *arg)
 {
 	yb_rl_line *src = calloc(v->n_lines ? v->n_lines : 1, sizeof(*src));
-	const char **codes = calloc(v->n_lines ? v->n_lines : 1, sizeof(*codes));
+	yb_trac_codes *codes = calloc(v->n_lines ? v->n_lines : 1, sizeof(*codes));
 	size_t i;
 	int rc;
 
@@ -240,12 +211,6 @@ int ledger_rules_input(ledger_rules *lr, const char *setl_id, const yb_fixmedins
 
 void ledger_rules_free(ledger_rules *lr)
 {
-	size_t i;
-	for (i = 0; i < lr->n_keep; i++)
-		free(lr->keep[i]);
-	for (i = 0; i < lr->n_more; i++)
-		free(lr->more[i]);
-	free(lr->more);
 	free(lr->lines);
 	free(lr->found);
 	memset(lr, 0, sizeof(*lr));
@@ -361,7 +326,7 @@ static int judge_read(yb_store_tx *tx, void *arg)
 	return ledger_rules_judge(j->l, tx, &j->lr, 0);
 }
 
-int yb_ledger_judge(yb_ledger *l, const yb_rl_setl *s, const char *const *codes,
+int yb_ledger_judge(yb_ledger *l, const yb_rl_setl *s, const yb_trac_codes *codes,
 		    yb_finding *out, size_t cap, size_t *n)
 {
 	judge_job j;

@@ -2,6 +2,7 @@
  * settlement results with the NHSA field names. Shared by calc, the ledger
  * commands and the server so that every door reads and writes alike. */
 #include "yibao/ledger.h"
+#include "yibao/rules.h"
 #include "yibao/error.h"
 
 #include <stdio.h>
@@ -359,4 +360,72 @@ int yb_policy_path(char *out, size_t n, const char *admdvs)
 			return 0;
 	}
 	return yb_error_set(YB_ENOTFOUND, "admdvs: no policy file %s.json (set YIBAO_POLICY_DIR or use --policy)", admdvs);
+}
+
+/* ------------------------------------------------- traceability codes */
+
+#define TRAC_TEXT_MAX 4000 /* the codes of one line, as text */
+#define TRAC_CODES_MAX (TRAC_TEXT_MAX / 2 + 1)
+
+typedef struct code_list {
+	const char *s[TRAC_CODES_MAX];
+	size_t len[TRAC_CODES_MAX];
+	size_t n, text;          /* codes, and their length as ',' joined text */
+} code_list;
+
+/* Adds the codes of s (n bytes, several joined by ',' in drug_trac_codg). */
+static int add_codes(code_list *c, const char *s, size_t n, const yb_jpath *p, const char *key)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *comma = memchr(s + i, ',', n - i);
+		size_t end = comma ? (size_t)(comma - s) : n;
+		if (end - i >= YB_TRAC_CODE_MAX)
+			return yb_jpath_error(p, key, "a code longer than %d characters", YB_TRAC_CODE_MAX - 1);
+		if (end > i) { /* "A,,B": no empty code */
+			c->text += (c->n ? 1 : 0) + end - i;
+			if (c->text > TRAC_TEXT_MAX)
+				return yb_jpath_error(p, key, "more than %d characters of codes", TRAC_TEXT_MAX);
+			c->s[c->n] = s + i;
+			c->len[c->n++] = end - i;
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+int yb_read_trac_codes(yb_trac_codes *out, const yb_json *o, const yb_jpath *p)
+{
+	yb_jpath ap = YB_JPATH_KEY(p, "drugtracinfo");
+	const yb_json *arr = NULL, *e;
+	const char *one = NULL;
+	code_list *c;
+	size_t i = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!(c = malloc(sizeof(*c))))
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	c->n = c->text = 0;
+	if ((rc = yb_jget_str(o, p, "drug_trac_codg", 0, TRAC_TEXT_MAX, &one)) < 0 ||
+	    (rc = yb_jget_array(o, p, "drugtracinfo", 0, &arr)) < 0 ||
+	    (one && (rc = add_codes(c, one, strlen(one), p, "drug_trac_codg")) < 0))
+		goto done;
+	for (e = arr ? arr->child : NULL; e; e = e->next, i++) {
+		yb_jpath ep = YB_JPATH_INDEX(&ap, i);
+		if ((rc = yb_jget_str(e, &ep, "drug_trac_codg", 1, YB_TRAC_CODE_MAX - 1, &one)) < 0)
+			goto done;
+		if (strchr(one, ',')) {
+			rc = yb_jpath_error(&ep, "drug_trac_codg", "a code holds no comma");
+			goto done;
+		}
+		if ((rc = add_codes(c, one, strlen(one), p, "drugtracinfo")) < 0)
+			goto done;
+	}
+	rc = yb_trac_codes_pack(out, c->s, c->len, c->n);
+done:
+	free(c);
+	return rc;
 }

@@ -17,17 +17,14 @@ int txn_get_flag(const yb_json *o, const yb_jpath *p, const char *key, int *out)
 int txn_need_ledger(const txn_ctx *c);
 /* insuplc_admdvs is required with a psn_no in the input (NHSA.md). */
 int txn_need_insuplc(const txn_ctx *c);
-/* Parses a ledger answer (a JSON object) into *doc (caller frees). A
- * malformed answer is an internal error. */
-int txn_parse_answer(yb_json_doc **doc, const yb_buf *answer);
 
-/* Fills m for a durable ledger call of this request: its wrap makes the
- * whole body from the ledger's output with c->node and c->warn_fn. */
+/* Fills m for a durable ledger call of this request: the stamp to keep
+ * with the output, and c->answer to learn whether it was a retry. */
 void txn_msg(txn_ctx *c, yb_ledger_msg *m);
-/* After a successful ledger call whose answer is in out: makes c->body
- * the whole response (out itself when the ledger wrapped or replayed it,
- * else the envelope around it) and sets body_done. */
-int txn_finish(txn_ctx *c, yb_buf *out);
+/* Runs fn, which writes the members of the output object, with the
+ * object open on out. */
+int txn_members(txn_ctx *c, const yb_json *input, yb_buf *out,
+		int (*fn)(txn_ctx *c, const yb_json *input, yb_jw *w));
 /* Turns a ledger message that names a field of its own request
  * ("psn_no: ...", "feedetail[2].cnt: ...") into the node of the client's
  * message ("input.data.psn_no: ...", "input.feedetail[2].cnt: ..."). */
@@ -43,36 +40,36 @@ int txn_check_cert(txn_ctx *c, const char *psn_no, const char *cert_type,
 int txn_read_cert(const yb_json *d, const yb_jpath *dp, char type[4], const char **no);
 
 /* ---- transactions ---- */
-int txn_3101(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_3102(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_3501(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_3502(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_3503(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_9001(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_9002(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_1101(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2201(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2202(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2203(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2204(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2205(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2206(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2207(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2208(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2301(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2302(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2303(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2304(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2305(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2401(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2402(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2403(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2404(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2405(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_2601(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_3201(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_5203(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_5204(txn_ctx *c, const yb_json *input, yb_jw *out);
-int txn_5206(txn_ctx *c, const yb_json *input, yb_jw *out);
+int txn_3101(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_3102(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_3501(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_3502(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_3503(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_9001(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_9002(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1101(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2201(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2202(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2203(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2204(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2205(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2206(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2207(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2208(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2301(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2302(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2303(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2304(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2305(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2401(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2402(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2403(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2404(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2405(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_2601(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_3201(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_5203(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_5204(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_5206(txn_ctx *c, const yb_json *input, yb_buf *out);
 
 #endif

@@ -39,7 +39,7 @@ static int read_cert(const yb_json *d, const yb_jpath *dp, const char **certno)
 	return 0;
 }
 
-int txn_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
+static int members_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
@@ -121,4 +121,9 @@ int txn_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
 	yb_jw_arr(out, "idetinfo");
 	yb_jw_end(out, ']');
 	return 0;
+}
+
+int txn_1101(txn_ctx *c, const yb_json *input, yb_buf *out)
+{
+	return txn_members(c, input, out, members_1101);
 }

@@ -10,7 +10,7 @@
 
 /* input: feedetail[] of one visit (every line names it: mdtrt_id, psn_no)
  * -> result[] */
-static int upload(txn_ctx *c, const yb_json *input)
+static int upload(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath fp = YB_JPATH_KEY(&ip, "feedetail");
@@ -51,33 +51,31 @@ static int upload(txn_ctx *c, const yb_json *input)
 	if ((rc = txn_need_insuplc(c)) < 0 || (rc = txn_need_ledger(c)) < 0)
 		goto done;
 	txn_msg(c, &m);
-	if ((rc = yb_ledger_upload(c->ledger, &m, psn_no, mdtrt_id, lines, i, c->body)) < 0) {
+	if ((rc = yb_ledger_upload(c->ledger, &m, psn_no, mdtrt_id, lines, i, out)) < 0) {
 		rc = txn_from_ledger(rc, "feedetail[0]");
 		goto done;
 	}
-	rc = txn_finish(c, c->body);
+	rc = 0;
 done:
 	free(lines);
 	return rc;
 }
 
-int txn_2204(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2204(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return upload(c, input);
+	return upload(c, input, out);
 }
 
-int txn_2301(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2301(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return upload(c, input);
+	return upload(c, input, out);
 }
 
 /* 2205: data{mdtrt_id, chrg_bchno ("0000": every unsettled line), psn_no}
  * 2302: data{mdtrt_id, feedetl_sn ("0000": every unsettled line), psn_no},
  *       or chrg_bchno as 2205
  * -> {mdtrt_id, psn_no, cancelled} */
-static int cancel_fees(txn_ctx *c, const yb_json *input, int inpatient)
+static int cancel_fees(txn_ctx *c, const yb_json *input, int inpatient, yb_buf *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
@@ -105,19 +103,17 @@ static int cancel_fees(txn_ctx *c, const yb_json *input, int inpatient)
 	if ((rc = txn_need_insuplc(c)) < 0 || (rc = txn_need_ledger(c)) < 0)
 		return rc;
 	txn_msg(c, &m);
-	if ((rc = yb_ledger_cancel_fees(c->ledger, &m, psn_no, mdtrt_id, bch, sn, c->body)) < 0)
+	if ((rc = yb_ledger_cancel_fees(c->ledger, &m, psn_no, mdtrt_id, bch, sn, out)) < 0)
 		return txn_from_ledger(rc, "data");
-	return txn_finish(c, c->body);
+	return 0;
 }
 
-int txn_2205(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2205(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return cancel_fees(c, input, 0);
+	return cancel_fees(c, input, 0, out);
 }
 
-int txn_2302(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2302(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return cancel_fees(c, input, 1);
+	return cancel_fees(c, input, 1, out);
 }

@@ -15,7 +15,7 @@
  * cancelled, an upload's lines cancelled, a registration cancelled, a
  * discharge cancelled); "voided": it never completed, and its late
  * arrival will be refused. */
-int txn_2601(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2601(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
@@ -25,7 +25,6 @@ int txn_2601(txn_ctx *c, const yb_json *input, yb_jw *out)
 	yb_ledger_msg m;
 	int rc;
 
-	(void)out;
 	if ((rc = yb_jget_object(input, &ip, "data", 1, &d)) < 0 ||
 	    (rc = txn_get_id(d, &dp, "psn_no", 1, 30, &psn_no)) < 0 ||
 	    (rc = txn_get_id(d, &dp, "omsgid", 1, 30, &omsgid)) < 0 ||
@@ -38,9 +37,9 @@ int txn_2601(txn_ctx *c, const yb_json *input, yb_jw *out)
 	if ((rc = txn_need_insuplc(c)) < 0 || (rc = txn_need_ledger(c)) < 0)
 		return rc;
 	txn_msg(c, &m);
-	if ((rc = yb_ledger_reverse(c->ledger, &m, psn_no, omsgid, oinfno, c->body)) < 0)
+	if ((rc = yb_ledger_reverse(c->ledger, &m, psn_no, omsgid, oinfno, out)) < 0)
 		return txn_from_ledger(rc, "data");
-	return txn_finish(c, c->body);
+	return 0;
 }
 
 /* ============================================================ 3201 */
@@ -75,7 +74,7 @@ static void add_money(diff_text *t, const char *name, yb_money sent, yb_money ke
  * stmt_enddate, medfee_sumamt, fund_pay_sumamt, acct_pay,
  * fixmedins_setl_cnt, [cash_payamt]}
  * -> stmtinfo{setl_optins, stmt_rslt "0" balanced / "1" not, stmt_rslt_dscr} */
-int txn_3201(txn_ctx *c, const yb_json *input, yb_jw *out)
+static int members_3201(txn_ctx *c, const yb_json *input, yb_jw *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
@@ -149,7 +148,7 @@ int txn_3201(txn_ctx *c, const yb_json *input, yb_jw *out)
 
 /* ======================================================= 5203-5206 */
 
-static int query(txn_ctx *c, const yb_json *input, int which)
+static int query(txn_ctx *c, const yb_json *input, int which, yb_buf *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
@@ -183,36 +182,38 @@ static int query(txn_ctx *c, const yb_json *input, int which)
 		return rc;
 	switch (which) {
 	case 5203:
-		rc = yb_ledger_query_setl(c->ledger, c->fixmedins_code, psn_no, mdtrt_id, setl_id, c->body);
+		rc = yb_ledger_query_setl(c->ledger, c->fixmedins_code, psn_no, mdtrt_id, setl_id, out);
 		break;
 	case 5204:
-		rc = yb_ledger_query_fees(c->ledger, c->fixmedins_code, psn_no, mdtrt_id, c->body);
+		rc = yb_ledger_query_fees(c->ledger, c->fixmedins_code, psn_no, mdtrt_id, out);
 		break;
 	default:
-		rc = yb_ledger_query_accums(c->ledger, psn_no, ym, c->body);
+		rc = yb_ledger_query_accums(c->ledger, psn_no, ym, out);
 	}
 	if (rc < 0)
 		return txn_from_ledger(rc, "data");
-	return txn_finish(c, c->body);
+	return 0;
 }
 
 /* input: data{psn_no, mdtrt_id, setl_id?} -> setlinfo[], setldetail[] */
-int txn_5203(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_5203(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return query(c, input, 5203);
+	return query(c, input, 5203, out);
 }
 
 /* input: data{psn_no, mdtrt_id} -> feedetail[] */
-int txn_5204(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_5204(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return query(c, input, 5204);
+	return query(c, input, 5204, out);
 }
 
 /* input: data{psn_no, cum_ym} -> cuminfo[] */
-int txn_5206(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_5206(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return query(c, input, 5206);
+	return query(c, input, 5206, out);
+}
+
+int txn_3201(txn_ctx *c, const yb_json *input, yb_buf *out)
+{
+	return txn_members(c, input, out, members_3201);
 }

@@ -28,49 +28,18 @@
 #define MAX_RESULTS 256
 #define TRAC_MAX 1024
 
-/* A line's codes: drug_trac_codg and drugtracinfo[], joined by ',' into b. */
-static int read_codes(const yb_json *o, const yb_jpath *p, yb_buf *b)
-{
-	yb_jpath ap = YB_JPATH_KEY(p, "drugtracinfo");
-	const yb_json *arr = NULL, *e;
-	const char *one = NULL;
-	size_t i = 0;
-	int rc;
-
-	if ((rc = yb_jget_str(o, p, "drug_trac_codg", 0, YB_TRAC_CODE_MAX - 1, &one)) < 0 ||
-	    (rc = yb_jget_array(o, p, "drugtracinfo", 0, &arr)) < 0)
-		return rc;
-	if (one && *one)
-		yb_buf_puts(b, one);
-	for (e = arr ? arr->child : NULL; e; e = e->next, i++) {
-		yb_jpath ep = YB_JPATH_INDEX(&ap, i);
-		if ((rc = yb_jget_str(e, &ep, "drug_trac_codg", 1, YB_TRAC_CODE_MAX - 1, &one)) < 0)
-			return rc;
-		if (strchr(one, ','))
-			return yb_jpath_error(&ep, "drug_trac_codg", "a code holds no comma");
-		if (b->len)
-			yb_buf_putc(b, ',');
-		yb_buf_puts(b, one);
-	}
-	if (b->len > TRAC_MAX)
-		return yb_jpath_error(p, "drugtracinfo", "more than %d characters of codes", TRAC_MAX);
-	return b->oom ? yb_error_set(YB_ENOMEM, "out of memory") : 0;
-}
-
 typedef struct encounter {
 	yb_rl_setl s;
 	yb_rl_line *lines;
-	yb_buf *codes_buf;
-	const char **codes;
+	yb_trac_codes *codes;    /* per line, owned */
 	size_t n;
 } encounter;
 
 static void encounter_free(encounter *e)
 {
 	size_t i;
-	for (i = 0; i < e->n; i++)
-		yb_buf_free(&e->codes_buf[i]);
-	free(e->codes_buf);
+	for (i = 0; e->codes && i < e->n; i++)
+		yb_trac_codes_free(&e->codes[i]);
 	free(e->codes);
 	free(e->lines);
 	memset(e, 0, sizeof(*e));
@@ -85,9 +54,8 @@ static int read_orders(encounter *e, const yb_json *arr, const yb_jpath *ap)
 	if (n > MAX_ORDERS)
 		return yb_jpath_error(ap, NULL, "more than %d orders", MAX_ORDERS);
 	e->lines = calloc(n ? n : 1, sizeof(*e->lines));
-	e->codes_buf = calloc(n ? n : 1, sizeof(*e->codes_buf));
 	e->codes = calloc(n ? n : 1, sizeof(*e->codes));
-	if (!e->lines || !e->codes_buf || !e->codes)
+	if (!e->lines || !e->codes)
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	for (o = arr ? arr->child : NULL; o; o = o->next, i++) {
 		yb_jpath op = YB_JPATH_INDEX(ap, i);
@@ -100,10 +68,9 @@ static int read_orders(encounter *e, const yb_json *arr, const yb_jpath *ap)
 		    (rc = yb_jget_decimal(o, &op, "sumamt", 1, YB_SCALE_MONEY, &ln->sumamt, NULL)) < 0 ||
 		    (rc = yb_jget_datetime(o, &op, "drord_begn_date", 0, &ln->fee_ocur_time)) < 0 ||
 		    (rc = txn_get_flag(o, &op, "trdn_flag", &trdn)) < 0 ||
-		    (rc = read_codes(o, &op, &e->codes_buf[i])) < 0)
+		    (rc = yb_read_trac_codes(&e->codes[i], o, &op)) < 0)
 			return rc;
 		ln->trdn_flag = trdn;
-		e->codes[i] = e->codes_buf[i].len ? e->codes_buf[i].ptr : NULL;
 	}
 	e->s.lines = e->lines;
 	e->s.n_lines = e->n;
@@ -278,14 +245,14 @@ static int judge(txn_ctx *c, const yb_json *input, yb_jw *out)
 	return 0;
 }
 
-int txn_3101(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_3101(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	return judge(c, input, out);
+	return txn_members(c, input, out, judge);
 }
 
-int txn_3102(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_3102(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	return judge(c, input, out);
+	return txn_members(c, input, out, judge);
 }
 
 /* ======================================================== 3501-3503 */
@@ -295,33 +262,31 @@ static int read_stock(txn_ctx *c, const yb_json *o, const yb_jpath *p, const cha
 		      yb_trac_code_rec **recs, size_t *n, size_t *cap)
 {
 	const char *codg = NULL;
-	yb_buf codes = YB_BUF_INIT;
+	yb_trac_codes codes = {NULL, 0};
 	int64_t pack = 0;
 	yb_datetime when = 0;
 	yb_date day = yb_datetime_date(c->now);
-	char *s, *comma;
+	size_t k;
 	int rc;
 
 	if ((rc = txn_get_id(o, p, "med_list_codg", 1, YB_CODE_MAX - 1, &codg)) < 0 ||
 	    (rc = yb_jget_decimal(o, p, "pack_qty", 0, 4, &pack, NULL)) < 0 ||
 	    (rc = yb_jget_datetime(o, p, "purc_retn_stoin_time", 0, &when)) < 0 ||
 	    (rc = yb_jget_date(o, p, "invdate", 0, &day)) < 0 ||
-	    (rc = read_codes(o, p, &codes)) < 0)
+	    (rc = yb_read_trac_codes(&codes, o, p)) < 0)
 		goto done;
 	if (pack < 0) {
 		rc = yb_jpath_error(p, "pack_qty", "negative");
 		goto done;
 	}
-	if (!codes.len) {
+	if (!codes.n) {
 		rc = yb_jpath_error(p, "drug_trac_codg", "missing (or drugtracinfo[])");
 		goto done;
 	}
 	if (when)
 		day = yb_datetime_date(when);
-	for (s = codes.ptr; s; s = comma ? comma + 1 : NULL) {
+	for (k = 0; k < codes.n; k++) {
 		yb_trac_code_rec *r;
-		if ((comma = strchr(s, ',')))
-			*comma = 0;
 		if (*n == *cap) {
 			size_t nc = *cap ? *cap * 2 : 16;
 			yb_trac_code_rec *np = realloc(*recs, nc * sizeof(*np));
@@ -334,7 +299,7 @@ static int read_stock(txn_ctx *c, const yb_json *o, const yb_jpath *p, const cha
 		}
 		r = &(*recs)[(*n)++];
 		memset(r, 0, sizeof(*r));
-		snprintf(r->drug_trac_codg, sizeof(r->drug_trac_codg), "%s", s);
+		snprintf(r->drug_trac_codg, sizeof(r->drug_trac_codg), "%s", codes.v[k]);
 		snprintf(r->med_list_codg, sizeof(r->med_list_codg), "%s", codg);
 		snprintf(r->fixmedins_code, sizeof(r->fixmedins_code), "%s", c->fixmedins_code);
 		snprintf(r->infno, sizeof(r->infno), "%s", infno);
@@ -343,7 +308,7 @@ static int read_stock(txn_ctx *c, const yb_json *o, const yb_jpath *p, const cha
 		r->rec_time = c->now;
 	}
 done:
-	yb_buf_free(&codes);
+	yb_trac_codes_free(&codes);
 	return rc;
 }
 
@@ -377,17 +342,32 @@ static int stock(txn_ctx *c, const yb_json *input, yb_jw *out, const char *infno
 	return rc;
 }
 
-int txn_3501(txn_ctx *c, const yb_json *input, yb_jw *out)
+static int members_3501(txn_ctx *c, const yb_json *input, yb_jw *out)
 {
 	return stock(c, input, out, "3501", "invinfo");
 }
 
-int txn_3502(txn_ctx *c, const yb_json *input, yb_jw *out)
+static int members_3502(txn_ctx *c, const yb_json *input, yb_jw *out)
 {
 	return stock(c, input, out, "3502", "invinfo");
 }
 
-int txn_3503(txn_ctx *c, const yb_json *input, yb_jw *out)
+static int members_3503(txn_ctx *c, const yb_json *input, yb_jw *out)
 {
 	return stock(c, input, out, "3503", "purcinfo");
+}
+
+int txn_3501(txn_ctx *c, const yb_json *input, yb_buf *out)
+{
+	return txn_members(c, input, out, members_3501);
+}
+
+int txn_3502(txn_ctx *c, const yb_json *input, yb_buf *out)
+{
+	return txn_members(c, input, out, members_3502);
+}
+
+int txn_3503(txn_ctx *c, const yb_json *input, yb_buf *out)
+{
+	return txn_members(c, input, out, members_3503);
 }

@@ -5,7 +5,8 @@
  * An extension kept from phase 1: a 2206 or 2207 that carries its fee
  * lines inline in input.feedetail[] settles those lines as sent, without
  * registration or upload (yb_ledger_settle); data may then carry the
- * visit's begntime and dise_codg. Nothing is uploaded by it.
+ * visit's begntime and dise_codg. Nothing is uploaded by it. Both go
+ * through the ledger's one settlement unit (yb_ledger_settle).
  *
  * Every input field is read and checked before the ledger is called, so a
  * bad message changes nothing. */
@@ -27,10 +28,10 @@ static const char *const scope_keys[4] = {
 enum { K_OUT_PRE, K_OUT_SETL, K_IN_PRE, K_IN_SETL };
 
 typedef struct setl_in {
-	yb_visit_setl vs;          /* uploaded lines */
-	yb_settle_req req;         /* inline lines (extension) */
+	yb_settle_req vs;          /* the request, with vs.inl = &inl for inline lines */
+	yb_settle_inline inl;      /* inline lines (extension) */
 	int inline_lines;
-	yb_feeline_in *lines;      /* malloc'd, req.n_lines used */
+	yb_feeline_in *lines;      /* malloc'd, inl.n_lines used */
 	char cert_type[4];
 	const char *cert_no;
 	yb_money scope[4];
@@ -102,14 +103,14 @@ static int read_lines(setl_in *s, const yb_json *arr, const yb_jpath *ip)
 	for (l = arr->child; l; l = l->next, i++) {
 		yb_jpath lp = YB_JPATH_INDEX(&fp, i);
 		if ((rc = yb_read_feeline(&s->lines[i], l, &lp)) < 0 ||
-		    (rc = check_same(l, &lp, "mdtrt_id", s->req.visit.mdtrt_id)) < 0 ||
-		    (rc = check_same(l, &lp, "psn_no", s->req.psn_no)) < 0)
+		    (rc = check_same(l, &lp, "mdtrt_id", s->inl.visit.mdtrt_id)) < 0 ||
+		    (rc = check_same(l, &lp, "psn_no", s->vs.psn_no)) < 0)
 			return rc;
 		if (yb_money_add(&total, s->lines[i].line.sumamt) < 0)
 			return yb_jpath_error(&lp, "det_item_fee_sumamt", "total out of range");
 	}
-	s->req.lines = s->lines;
-	s->req.n_lines = i;
+	s->inl.lines = s->lines;
+	s->inl.n_lines = i;
 	if ((rc = check_unique(s->lines, i, &fp)) < 0)
 		return rc;
 	if (total != s->vs.medfee_sumamt) {
@@ -126,7 +127,7 @@ static int read_setl(txn_ctx *c, const yb_json *input, int kind, int inpatient, 
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
-	yb_visit_setl *vs = &s->vs;
+	yb_settle_req *vs = &s->vs;
 	const yb_json *d, *arr = NULL;
 	const char *skip = NULL;
 	char code[4] = "";
@@ -166,12 +167,9 @@ static int read_setl(txn_ctx *c, const yb_json *input, int kind, int inpatient, 
 		return rc;
 	if (arr) {
 		/* the inline extension: a visit of its own, settled as sent */
-		yb_visit *v = &s->req.visit;
+		yb_visit *v = &s->inl.visit;
 		s->inline_lines = 1;
-		s->req.msgid = c->msgid;
-		s->req.fixmedins_code = c->fixmedins_code;
-		s->req.psn_no = vs->psn_no;
-		s->req.insutype = vs->insutype;
+		vs->inl = &s->inl;
 		v->fixmedins_code = c->fixmedins_code;
 		v->mdtrt_id = vs->mdtrt_id;
 		v->med_type = vs->med_type;
@@ -219,14 +217,16 @@ static const char *setlinfo_value(const char *out, size_t len, const char *key, 
 	return NULL;
 }
 
-/* txn_warn_fn of 2207/2304: a client that repeats the scope sums of its
- * pre-settlement learns, as a warning, where the settlement differs. */
-static void scope_warning(txn_ctx *c, const char *output, size_t len)
+/* 2207/2304: a client that repeats the scope sums of its pre-settlement
+ * learns, as a warning, where the settlement (the output) differs. */
+static void scope_warning(txn_ctx *c, const setl_in *s, const yb_buf *out)
 {
-	const setl_in *s = c->warn_arg;
 	size_t used = 0;
 	int k;
 
+	c->warn[0] = '\0';
+	if (c->answer.as_sent)
+		return; /* an answer from before migration 6 carries its own */
 	for (k = 0; k < 4; k++) {
 		const char *v;
 		size_t vlen = 0;
@@ -234,7 +234,7 @@ static void scope_warning(txn_ctx *c, const char *output, size_t len)
 		char a[32];
 		int n;
 
-		if (!s->has_scope[k] || !(v = setlinfo_value(output, len, scope_keys[k], &vlen)) ||
+		if (!s->has_scope[k] || !(v = setlinfo_value(out->ptr, out->len, scope_keys[k], &vlen)) ||
 		    yb_decimal_parse(&got, v, vlen, YB_SCALE_MONEY) < 0 || got == s->scope[k])
 			continue;
 		yb_decimal_format(a, s->scope[k], YB_SCALE_MONEY);
@@ -247,41 +247,26 @@ static void scope_warning(txn_ctx *c, const char *output, size_t len)
 	}
 }
 
-static int settle(txn_ctx *c, const yb_json *input, int kind, int inpatient)
+static int settle(txn_ctx *c, const yb_json *input, int kind, int inpatient, yb_buf *out)
 {
 	setl_in s;
 	yb_ledger_msg m;
-	int rc, k, any_scope = 0;
+	int rc;
 
 	if ((rc = read_setl(c, input, kind, inpatient, &s)) < 0 ||
 	    (rc = txn_need_ledger(c)) < 0 ||
 	    (rc = txn_check_cert(c, s.vs.psn_no, s.cert_type, s.cert_no,
-				 yb_datetime_date(s.inline_lines ? s.req.visit.begntime : c->now),
+				 yb_datetime_date(s.inline_lines ? s.inl.visit.begntime : c->now),
 				 "data")) < 0)
 		goto done;
-	for (k = 0; k < 4; k++)
-		any_scope |= s.has_scope[k];
-	if (any_scope) {
-		c->warn_fn = scope_warning;
-		c->warn_arg = &s;
-	}
 	txn_msg(c, &m);
-	if (s.inline_lines) {
-		s.req.dry_run = kind != K_OUT_SETL;
-		s.req.wrap = m.wrap;
-		s.req.wrap_arg = m.wrap_arg;
-		rc = yb_ledger_settle(c->ledger, &s.req, c->body);
-	} else {
-		s.vs.dry_run = kind != K_OUT_SETL;
-		rc = yb_ledger_settle_visit(c->ledger, &m, &s.vs, c->body);
-	}
-	if (rc < 0) {
+	s.vs.dry_run = kind != K_OUT_SETL;
+	if ((rc = yb_ledger_settle(c->ledger, &m, &s.vs, out)) < 0) {
 		rc = txn_from_ledger(rc, "data");
 		goto done;
 	}
-	rc = txn_finish(c, c->body);
+	scope_warning(c, &s, out);
 done:
-	c->warn_fn = NULL;
 	free(s.lines);
 	return rc;
 }
@@ -289,37 +274,33 @@ done:
 /* input: data{psn_no, mdtrt_id, medfee_sumamt, med_type, mdtrt_cert_type,
  * mdtrt_cert_no, insutype, acct_used_flag, psn_setlway, chrg_bchno}
  * [feedetail[] inline] -> setlinfo (setl_id null), setldetail[], result[] */
-int txn_2206(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2206(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return settle(c, input, K_OUT_PRE, 0);
+	return settle(c, input, K_OUT_PRE, 0, out);
 }
 
 /* as 2206, plus invono and the four scope sums; settles durably */
-int txn_2207(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2207(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return settle(c, input, K_OUT_SETL, 0);
+	return settle(c, input, K_OUT_SETL, 0, out);
 }
 
 /* as 2206 with mid_setl_flag, for an inpatient stay */
-int txn_2303(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2303(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return settle(c, input, K_OUT_PRE, 1);
+	return settle(c, input, K_OUT_PRE, 1, out);
 }
 
 /* as 2207 with mid_setl_flag: 1 settles the lines so far, the stay goes on */
-int txn_2304(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2304(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return settle(c, input, K_OUT_SETL, 1);
+	return settle(c, input, K_OUT_SETL, 1, out);
 }
 
 /* ============================================================= cancel */
 
 /* input: data{setl_id, mdtrt_id, psn_no} -> setlinfo, every amount negated */
-static int cancel(txn_ctx *c, const yb_json *input)
+static int cancel(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
@@ -336,19 +317,17 @@ static int cancel(txn_ctx *c, const yb_json *input)
 	    (rc = txn_need_ledger(c)) < 0)
 		return rc;
 	txn_msg(c, &m);
-	if ((rc = yb_ledger_cancel_setl(c->ledger, &m, setl_id, mdtrt_id, psn_no, c->body)) < 0)
+	if ((rc = yb_ledger_cancel_setl(c->ledger, &m, setl_id, mdtrt_id, psn_no, out)) < 0)
 		return txn_from_ledger(rc, "data");
-	return txn_finish(c, c->body);
+	return 0;
 }
 
-int txn_2208(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2208(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return cancel(c, input);
+	return cancel(c, input, out);
 }
 
-int txn_2305(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2305(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return cancel(c, input);
+	return cancel(c, input, out);
 }

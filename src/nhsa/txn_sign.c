@@ -18,7 +18,7 @@ static void write_signinoutb(yb_jw *out, const char *sign_no, yb_datetime now)
 }
 
 /* input: signIn{opter_no, mac, ip} -> signinoutb{sign_no, sign_time} */
-int txn_9001(txn_ctx *c, const yb_json *input, yb_jw *out)
+static int members_9001(txn_ctx *c, const yb_json *input, yb_jw *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath sp = YB_JPATH_KEY(&ip, "signIn");
@@ -39,7 +39,7 @@ int txn_9001(txn_ctx *c, const yb_json *input, yb_jw *out)
 
 /* input: signOut{sign_no, opter_no} (some clients: data{...}) ->
  * signinoutb{sign_no, sign_time} */
-int txn_9002(txn_ctx *c, const yb_json *input, yb_jw *out)
+static int members_9002(txn_ctx *c, const yb_json *input, yb_jw *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	const char *node = yb_json_get(input, "signOut") ? "signOut" : "data";
@@ -55,4 +55,14 @@ int txn_9002(txn_ctx *c, const yb_json *input, yb_jw *out)
 		return rc;
 	write_signinoutb(out, sign_no, c->now);
 	return 0;
+}
+
+int txn_9001(txn_ctx *c, const yb_json *input, yb_buf *out)
+{
+	return txn_members(c, input, out, members_9001);
+}
+
+int txn_9002(txn_ctx *c, const yb_json *input, yb_buf *out)
+{
+	return txn_members(c, input, out, members_9002);
 }

@@ -1,6 +1,6 @@
 /* The dispatch table of the national interface, and what its transactions
- * share: generated ids, field readers, and the bridge to the ledger's
- * whole-body idempotency (txn_msg, txn_finish). */
+ * share: generated ids, field readers, and the bridge to the ledger
+ * (txn_msg, txn_from_ledger). */
 #include "txn.h"
 #include "yibao/error.h"
 #include "yibao/store.h"
@@ -161,22 +161,6 @@ int txn_need_insuplc(const txn_ctx *c)
 	return 0;
 }
 
-int txn_parse_answer(yb_json_doc **doc, const yb_buf *answer)
-{
-	static const yb_json_limits lim = {64, 1u << 20};
-	int rc;
-
-	if (answer->oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	if ((rc = yb_json_parse(doc, answer->ptr ? answer->ptr : "", answer->len, &lim)) < 0)
-		return yb_error_prefix(YB_ERROR, "internal error: ledger answer");
-	if (yb_json_root(*doc)->type != YB_JSON_OBJECT) {
-		yb_json_free(*doc);
-		*doc = NULL;
-		return yb_error_set(YB_ERROR, "internal error: ledger answer is not an object");
-	}
-	return 0;
-}
 
 int txn_read_cert(const yb_json *d, const yb_jpath *dp, char type[4], const char **no)
 {
@@ -286,19 +270,6 @@ int txn_from_ledger(int rc, const char *node)
 	return yb_error_set(rc, "input.%s.%s", node, msg);
 }
 
-/* The ledger's wrap callback: whole body from the ledger's output. */
-static int wrap(yb_buf *body, const char *output, size_t len, void *arg)
-{
-	txn_ctx *c = arg;
-
-	c->wrapped = 1;
-	c->warn[0] = '\0';
-	if (c->warn_fn)
-		c->warn_fn(c, output, len);
-	c->envelope(c, body, c->node, output, len);
-	return body->oom ? yb_error_set(YB_ENOMEM, "out of memory") : 0;
-}
-
 void txn_msg(txn_ctx *c, yb_ledger_msg *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -306,39 +277,21 @@ void txn_msg(txn_ctx *c, yb_ledger_msg *m)
 	m->msgid = c->msgid;
 	m->infno = c->infno;
 	m->now = c->now;
-	m->wrap = c->envelope ? wrap : NULL;
-	m->wrap_arg = c;
-	m->replayed = &c->replayed;
-	c->wrapped = c->replayed = 0;
+	m->stamp = c->stamp;
+	m->answer = &c->answer;
 }
 
-int txn_finish(txn_ctx *c, yb_buf *out)
+int txn_members(txn_ctx *c, const yb_json *input, yb_buf *out,
+		int (*fn)(txn_ctx *c, const yb_json *input, yb_jw *w))
 {
-	yb_buf raw = *out;
+	yb_jw w;
+	int rc;
 
-	if (out->oom)
+	yb_jw_init(&w, out);
+	yb_jw_obj(&w, NULL);
+	rc = fn(c, input, &w);
+	yb_jw_end(&w, '}');
+	if (rc == 0 && out->oom)
 		return yb_error_set(YB_ENOMEM, "out of memory");
-	/* a retry answered from the record: the whole body (some ledger
-	 * calls do not report replays; the body's first member tells) */
-	if (raw.ptr && raw.len > 11 && memcmp(raw.ptr, "{\"infcode\":", 11) == 0)
-		c->replayed = 1;
-	if (!c->wrapped && !c->replayed) {
-		/* a read, or a ledger that gave the bare output */
-		yb_buf tmp = YB_BUF_INIT;
-		c->warn[0] = '\0';
-		if (c->warn_fn)
-			c->warn_fn(c, raw.ptr ? raw.ptr : "{}", raw.len);
-		c->envelope(c, &tmp, c->node, raw.ptr ? raw.ptr : "{}", raw.ptr ? raw.len : 2);
-		yb_buf_free(out);
-		*out = tmp;
-	}
-	if (out != c->body) {
-		yb_buf_free(c->body);
-		*c->body = *out;
-		memset(out, 0, sizeof(*out));
-	}
-	if (c->body->oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	c->body_done = 1;
-	return 0;
+	return rc;
 }

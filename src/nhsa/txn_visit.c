@@ -17,7 +17,7 @@ typedef struct reg_in {
 	yb_buf diag;
 } reg_in;
 
-static int call_register(txn_ctx *c, reg_in *in, const char *node, const char *out_node)
+static int call_register(txn_ctx *c, reg_in *in, const char *node, const char *out_node, yb_buf *out)
 {
 	yb_ledger_msg m;
 	int rc;
@@ -29,15 +29,15 @@ static int call_register(txn_ctx *c, reg_in *in, const char *node, const char *o
 		return rc;
 	c->node = out_node;
 	txn_msg(c, &m);
-	if ((rc = yb_ledger_register(c->ledger, &m, &in->r, c->body)) < 0)
+	if ((rc = yb_ledger_register(c->ledger, &m, &in->r, out)) < 0)
 		return txn_from_ledger(rc, node);
-	return txn_finish(c, c->body);
+	return 0;
 }
 
 /* input: data{psn_no, insutype, begntime, mdtrt_cert_type, mdtrt_cert_no,
  * ipt_otp_no, atddr_no, dr_name, dept_code, dept_name, caty, [med_type]}
  * -> data{mdtrt_id, psn_no, ipt_otp_no, ...} */
-int txn_2201(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2201(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
 	static const char *const skip[] = {"atddr_no", "dr_name", "dept_code", "dept_name", "caty", NULL};
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
@@ -47,7 +47,6 @@ int txn_2201(txn_ctx *c, const yb_json *input, yb_jw *out)
 	reg_in in;
 	int i, rc;
 
-	(void)out;
 	memset(&in, 0, sizeof(in));
 	in.r.med_type = 11;
 	in.r.begntime = c->now;
@@ -64,7 +63,7 @@ int txn_2201(txn_ctx *c, const yb_json *input, yb_jw *out)
 			return rc;
 	if (yb_med_type_inpatient(in.r.med_type))
 		return yb_jpath_error(&dp, "med_type", "%d is inpatient: admit with 2401", in.r.med_type);
-	return call_register(c, &in, "data", "data");
+	return call_register(c, &in, "data", "data", out);
 }
 
 static int read_visit_ref(const yb_json *d, const yb_jpath *dp, const char **psn_no,
@@ -81,7 +80,7 @@ static int read_visit_ref(const yb_json *d, const yb_jpath *dp, const char **psn
 /* 2202, 2404, 2405: data{mdtrt_id, psn_no} and a ledger call on them. */
 static int visit_op(txn_ctx *c, const yb_json *input,
 		    int (*fn)(yb_ledger *, const yb_ledger_msg *, const char *,
-			      const char *, yb_buf *))
+			      const char *, yb_buf *), yb_buf *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath dp = YB_JPATH_KEY(&ip, "data");
@@ -97,34 +96,31 @@ static int visit_op(txn_ctx *c, const yb_json *input,
 	    (rc = txn_need_ledger(c)) < 0)
 		return rc;
 	txn_msg(c, &m);
-	if ((rc = fn(c->ledger, &m, psn_no, mdtrt_id, c->body)) < 0)
+	if ((rc = fn(c->ledger, &m, psn_no, mdtrt_id, out)) < 0)
 		return txn_from_ledger(rc, "data");
-	return txn_finish(c, c->body);
+	return 0;
 }
 
 /* input: data{psn_no, mdtrt_id, ipt_otp_no} -> {mdtrt_id, psn_no, status} */
-int txn_2202(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2202(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return visit_op(c, input, yb_ledger_cancel_visit);
+	return visit_op(c, input, yb_ledger_cancel_visit, out);
 }
 
 /* input: data{mdtrt_id, psn_no} -> {mdtrt_id, psn_no, status} */
-int txn_2404(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2404(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return visit_op(c, input, yb_ledger_cancel_visit);
+	return visit_op(c, input, yb_ledger_cancel_visit, out);
 }
 
 /* input: data{mdtrt_id, psn_no} -> the stay as 5201 */
-int txn_2405(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2405(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return visit_op(c, input, yb_ledger_cancel_discharge);
+	return visit_op(c, input, yb_ledger_cancel_discharge, out);
 }
 
 /* 2203 mdtrtinfo{...}, 2403 adminfo{...}: what changes in a visit. */
-static int update(txn_ctx *c, const yb_json *input, const char *node, int inpatient)
+static int update(txn_ctx *c, const yb_json *input, const char *node, int inpatient, yb_buf *out)
 {
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
 	yb_jpath np;
@@ -158,11 +154,11 @@ static int update(txn_ctx *c, const yb_json *input, const char *node, int inpati
 	if ((rc = txn_need_insuplc(c)) < 0 || (rc = txn_need_ledger(c)) < 0)
 		goto done;
 	txn_msg(c, &m);
-	if ((rc = yb_ledger_update_visit(c->ledger, &m, &u, c->body)) < 0) {
+	if ((rc = yb_ledger_update_visit(c->ledger, &m, &u, out)) < 0) {
 		rc = txn_from_ledger(rc, node);
 		goto done;
 	}
-	rc = txn_finish(c, c->body);
+	rc = 0;
 done:
 	yb_buf_free(&diag);
 	return rc;
@@ -170,24 +166,22 @@ done:
 
 /* input: mdtrtinfo{mdtrt_id, psn_no, med_type, begntime, dise_codg,
  * dise_name, ...}, diseinfo[] -> the visit as 5201 */
-int txn_2203(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2203(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return update(c, input, "mdtrtinfo", 0);
+	return update(c, input, "mdtrtinfo", 0, out);
 }
 
 /* input: adminfo{mdtrt_id, psn_no, begntime, ipt_no, med_type, dise_codg,
  * ...}, diseinfo[] -> the stay as 5201 */
-int txn_2403(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2403(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
-	(void)out;
-	return update(c, input, "adminfo", 1);
+	return update(c, input, "adminfo", 1, out);
 }
 
 /* input: mdtrtinfo{psn_no, insutype, begntime, med_type, ipt_no,
  * mdtrt_cert_type, mdtrt_cert_no, adm_diag_dscr, dise_codg, dise_name,
  * ...}, diseinfo[] -> result{mdtrt_id, ...} */
-int txn_2401(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2401(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
 	static const char *const skip[] = {"medrcdno", "atddr_no", "chfpdr_name", "adm_dept_codg",
 					   "adm_dept_name", "adm_bed", "coner_name", "tel", NULL};
@@ -198,7 +192,6 @@ int txn_2401(txn_ctx *c, const yb_json *input, yb_jw *out)
 	reg_in in;
 	int i, rc;
 
-	(void)out;
 	memset(&in, 0, sizeof(in));
 	if ((rc = yb_jget_object(input, &ip, "mdtrtinfo", 1, &d)) < 0 ||
 	    (rc = txn_get_id(d, &np, "psn_no", 1, 30, &in.r.psn_no)) < 0 ||
@@ -220,7 +213,7 @@ int txn_2401(txn_ctx *c, const yb_json *input, yb_jw *out)
 	}
 	if ((rc = txn_read_diseinfo(input, &ip, &in.diag, &in.r.diagnoses)) < 0)
 		goto done;
-	rc = call_register(c, &in, "mdtrtinfo", "result");
+	rc = call_register(c, &in, "mdtrtinfo", "result", out);
 done:
 	yb_buf_free(&in.diag);
 	return rc;
@@ -228,7 +221,7 @@ done:
 
 /* input: dscginfo{mdtrt_id, psn_no, insutype, endtime, dise_codg,
  * dise_name, dscg_way, ...}, diseinfo[] -> the stay as 5201 */
-int txn_2402(txn_ctx *c, const yb_json *input, yb_jw *out)
+int txn_2402(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
 	static const char *const skip[] = {"dscg_dept_codg", "dscg_dept_name", "dscg_bed", NULL};
 	yb_jpath ip = YB_JPATH_KEY(NULL, "input");
@@ -240,7 +233,6 @@ int txn_2402(txn_ctx *c, const yb_json *input, yb_jw *out)
 	yb_ledger_msg m;
 	int i, insutype = 0, rc;
 
-	(void)out;
 	memset(&g, 0, sizeof(g));
 	if ((rc = yb_jget_object(input, &ip, "dscginfo", 1, &d)) < 0 ||
 	    (rc = read_visit_ref(d, &np, &g.psn_no, &g.mdtrt_id)) < 0 ||
@@ -258,11 +250,11 @@ int txn_2402(txn_ctx *c, const yb_json *input, yb_jw *out)
 	    (rc = txn_need_ledger(c)) < 0)
 		goto done;
 	txn_msg(c, &m);
-	if ((rc = yb_ledger_discharge(c->ledger, &m, &g, c->body)) < 0) {
+	if ((rc = yb_ledger_discharge(c->ledger, &m, &g, out)) < 0) {
 		rc = txn_from_ledger(rc, "dscginfo");
 		goto done;
 	}
-	rc = txn_finish(c, c->body);
+	rc = 0;
 done:
 	yb_buf_free(&diag);
 	return rc;

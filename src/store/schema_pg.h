@@ -310,6 +310,13 @@ static const char *const yb_pg_migrations[] = {
 	"  fixmedins_code text NOT NULL,"
 	"  PRIMARY KEY(psn_no, setl_id, seq));"
 	"CREATE INDEX setl_finding_by_setl ON setl_finding(setl_id);",
+
+	/* 6: one idempotency mechanism (schema_sqlite.h says why) */
+	"ALTER TABLE idem ADD COLUMN fmt integer NOT NULL DEFAULT 0;"
+	"ALTER TABLE idem ADD COLUMN stamp text NOT NULL DEFAULT '';"
+	"UPDATE idem SET req = 'settle|' || psn_no || '|*' WHERE req = '' AND infno = '2207';"
+	"UPDATE idem SET req = 'cancel|' || coalesce(substring(response from '\"refd_setl_id\":\"([^\"]*)\"'), '')"
+	"  WHERE req = '';",
 };
 
 #define YB_PG_VERSION (int)(sizeof(yb_pg_migrations) / sizeof(yb_pg_migrations[0]))

@@ -289,6 +289,23 @@ static const char *const yb_sqlite_migrations[] = {
 	"  fixmedins_code TEXT NOT NULL,"
 	"  PRIMARY KEY(psn_no, setl_id, seq)) STRICT;"
 	"CREATE INDEX setl_finding_by_setl ON setl_finding(setl_id);",
+
+	/* 6: one idempotency mechanism (issue 11). A record keeps the unit's
+	 * output and, for the national interface, the envelope's own fields
+	 * (stamp): the answer is rebuilt from them by one pure function.
+	 * fmt 0 marks the records written before: their response is the
+	 * answer as it was sent (a whole body), replayed as it is. Records
+	 * of `yibao settle` and inline 2207 had no request key: they know
+	 * their person only ("settle|<psn_no>|*" matches any settlement of
+	 * that person); cancels from before migration 3 get the key they
+	 * would have today, from the settlement their answer names. */
+	"ALTER TABLE idem ADD COLUMN fmt INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE idem ADD COLUMN stamp TEXT NOT NULL DEFAULT '';"
+	"UPDATE idem SET req = 'settle|' || psn_no || '|*' WHERE req = '' AND infno = '2207';"
+	"UPDATE idem SET req = 'cancel|' || coalesce("
+	"  json_extract(response, '$.output.setlinfo.refd_setl_id'),"
+	"  json_extract(response, '$.setlinfo.refd_setl_id'), '')"
+	"  WHERE req = '' AND json_valid(response);",
 };
 
 #define YB_SQLITE_VERSION (int)(sizeof(yb_sqlite_migrations) / sizeof(yb_sqlite_migrations[0]))

@@ -464,9 +464,6 @@ int yb_tx_get_psn(yb_store_tx *tx, const char *psn_no, yb_date on, yb_psn_rec *o
 int yb_tx_get_psn_by_certno(yb_store_tx *tx, const char *certno, yb_date on, yb_psn_rec *out) { return tx->ops->get_psn(tx->conn, NULL, certno, on, out); }
 int yb_tx_get_mulaid(yb_store_tx *tx, const char *psn_no, yb_mulaid_row *out, size_t *n) { return tx->ops->get_mulaid(tx->conn, psn_no, out, n); }
 int yb_tx_get_accums(yb_store_tx *tx, const char *psn_no, int year, yb_accum_row *out, int *n) { return tx->ops->get_accums(tx->conn, psn_no, year, out, n); }
-int yb_tx_get_idem(yb_store_tx *tx, const char *f, const char *m, yb_buf *resp) { return tx->ops->get_idem(tx->conn, NULL, f, m, resp); }
-int yb_tx_get_idem_psn(yb_store_tx *tx, const char *p, const char *f, const char *m, yb_buf *resp) { return tx->ops->get_idem(tx->conn, p, f, m, resp); }
-int yb_tx_put_idem(yb_store_tx *tx, const char *f, const char *m, const char *p, const char *i, const char *r) { return tx->ops->put_idem(tx->conn, f, m, p, i, r); }
 int yb_tx_next_setl_id(yb_store_tx *tx, char out[YB_ID_MAX]) { return tx->ops->next_setl_id(tx->conn, out); }
 int yb_tx_put_settlement(yb_store_tx *tx, const yb_setl_row *r) { return tx->ops->put_settlement(tx->conn, r); }
 int yb_tx_get_settlement(yb_store_tx *tx, const char *setl_id, yb_setl_stored *out) { return tx->ops->get_settlement(tx->conn, setl_id, out); }

@@ -31,11 +31,6 @@ typedef struct yb_store_ops {
 	int (*get_psn)(yb_conn *c, const char *psn_no, const char *certno, yb_date on, yb_psn_rec *out);
 	int (*get_mulaid)(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t *n);
 	int (*get_accums)(yb_conn *c, const char *psn_no, int year, yb_accum_row *out, int *n);
-	/* psn_no: the person the request names, or NULL if unknown */
-	int (*get_idem)(yb_conn *c, const char *psn_no, const char *fixmedins_code,
-			const char *msgid, yb_buf *resp);
-	int (*put_idem)(yb_conn *c, const char *fixmedins_code, const char *msgid,
-			const char *psn_no, const char *infno, const char *resp);
 	int (*next_setl_id)(yb_conn *c, char out[YB_ID_MAX]);
 	int (*put_settlement)(yb_conn *c, const yb_setl_row *r);
 	int (*get_settlement)(yb_conn *c, const char *setl_id, yb_setl_stored *out);

@@ -77,7 +77,7 @@ enum {
 	S_PUT_FIX, S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_COUNT_MULAID, S_PUT_MULAID,
 	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_LOCK, S_GET_PSN_ALL, S_GET_PSN_CERT,
 	S_GET_PSN_CERT_LOCK, S_GET_INSU, S_GET_MULAID, S_GET_BALC, S_GET_BALC_LOCK,
-	S_GET_ACCUMS, S_GET_IDEM, S_GET_IDEM_PSN, S_PUT_IDEM, S_NEXT_IDS, S_PUT_SETL,
+	S_GET_ACCUMS, S_PUT_IDEM, S_NEXT_IDS, S_PUT_SETL,
 	S_PUT_SETL_ALL, S_PUT_MOV, S_GET_IDEM_FIX, S_GET_IDEM_PSN_FIX,
 	S_GET_SETL, S_GET_SACC, S_GET_MOVS, S_MARK, S_EACH_CAT,
 	/* migration 3 */
@@ -94,6 +94,9 @@ enum {
 	" psn_cash_pay, hosp_part_amt, acct_mulaid_pay"
 #define SETL_COLS "psn_no, setl_id, mdtrt_id, fixmedins_code, msgid, refd_setl_id," \
 	" insutype, med_type, setl_time, year, pol_ver, pool_prop, balc, " AMOUNT_COLS
+/* an idempotency record (get_idem_rec reads them by position) */
+#define IDEM_COLS "r.psn_no, r.infno, r.state, r.req, r.ref, r.response, r.fmt, r.stamp"
+#define IDEM_NCOLS 8
 #define FIX_COLS "f.fixmedins_code, f.fixmedins_name, f.fixmedins_type, f.hosp_lv," \
 	" f.prim_flag, f.admdvs, f.secret"
 #define MDTRT_COLS "psn_no, mdtrt_id, fixmedins_code, msgid, insutype, med_type," \
@@ -183,19 +186,16 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_BALC] = "SELECT balc FROM acct WHERE psn_no = $1",
 	[S_GET_BALC_LOCK] = "SELECT balc FROM acct WHERE psn_no = $1 FOR UPDATE",
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no = $1 AND year = $2",
-	[S_GET_IDEM] = "SELECT response FROM idem WHERE fixmedins_code = $1 AND msgid = $2",
-	[S_GET_IDEM_PSN] = "SELECT response FROM idem WHERE psn_no = $1 AND fixmedins_code = $2"
-		" AND msgid = $3",
-	/* the same, with the institution a settlement reads next: one row
+	/* S_GET_IDEM_REC with the institution a unit reads next: one row
 	 * always, NULLs for what is missing */
-	[S_GET_IDEM_FIX] = "SELECT r.response, " FIX_COLS " FROM (SELECT 1) one"
+	[S_GET_IDEM_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
 		" LEFT JOIN idem r ON r.fixmedins_code = $1 AND r.msgid = $2"
 		" LEFT JOIN fixmedins f ON f.fixmedins_code = $1",
-	[S_GET_IDEM_PSN_FIX] = "SELECT r.response, " FIX_COLS " FROM (SELECT 1) one"
+	[S_GET_IDEM_PSN_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
 		" LEFT JOIN idem r ON r.psn_no = $1 AND r.fixmedins_code = $2 AND r.msgid = $3"
 		" LEFT JOIN fixmedins f ON f.fixmedins_code = $2",
 	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response, state,"
-		" req, ref) VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+		" req, ref, fmt, stamp) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
 	[S_NEXT_IDS] = "SELECT nextval('setl_seq') FROM generate_series(1, $1::integer)",
 	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES($1, $2, $3, $4, $5,"
 		" $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
@@ -268,9 +268,9 @@ static const char *const sql[S_COUNT] = {
 		" AND feedetl_sn = $3",
 	[S_UNSETTLE] = "UPDATE feedetail SET setl_id = '' WHERE psn_no = $1 AND setl_id = $2",
 	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2 AND feedetl_sn = $3",
-	[S_GET_IDEM_REC] = "SELECT psn_no, infno, state, req, ref, response FROM idem"
+	[S_GET_IDEM_REC] = "SELECT " IDEM_COLS " FROM idem r"
 		" WHERE fixmedins_code = $1 AND msgid = $2",
-	[S_GET_IDEM_REC_PSN] = "SELECT psn_no, infno, state, req, ref, response FROM idem"
+	[S_GET_IDEM_REC_PSN] = "SELECT " IDEM_COLS " FROM idem r"
 		" WHERE psn_no = $1 AND fixmedins_code = $2 AND msgid = $3",
 	[S_SET_IDEM_STATE] = "UPDATE idem SET state = $3 WHERE fixmedins_code = $1 AND msgid = $2",
 	[S_SET_IDEM_STATE_PSN] = "UPDATE idem SET state = $4 WHERE psn_no = $1 AND fixmedins_code = $2"
@@ -1314,40 +1314,6 @@ static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *ou
 	return 0;
 }
 
-/* By (fixmedins_code, msgid), unique in the database as in SQLite; on a
- * cluster sharded by person (sharded=1 in the URL), within the person the
- * request names: one shard. */
-static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, const char *msgid,
-		    yb_buf *resp)
-{
-	args a = {.n = 0};
-	PGresult *r;
-	int rc;
-
-	int k = by_person(c, psn_no) ? S_GET_IDEM_PSN : S_GET_IDEM;
-
-	if (k == S_GET_IDEM_PSN)
-		a_text(&a, psn_no);
-	a_text(&a, fixmedins_code);
-	a_text(&a, msgid);
-	if (psn_no && c->mode == YB_TX_WRITE) {
-		/* a settlement reads its institution next: in this statement */
-		if (!(r = query(c, k == S_GET_IDEM_PSN ? S_GET_IDEM_PSN_FIX : S_GET_IDEM_FIX, &a, &rc)))
-			return rc;
-		drop_ahead(c);
-		snprintf(c->ahead.fix_code, sizeof(c->ahead.fix_code), "%s", fixmedins_code);
-		c->ahead.fix_col = 1;
-		c->ahead.fix = steal(c, c->nkept - 1);
-		r = c->ahead.fix;
-	} else if (!(r = query(c, k, &a, &rc))) {
-		return rc;
-	}
-	if (PQntuples(r) < 1 || PQgetisnull(r, 0, 0))
-		return YB_ENOTFOUND;
-	yb_buf_put(resp, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
-	return 0;
-}
-
 static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
 {
 	args a = {.n = 0};
@@ -1360,20 +1326,9 @@ static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
 	a_int(&a, r->state);
 	a_text(&a, r->req);
 	a_text(&a, r->ref);
+	a_int(&a, r->fmt);
+	a_text(&a, r->stamp);
 	return queue(c, S_PUT_IDEM, &a); /* sent with the unit's RELEASE */
-}
-
-static int put_idem(yb_conn *c, const char *fixmedins_code, const char *msgid,
-		    const char *psn_no, const char *infno, const char *resp)
-{
-	yb_idem_rec r;
-
-	memset(&r, 0, sizeof(r));
-	snprintf(r.fixmedins_code, sizeof(r.fixmedins_code), "%s", fixmedins_code);
-	snprintf(r.msgid, sizeof(r.msgid), "%s", msgid);
-	snprintf(r.psn_no, sizeof(r.psn_no), "%s", psn_no ? psn_no : "");
-	snprintf(r.infno, sizeof(r.infno), "%s", infno ? infno : "");
-	return put_idem_rec(c, &r, resp);
 }
 
 /* setl_seq numbers come in batches per connection, 1, 2, 4, ... then 64
@@ -1864,6 +1819,12 @@ static int each_mdtrt(yb_conn *c, const char *psn_no, int (*fn)(const yb_mdtrt_r
 static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const yb_fee_row *r)
 {
 	args a = {.n = 0};
+	yb_buf codes = YB_BUF_INIT;
+	int rc;
+
+	yb_trac_codes_join(&codes, &r->codes);
+	if (codes.oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
 
 	a_text(&a, psn_no);
 	a_text(&a, mdtrt_id);
@@ -1878,7 +1839,7 @@ static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const y
 	a_int(&a, r->fee_ocur_time);
 	a_text(&a, r->init_feedetl_sn);
 	a_text(&a, r->rxno);
-	a_text(&a, r->drug_trac_codg);
+	a_text(&a, codes.ptr);
 	a_int(&a, r->trdn_flag);
 	a_int(&a, r->known);
 	a_int(&a, r->chrgitm_lv);
@@ -1891,7 +1852,9 @@ static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const y
 	a_int(&a, r->inscp_scp_amt);
 	a_text(&a, r->memo);
 	a_text(&a, r->setl_id);
-	return run_now(c, S_PUT_FEED, &a, 0, NULL);
+	rc = run_now(c, S_PUT_FEED, &a, 0, NULL);
+	yb_buf_free(&codes);
+	return rc;
 }
 
 static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
@@ -1919,7 +1882,8 @@ static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
 		f.fee_ocur_time = col_int(r, i, 8);
 		col_text(r, i, 9, f.init_feedetl_sn, sizeof(f.init_feedetl_sn));
 		f.rxno = col(r, i, 10);
-		f.drug_trac_codg = col(r, i, 11);
+		if ((rc = yb_trac_codes_split(&f.codes, PQgetvalue(r, i, 11), (size_t)PQgetlength(r, i, 11))) < 0)
+			break;
 		f.trdn_flag = (int)col_int(r, i, 12);
 		f.known = (int)col_int(r, i, 13);
 		f.chrgitm_lv = (int)col_int(r, i, 14);
@@ -1933,6 +1897,7 @@ static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
 		col_text(r, i, 22, f.memo, sizeof(f.memo));
 		col_text(r, i, 23, f.setl_id, sizeof(f.setl_id));
 		rc = fn(&f, arg);
+		yb_trac_codes_free(&f.codes);
 	}
 	PQclear(r);
 	return rc < 0 ? rc : 0;
@@ -1971,10 +1936,15 @@ static int del_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const c
 	return run_now(c, S_DEL_FEE, &a, 0, NULL);
 }
 
+/* By (fixmedins_code, msgid), unique in the database as in SQLite; on a
+ * cluster sharded by person (sharded=1 in the URL), within the person the
+ * request names: one shard. A unit of a person reads its institution
+ * next: in the same statement (design note 4). */
 static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_code,
 			const char *msgid, yb_idem_rec *rec, yb_buf *resp)
 {
 	int k = by_person(c, psn_no) ? S_GET_IDEM_REC_PSN : S_GET_IDEM_REC;
+	int ahead = psn_no && c->mode == YB_TX_WRITE;
 	args a = {.n = 0};
 	PGresult *r;
 	int rc;
@@ -1983,9 +1953,18 @@ static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_co
 		a_text(&a, psn_no);
 	a_text(&a, fixmedins_code);
 	a_text(&a, msgid);
+	if (ahead)
+		k = k == S_GET_IDEM_REC_PSN ? S_GET_IDEM_PSN_FIX : S_GET_IDEM_FIX;
 	if (!(r = query(c, k, &a, &rc)))
 		return rc;
-	if (PQntuples(r) < 1)
+	if (ahead) {
+		drop_ahead(c);
+		snprintf(c->ahead.fix_code, sizeof(c->ahead.fix_code), "%s", fixmedins_code);
+		c->ahead.fix_col = IDEM_NCOLS;
+		c->ahead.fix = steal(c, c->nkept - 1);
+		r = c->ahead.fix;
+	}
+	if (PQntuples(r) < 1 || PQgetisnull(r, 0, 0))
 		return YB_ENOTFOUND;
 	memset(rec, 0, sizeof(*rec));
 	snprintf(rec->fixmedins_code, sizeof(rec->fixmedins_code), "%s", fixmedins_code);
@@ -1995,6 +1974,8 @@ static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_co
 	rec->state = (int)col_int(r, 0, 2);
 	col_text(r, 0, 3, rec->req, sizeof(rec->req));
 	col_text(r, 0, 4, rec->ref, sizeof(rec->ref));
+	rec->fmt = (int)col_int(r, 0, 6);
+	col_text(r, 0, 7, rec->stamp, sizeof(rec->stamp));
 	if (resp)
 		yb_buf_put(resp, PQgetvalue(r, 0, 5), (size_t)PQgetlength(r, 0, 5));
 	return 0;
@@ -2219,7 +2200,7 @@ const yb_store_ops yb_store_pg_ops = {
 	"postgresql", be_open, be_close, conn_open, conn_close,
 	tx_begin, tx_commit, tx_rollback, tx_savepoint, tx_release, tx_rollback_to,
 	put_fixmedins, put_psn, put_mulaid, put_catalogue,
-	get_fixmedins, get_psn, get_mulaid, get_accums, get_idem, put_idem,
+	get_fixmedins, get_psn, get_mulaid, get_accums,
 	next_setl_id, put_settlement, get_settlement, mark_cancelled,
 	each_catalogue, check,
 };

@@ -63,7 +63,7 @@ enum {
 	S_ROLLBACK_TO,
 	S_PUT_FIX, S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_COUNT_MULAID, S_PUT_MULAID,
 	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_CERT, S_GET_INSU, S_GET_MULAID,
-	S_GET_ACCUMS, S_GET_IDEM, S_PUT_IDEM, S_PUT_SETL, S_PUT_FEE, S_PUT_DETAIL,
+	S_GET_ACCUMS, S_PUT_IDEM, S_PUT_SETL, S_PUT_FEE, S_PUT_DETAIL,
 	S_PUT_SACC, S_UPD_ACCUM, S_PUT_MOV, S_UPD_ACCT, S_GET_SETL, S_GET_SACC,
 	S_GET_MOVS, S_MARK, S_EACH_CAT, S_HAS_MULAID,
 	/* migration 3 */
@@ -131,9 +131,8 @@ static const char *const sql[S_COUNT] = {
 		" FROM mulaid m LEFT JOIN acct a ON a.psn_no=m.initiator_psn_no"
 		" WHERE m.bound_psn_no=?1 AND m.unbind_time=0",
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no=?1 AND year=?2",
-	[S_GET_IDEM] = "SELECT response FROM idem WHERE fixmedins_code=?1 AND msgid=?2",
 	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response,"
-		" state, req, ref) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+		" state, req, ref, fmt, stamp) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES(?1,?2,?3,?4,?5,?6,?7,"
 		"?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,"
 		"?26,?27,?28,?29,?30,?31,?32,?33,?34)",
@@ -177,7 +176,7 @@ static const char *const sql[S_COUNT] = {
 		" AND feedetl_sn=?3",
 	[S_UNSETTLE] = "UPDATE feedetail SET setl_id='' WHERE psn_no=?1 AND setl_id=?2",
 	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2 AND feedetl_sn=?3",
-	[S_GET_IDEM_REC] = "SELECT psn_no, infno, state, req, ref, response FROM idem"
+	[S_GET_IDEM_REC] = "SELECT psn_no, infno, state, req, ref, response, fmt, stamp FROM idem"
 		" WHERE fixmedins_code=?1 AND msgid=?2",
 	[S_SET_IDEM_STATE] = "UPDATE idem SET state=?3 WHERE fixmedins_code=?1 AND msgid=?2",
 	[S_EACH_SETL] = "SELECT " SETL_COLS ", cancelled, mid_setl FROM setl WHERE psn_no=?1"
@@ -724,29 +723,6 @@ static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *ou
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "accum");
 }
 
-/* (fixmedins_code, msgid) is unique in the file: psn_no is not needed */
-static int get_idem(yb_conn *c, const char *psn_no, const char *fixmedins_code, const char *msgid,
-		    yb_buf *resp)
-{
-	sqlite3_stmt *s = stmt(c, S_GET_IDEM);
-	int rc;
-
-	(void)psn_no;
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, fixmedins_code);
-	bind_text(s, 2, msgid);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		yb_buf_put(resp, (const char *)sqlite3_column_text(s, 0),
-			   (size_t)sqlite3_column_bytes(s, 0));
-		sqlite3_reset(s);
-		return 0;
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "idem");
-}
-
 static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
 {
 	sqlite3_stmt *s = stmt(c, S_PUT_IDEM);
@@ -760,20 +736,9 @@ static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
 	sqlite3_bind_int(s, 6, r->state);
 	bind_text(s, 7, r->req);
 	bind_text(s, 8, r->ref);
+	sqlite3_bind_int(s, 9, r->fmt);
+	bind_text(s, 10, r->stamp);
 	return exec_done(c, s, "idem");
-}
-
-static int put_idem(yb_conn *c, const char *fixmedins_code, const char *msgid,
-		    const char *psn_no, const char *infno, const char *resp)
-{
-	yb_idem_rec r;
-
-	memset(&r, 0, sizeof(r));
-	snprintf(r.fixmedins_code, sizeof(r.fixmedins_code), "%s", fixmedins_code);
-	snprintf(r.msgid, sizeof(r.msgid), "%s", msgid);
-	snprintf(r.psn_no, sizeof(r.psn_no), "%s", psn_no ? psn_no : "");
-	snprintf(r.infno, sizeof(r.infno), "%s", infno ? infno : "");
-	return put_idem_rec(c, &r, resp);
 }
 
 static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
@@ -1215,8 +1180,14 @@ static int each_mdtrt(yb_conn *c, const char *psn_no, int (*fn)(const yb_mdtrt_r
 static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const yb_fee_row *r)
 {
 	sqlite3_stmt *s = stmt(c, S_PUT_FEE2);
+	yb_buf codes = YB_BUF_INIT;
+	int rc;
+
 	if (!s)
 		return YB_ERROR;
+	yb_trac_codes_join(&codes, &r->codes);
+	if (codes.oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
 	bind_text(s, 1, psn_no);
 	bind_text(s, 2, mdtrt_id);
 	bind_text(s, 3, r->feedetl_sn);
@@ -1230,7 +1201,7 @@ static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const y
 	sqlite3_bind_int64(s, 11, r->fee_ocur_time);
 	bind_text(s, 12, r->init_feedetl_sn);
 	bind_text(s, 13, r->rxno);
-	bind_text(s, 14, r->drug_trac_codg);
+	sqlite3_bind_text(s, 14, codes.ptr ? codes.ptr : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 15, r->trdn_flag);
 	sqlite3_bind_int(s, 16, r->known);
 	sqlite3_bind_int(s, 17, r->chrgitm_lv);
@@ -1243,7 +1214,9 @@ static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const y
 	sqlite3_bind_int64(s, 24, r->inscp_scp_amt);
 	bind_text(s, 25, r->memo);
 	bind_text(s, 26, r->setl_id);
-	return exec_done(c, s, "feedetail");
+	rc = exec_done(c, s, "feedetail");
+	yb_buf_free(&codes);
+	return rc;
 }
 
 static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
@@ -1270,7 +1243,9 @@ static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
 		r.fee_ocur_time = sqlite3_column_int64(s, 8);
 		col_text(s, 9, r.init_feedetl_sn, sizeof(r.init_feedetl_sn));
 		r.rxno = (const char *)sqlite3_column_text(s, 10);
-		r.drug_trac_codg = (const char *)sqlite3_column_text(s, 11);
+		if ((frc = yb_trac_codes_split(&r.codes, (const char *)sqlite3_column_text(s, 11),
+					       (size_t)sqlite3_column_bytes(s, 11))) < 0)
+			break;
 		r.trdn_flag = sqlite3_column_int(s, 12);
 		r.known = sqlite3_column_int(s, 13);
 		r.chrgitm_lv = sqlite3_column_int(s, 14);
@@ -1283,7 +1258,9 @@ static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
 		r.inscp_scp_amt = sqlite3_column_int64(s, 21);
 		col_text(s, 22, r.memo, sizeof(r.memo));
 		col_text(s, 23, r.setl_id, sizeof(r.setl_id));
-		if ((frc = fn(&r, arg)) < 0)
+		frc = fn(&r, arg);
+		yb_trac_codes_free(&r.codes);
+		if (frc < 0)
 			break;
 	}
 	if (frc >= 0 && rc != SQLITE_DONE)
@@ -1353,6 +1330,8 @@ static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_co
 		rec->state = sqlite3_column_int(s, 2);
 		col_text(s, 3, rec->req, sizeof(rec->req));
 		col_text(s, 4, rec->ref, sizeof(rec->ref));
+		rec->fmt = sqlite3_column_int(s, 6);
+		col_text(s, 7, rec->stamp, sizeof(rec->stamp));
 		if (resp)
 			yb_buf_put(resp, (const char *)sqlite3_column_text(s, 5),
 				   (size_t)sqlite3_column_bytes(s, 5));
@@ -1613,7 +1592,7 @@ const yb_store_ops yb_store_sqlite_ops = {
 	"sqlite", be_open, be_close, conn_open, conn_close,
 	tx_begin, tx_commit, tx_rollback, tx_savepoint, tx_release, tx_rollback_to,
 	put_fixmedins, put_psn, put_mulaid, put_catalogue,
-	get_fixmedins, get_psn, get_mulaid, get_accums, get_idem, put_idem,
+	get_fixmedins, get_psn, get_mulaid, get_accums,
 	next_setl_id, put_settlement, get_settlement, mark_cancelled,
 	each_catalogue, check,
 };

@@ -168,7 +168,9 @@ static void gave_up(worker *w, char kind, const char *msgid, const char *fix, co
 typedef struct visit_buf {
 	char msgid[YB_ID_MAX], mdtrt_id[YB_ID_MAX], psn[YB_ID_MAX];
 	yb_feeline_in lines[MAX_LINES];
+	yb_ledger_msg m;
 	yb_settle_req req;
+	yb_settle_inline inl;
 } visit_buf;
 
 static void make_visit(worker *w, visit_buf *v, const char *msgid, const char *psn,
@@ -190,17 +192,18 @@ static void make_visit(worker *w, visit_buf *v, const char *msgid, const char *p
 		l->cnt = 10000;                                     /* 1 */
 		l->pric = l->sumamt * 10000;                        /* scale 6 */
 	}
-	v->req.msgid = v->msgid;
-	v->req.fixmedins_code = fix;
+	v->m.msgid = v->msgid;
+	v->m.fixmedins_code = fix;
 	v->req.psn_no = v->psn;
-	v->req.visit.mdtrt_id = v->mdtrt_id;
-	v->req.visit.med_type = med_type;
-	v->req.visit.begntime = (yb_datetime)yb_date_from_ymd(year, month, day) * 86400 +
+	v->req.inl = &v->inl;
+	v->inl.visit.mdtrt_id = v->mdtrt_id;
+	v->inl.visit.med_type = med_type;
+	v->inl.visit.begntime = (yb_datetime)yb_date_from_ymd(year, month, day) * 86400 +
 				(8 + (yb_datetime)(rnd(&w->rng) % 10)) * 3600;
-	v->req.visit.acct_used = rnd(&w->rng) % 3 != 0;
-	v->req.visit.dise_codg = "";
-	v->req.lines = v->lines;
-	v->req.n_lines = (size_t)n;
+	v->inl.visit.acct_used = rnd(&w->rng) % 3 != 0;
+	v->inl.visit.dise_codg = "";
+	v->inl.lines = v->lines;
+	v->inl.n_lines = (size_t)n;
 }
 
 /* A call failed: fatal without --fault, counted with it. */
@@ -222,7 +225,7 @@ static int settle_once(visit_buf *v, yb_buf *out)
 
 	for (attempt = 0; attempt < (opt.tolerate ? 4 : 1); attempt++) {
 		yb_buf_clear(out);
-		if ((rc = yb_ledger_settle(ledger, &v->req, out)) >= 0)
+		if ((rc = yb_ledger_settle(ledger, &v->m, &v->req, out)) >= 0)
 			return 0;
 		failed("settle", v->msgid);
 	}
@@ -254,7 +257,7 @@ static void do_settle(worker *w)
 	if (rnd(&w->rng) % 8 == 0) { /* a retry: the first answer, byte for byte */
 		visit_buf v2;
 		make_visit(w, &v2, msgid, psn, in->code, in->med_type); /* another body */
-		if (yb_ledger_settle(ledger, &v2.req, &again) < 0) {
+		if (yb_ledger_settle(ledger, &v2.m, &v2.req, &again) < 0) {
 			failed("settle retry", msgid);
 		} else {
 			atomic_fetch_add(&n_retry, 1);
@@ -318,8 +321,8 @@ static void do_refused(worker *w)
 	snprintf(msgid, sizeof(msgid), "%s-%02d-%06ldR", opt.run, w->t, ++w->seq);
 	snprintf(psn, sizeof(psn), "T%02dP%02d", w->t, (int)(rnd(&w->rng) % (uint32_t)opt.persons));
 	make_visit(w, &v, msgid, psn, "CH1", 11);
-	v.req.visit.begntime += (yb_datetime)(yb_date_from_ymd(2027, 1, 1) - yb_date_from_ymd(2024, 1, 1)) * 86400;
-	rc = yb_ledger_settle(ledger, &v.req, &out);
+	v.inl.visit.begntime += (yb_datetime)(yb_date_from_ymd(2027, 1, 1) - yb_date_from_ymd(2024, 1, 1)) * 86400;
+	rc = yb_ledger_settle(ledger, &v.m, &v.req, &out);
 	if (rc >= 0)
 		die(3, "settle %s of a person not insured was not refused: %.160s", msgid, out.ptr ? out.ptr : "");
 	if (rc != YB_EREFUSED)
@@ -388,7 +391,7 @@ static void replay(void)
 			memset(&w, 0, sizeof(w));
 			w.rng = rnd(&rng);
 			make_visit(&w, &v, a->msgid, a->extra, a->fix, 11);
-			rc = yb_ledger_settle(ledger, &v.req, &out);
+			rc = yb_ledger_settle(ledger, &v.m, &v.req, &out);
 		} else {
 			rc = yb_ledger_cancel(ledger, a->fix, a->msgid, a->extra, &out);
 		}

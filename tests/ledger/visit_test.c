@@ -313,6 +313,7 @@ static int upload(yb_buf *out, const char *fix, const char *msgid, const char *p
 	}
 	yb_json_free(doc);
 	yb_buf_free(&j);
+	yb_fee_up_free(up, n);
 	free(up);
 	return rc;
 }
@@ -321,7 +322,7 @@ static int settle(yb_buf *out, const char *fix, const char *msgid, const char *p
 		  int mid, int dry, const char *when)
 {
 	yb_ledger_msg m = msg(fix, msgid, when);
-	yb_visit_setl r;
+	yb_settle_req r;
 	memset(&r, 0, sizeof(r));
 	r.psn_no = psn;
 	r.mdtrt_id = mdtrt;
@@ -329,20 +330,20 @@ static int settle(yb_buf *out, const char *fix, const char *msgid, const char *p
 	r.mid_setl = mid;
 	r.dry_run = dry;
 	yb_buf_clear(out);
-	return yb_ledger_settle_visit(L, &m, &r, out);
+	return yb_ledger_settle(L, &m, &r, out);
 }
 
 static int settle_batch(yb_buf *out, const char *fix, const char *msgid, const char *psn,
 			const char *mdtrt, const char *batch)
 {
 	yb_ledger_msg m = msg(fix, msgid, "2024-09-01 09:04:00");
-	yb_visit_setl r;
+	yb_settle_req r;
 	memset(&r, 0, sizeof(r));
 	r.psn_no = psn;
 	r.mdtrt_id = mdtrt;
 	r.chrg_bchno = batch;
 	yb_buf_clear(out);
-	return yb_ledger_settle_visit(L, &m, &r, out);
+	return yb_ledger_settle(L, &m, &r, out);
 }
 
 static int cancel(yb_buf *out, const char *fix, const char *msgid, const char *setl_id,
@@ -431,6 +432,7 @@ static void t_outpatient(void)
 	yb_buf out = YB_BUF_INIT, pre = YB_BUF_INIT, first = YB_BUF_INIT;
 	char *mdtrt, *sid, *sid2;
 	int replayed = 0, rc;
+	yb_ledger_answer answer;
 	yb_ledger_msg m;
 	yb_mdtrt_reg r;
 	static const line_spec lines[] = {
@@ -450,7 +452,7 @@ static void t_outpatient(void)
 	/* a retried registration: the first answer, byte for byte */
 	yb_buf_puts(&first, out.ptr);
 	m = msg(H1, "H34060200001202403010900000001", "2024-03-01 09:00:05");
-	m.replayed = &replayed;
+	m.answer = &answer;
 	memset(&r, 0, sizeof(r));
 	r.psn_no = "V-E1";
 	r.med_type = 11;
@@ -460,6 +462,7 @@ static void t_outpatient(void)
 	r.dise_name = "hypertension";
 	yb_buf_clear(&out);
 	rc = yb_ledger_register(L, &m, &r, &out);
+	replayed = answer.replayed;
 	CHECK(rc == 0 && replayed && strcmp(out.ptr, first.ptr) == 0, "2201 retried: rc %d replayed %d\n%s\n%s",
 	      rc, replayed, out.ptr, first.ptr);
 	r.psn_no = "V-R1";
@@ -601,50 +604,43 @@ static void t_outpatient(void)
 	check_store();
 }
 
-/* The server's envelope kept whole: a retry after a restart gets it. */
-static int wrap_env(yb_buf *body, const char *output, size_t len, void *arg)
-{
-	yb_buf_printf(body, "{\"infcode\":0,\"inf_refmsgid\":\"%s\",\"output\":", (const char *)arg);
-	yb_buf_put(body, output, len);
-	yb_buf_puts(body, "}");
-	return 0;
-}
-
-static int wrap_fail(yb_buf *body, const char *output, size_t len, void *arg)
-{
-	(void)body; (void)output; (void)len; (void)arg;
-	return yb_error_set(YB_ERROR, "envelope failed");
-}
-
+/* The output kept with the caller's stamp: a retry after a restart gets
+ * both, whatever stamp it brings (the answer built from them is the first). */
 static void t_whole_body(void)
 {
 	yb_buf out = YB_BUF_INIT, first = YB_BUF_INIT;
 	yb_ledger_msg m = msg(H1, "H34060200001202403020900000001", "2024-03-02 09:00:00");
+	yb_ledger_answer answer;
 	yb_mdtrt_reg r;
-	int replayed = 0, rc;
+	char long_stamp[YB_STAMP_MAX + 8];
+	int rc;
 
-	begin("whole-body idempotency: the envelope is kept and survives a restart");
+	begin("idempotency: the output and its stamp are kept and survive a restart");
 	memset(&r, 0, sizeof(r));
 	r.psn_no = "V-R1";
 	r.med_type = 11;
 	r.begntime = dt("2024-03-02 09:00:00");
-	m.wrap = wrap_fail;
-	REFUSED("a failing wrap rolls the unit back", YB_ERROR, "envelope failed", "V-R1", H1, m.msgid,
-		yb_ledger_register(L, &m, &r, &out));
-	m.wrap = wrap_env;
-	m.wrap_arg = "REF-1";
-	CHECK(yb_ledger_register(L, &m, &r, &first) == 0 && strncmp(first.ptr, "{\"infcode\":0,\"inf_refmsgid\":\"REF-1\",\"output\":{\"mdtrt_id\"", 52) == 0,
-	      "the body is the wrap's: %s", first.ptr);
+	memset(long_stamp, 'x', sizeof(long_stamp) - 1);
+	long_stamp[sizeof(long_stamp) - 1] = '\0';
+	m.stamp = long_stamp;
+	REFUSED("a stamp too long for the record is refused, nothing written", YB_EINVALID, "stamp", "V-R1", H1,
+		m.msgid, yb_ledger_register(L, &m, &r, &out));
+	m.stamp = "REF-1|20240302090000000|20240302090000001";
+	m.answer = &answer;
+	CHECK(yb_ledger_register(L, &m, &r, &first) == 0 && !answer.replayed &&
+	      strncmp(first.ptr, "{\"mdtrt_id\":", 12) == 0 && strcmp(answer.stamp, m.stamp) == 0,
+	      "the first answer: the output, our stamp: %s (%s)", first.ptr, answer.stamp);
 	yb_ledger_close(L);
 	if (yb_ledger_open(&L, DB) < 0) {
 		fprintf(stderr, "reopen: %s\n", yb_error_msg());
 		exit(1);
 	}
-	m.wrap_arg = "REF-2"; /* a retry's envelope would differ: the first is answered */
-	m.replayed = &replayed;
+	m.stamp = "REF-2|20240302090500000|20240302090500001"; /* a retry's own stamp */
 	rc = yb_ledger_register(L, &m, &r, &out);
-	CHECK(rc == 0 && replayed && strcmp(out.ptr, first.ptr) == 0, "after a restart, byte for byte: %d %d\n%s\n%s",
-	      rc, replayed, out.ptr, first.ptr);
+	CHECK(rc == 0 && answer.replayed && strcmp(out.ptr, first.ptr) == 0 &&
+	      strcmp(answer.stamp, "REF-1|20240302090000000|20240302090000001") == 0,
+	      "after a restart, byte for byte, with the first stamp: %d %d %s\n%s\n%s",
+	      rc, answer.replayed, answer.stamp, out.ptr, first.ptr);
 	yb_buf_free(&out);
 	yb_buf_free(&first);
 }
@@ -1226,7 +1222,7 @@ static void replay_case(const char *path, int idx)
 		char fix[64], id[64], when[24], end[24], mt[8], calc_path[64], led_path[64], cv[64];
 		yb_ledger_msg m;
 		yb_mdtrt_reg r;
-		yb_visit_setl s;
+		yb_settle_req s;
 		yb_fee_up *up;
 		size_t n = 0;
 		int mid = 0, rc;
@@ -1265,6 +1261,7 @@ static void replay_case(const char *path, int idx)
 		m = msg(fix, msgid, when);
 		yb_buf_clear(&out);
 		rc = n ? yb_ledger_upload(L, &m, psn_no, mdtrt, up, n, &out) : 0;
+		yb_fee_up_free(up, n);
 		free(up);
 		if (rc < 0) {
 			fail(__LINE__, "%s visit %d: upload: %s", name, i, yb_error_msg());
@@ -1279,7 +1276,7 @@ static void replay_case(const char *path, int idx)
 		snprintf(msgid, sizeof(msgid), "%s%04d", pfx, n_msg++);
 		m = msg(fix, msgid, end);
 		yb_buf_clear(&out);
-		if (yb_ledger_settle_visit(L, &m, &s, &out) < 0) {
+		if (yb_ledger_settle(L, &m, &s, &out) < 0) {
 			fail(__LINE__, "%s visit %d: settle: %s", name, i, yb_error_msg());
 			goto done;
 		}
