@@ -122,6 +122,9 @@ typedef struct yb_ledger_answer {
 	char stamp[YB_STAMP_MAX]; /* the stamp kept with the output ("" none) */
 } yb_ledger_answer;
 
+/* The prefix of a key made from what the client sent (yb_ledger_msg.req). */
+#define YB_REQ_SENT "sent|"
+
 /* What every durable ledger request carries. Strings are borrowed. */
 typedef struct yb_ledger_msg {
 	const char *fixmedins_code;  /* the (authenticated) institution */
@@ -130,6 +133,10 @@ typedef struct yb_ledger_msg {
 	yb_datetime now;             /* local time of the request; 0: the clock */
 	const char *stamp;           /* kept with the output for the caller's answer
 				      * (< YB_STAMP_MAX bytes; NULL: none) */
+	const char *req;             /* what the message asked, as the caller keys it
+				      * (the national interface: its input as sent);
+				      * a retry must bring the same; < 160 bytes; NULL:
+				      * the operation's own key (person, visit, ...) */
 	yb_ledger_answer *answer;    /* optional out: what the answer was made of */
 } yb_ledger_msg;
 

@@ -78,6 +78,8 @@ typedef struct txn_ctx {
 	const char *admdvs;          /* region of generated ids (6 digits) */
 	yb_datetime now;             /* local time of the request */
 	const char *stamp;           /* this answer's stamp as text (yb_stamp_format) */
+	const yb_json *input;        /* the message's input, as sent */
+	char req[80];                /* what it asked: infno and a digest of input (txn_msg) */
 	/* out */
 	const char *node;            /* NULL: out is the output; else {"node": out} */
 	char warn[TXN_WARN_MAX + 1]; /* warn_msg; "" none */

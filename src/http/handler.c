@@ -193,6 +193,7 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 	yb_stamp_now(&stamp, admdvs, &received);
 	yb_stamp_format(stamp_text, &stamp);
 	ctx.stamp = stamp_text;
+	ctx.input = env.input;
 	rc = def->fn(&ctx, env.input, &obuf);
 	if (ctx.subject)
 		yb_mask(resp->subject, sizeof(resp->subject), ctx.subject,

@@ -614,17 +614,27 @@ static int same_request(const char *stored, const char *asked)
 	return strcmp(stored, asked) == 0;
 }
 
-/* A stored answer is for a retry of the same message only. */
+/* The key a record of o keeps: the caller's (what was sent), else o's. */
+static const char *key_of(const ledger_op *o)
+{
+	return o->m->req ? o->m->req : o->req;
+}
+
+/* A stored answer is for a retry of the same message only. A record keyed
+ * by what was sent (the national interface) is compared with what is sent
+ * again; one keyed by the operation (yibao settle, records from before)
+ * with what the operation asks. */
 static int replay(ledger_op *o, const yb_idem_rec *rec)
 {
 	const char *msgid = o->m->msgid;
 	yb_ledger_answer *a = o->m->answer;
+	int sent = strncmp(rec->req, YB_REQ_SENT, strlen(YB_REQ_SENT)) == 0;
 
 	if (rec->state == YB_IDEM_VOID)
 		return yb_error_set(YB_ECONFLICT, "msgid: %s was reversed (2601) before it arrived; send a new message", msgid);
 	if (rec->state == YB_IDEM_REVERSED)
 		return yb_error_set(YB_ECONFLICT, "msgid: %s was reversed (2601); send a new message", msgid);
-	if (!same_request(rec->req, o->req)) {
+	if (sent ? strcmp(rec->req, key_of(o)) != 0 : !same_request(rec->req, o->req)) {
 		if (rec->infno[0])
 			return yb_error_set(YB_ECONFLICT, "msgid: already used by a %s message", rec->infno);
 		return yb_error_set(YB_ECONFLICT, "msgid: already used by another message");
@@ -648,7 +658,7 @@ static int keep_answer(yb_store_tx *tx, ledger_op *o)
 	snprintf(rec.msgid, sizeof(rec.msgid), "%s", m->msgid);
 	snprintf(rec.psn_no, sizeof(rec.psn_no), "%s", o->rec_psn);
 	snprintf(rec.infno, sizeof(rec.infno), "%s", o->infno);
-	snprintf(rec.req, sizeof(rec.req), "%s", o->req);
+	snprintf(rec.req, sizeof(rec.req), "%s", key_of(o));
 	snprintf(rec.ref, sizeof(rec.ref), "%s", o->ref);
 	snprintf(rec.stamp, sizeof(rec.stamp), "%s", m->stamp ? m->stamp : "");
 	rec.state = YB_IDEM_DONE;
@@ -707,6 +717,8 @@ int ledger_run(ledger_op *o, yb_buf *out)
 		return yb_error_set(YB_EINVALID, "psn_no: longer than %d", YB_ID_MAX - 1);
 	if (m->stamp && strlen(m->stamp) >= YB_STAMP_MAX)
 		return yb_error_set(YB_EINVALID, "stamp: longer than %d", YB_STAMP_MAX - 1);
+	if (m->req && strlen(m->req) >= sizeof(o->req))
+		return yb_error_set(YB_EINVALID, "req: longer than %zu", sizeof(o->req) - 1);
 	o->out = out;
 	o->mark = out->len;
 	rc = o->dry_run ? yb_store_read(o->l->st, op_work, o)

@@ -5,6 +5,7 @@
 #include "yibao/error.h"
 #include "yibao/store.h"
 
+#include <openssl/evp.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -270,9 +271,41 @@ int txn_from_ledger(int rc, const char *node)
 	return yb_error_set(rc, "input.%s.%s", node, msg);
 }
 
+/* The key of what a message asked: its infno and the SHA-256 of its input
+ * as sent (re-serialised compactly), before any default is filled in;
+ * what changes on a resend (inf_time, the gateway headers) is not in it. */
+static void sent_key(txn_ctx *c)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	yb_buf b = YB_BUF_INIT;
+	yb_jw w;
+	int k;
+
+	c->req[0] = '\0';
+	if (!c->input)
+		return;
+	yb_jw_init(&w, &b);
+	yb_jw_value(&w, NULL, c->input);
+	if (b.oom || EVP_Digest(b.ptr, b.len, md, &n, EVP_sha256(), NULL) != 1) {
+		yb_buf_free(&b);
+		return; /* the operation's own key then */
+	}
+	yb_buf_free(&b);
+	k = snprintf(c->req, sizeof(c->req), "%s%s|", YB_REQ_SENT, c->infno ? c->infno : "");
+	for (i = 0; i < n && k + 2 < (int)sizeof(c->req); i++) {
+		c->req[k++] = hex[md[i] >> 4];
+		c->req[k++] = hex[md[i] & 15];
+	}
+	c->req[k] = '\0';
+}
+
 void txn_msg(txn_ctx *c, yb_ledger_msg *m)
 {
 	memset(m, 0, sizeof(*m));
+	sent_key(c);
+	m->req = c->req[0] ? c->req : NULL;
 	m->fixmedins_code = c->fixmedins_code;
 	m->msgid = c->msgid;
 	m->infno = c->infno;
