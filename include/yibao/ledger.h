@@ -402,7 +402,8 @@ int yb_ledger_query_fees(yb_ledger *l, const char *fixmedins_code, const char *p
 			 const char *mdtrt_id, yb_buf *out);
 /* 5206: the person's accumulators of the year of cum_ym ("202403" or
  * "2024"); any institution may ask (it needs them to tell the patient).
- * out: {"cuminfo":[{"year","cum_type_code","cum"}]} */
+ * An unknown person has none (cuminfo empty), as a person with nothing
+ * accumulated. out: {"cuminfo":[{"year","cum_type_code","cum"}]} */
 int yb_ledger_query_accums(yb_ledger *l, const char *psn_no, const char *cum_ym,
 			   yb_buf *out);
 

@@ -344,12 +344,12 @@ static int query_accums_work(yb_store_tx *tx, void *arg)
 {
 	accum_query *q = arg;
 	yb_accum_row rows[YB_MAX_BUCKETS];
-	yb_psn_rec p;
 	int i, n, rc;
 	yb_jw w;
 
-	if ((rc = yb_tx_get_psn(tx, q->psn_no, yb_date_from_ymd(q->year, 1, 1), &p)) < 0 ||
-	    (rc = yb_tx_get_accums(tx, q->psn_no, q->year, rows, &n)) < 0)
+	/* an unknown person is answered as one with nothing accumulated: the
+	 * answer must not tell an institution which psn_no exist */
+	if ((rc = yb_tx_get_accums(tx, q->psn_no, q->year, rows, &n)) < 0)
 		return rc;
 	yb_jw_init(&w, q->out);
 	yb_jw_obj(&w, NULL);
