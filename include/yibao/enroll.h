@@ -562,6 +562,22 @@ int yb_family_bind(yb_bind_decision *out, const yb_enrol_policy *pol,
 int yb_enrol_json(yb_buf *out, const char *op, const yb_json *input,
 		  const yb_enrol_policy *ep, const yb_policy *sp);
 
+/* The decisions as JSON, as docs/enrolment.md gives them, written into w
+ * under key (NULL at the top or in an array): what the adapters above
+ * print, and what the administration API answers with the decisions it
+ * asks for with the structs. The payments and requests are the ones the
+ * decision was made on. */
+void yb_enrol_write_decision(yb_jw *w, const char *key, const yb_enrol_policy *pol, int year,
+			     const yb_enrol_decision *d, const yb_contrib_pay *pays, size_t n_pays);
+/* The "dues" array of a decision alone. */
+void yb_enrol_write_dues(yb_jw *w, const char *key, const yb_enrol_policy *pol,
+			 const yb_enrol_decision *d, const yb_contrib_pay *pays);
+void yb_enrol_write_retire(yb_jw *w, const char *key, const yb_retire_check *r);
+void yb_enrol_write_remote(yb_jw *w, const char *key, const yb_enrol_policy *pol,
+			   const yb_remote_req *req, const yb_remote_decision *d);
+void yb_enrol_write_bind(yb_jw *w, const char *key, const yb_bind_req *req,
+			 const yb_bind_decision *d);
+
 /* Reconciliation report of a payment file against the enrolments JSON
  * ({"year", "now", "enrolments": [...]}); `now` overrides the file's when
  * not 0. */

@@ -1,6 +1,6 @@
 /* The administration's core: the clocks, enrolment policies, the unit
  * runner that writes each change with its audit record, and the helpers
- * the operations share (reading requests, the facts as enroll/'s JSON).
+ * the operations share (reading requests, writing facts and answers).
  *
  * Design notes
  *  1. A change is one store unit under the audit lock (store.h): facts
@@ -13,10 +13,15 @@
  *  3. Two clocks. Decisions use the business clock (yb_admin_now: the
  *     machine's, or a start given for a demo or test of a past campaign,
  *     running on from there); the audit log and sessions the machine's.
- *  4. enroll/ decides over JSON (yb_enrol_json): the facts the store holds
- *     are written as the input of `yibao enrol calc|remote|bind|retire`,
- *     so an answer here is the CLI's answer on the same facts, reasons and
- *     all, and the tests of phase A hold for it. */
+ *  4. enroll/ decides with structs, as the ledger calls the engine: the
+ *     facts the store holds go to yb_enrol_decide, yb_enrol_dues,
+ *     yb_remote_register, yb_family_bind, yb_retire_check_run,
+ *     yb_employee_active and yb_contrib_check, and their answers are read
+ *     as structs - no JSON between the two. The answers and audit records
+ *     carry a decision as enroll/ writes it (yb_enrol_write_*), the writer
+ *     `yibao enrol calc|remote|bind|retire` prints with, so an answer here
+ *     is the CLI's on the same facts, reasons and all, and the tests of
+ *     phase A hold for it. */
 #include "admin_impl.h"
 #include "yibao/error.h"
 #include "yibao/mask.h"
@@ -276,7 +281,7 @@ int admin_bool(const yb_json *o, const yb_jpath *p, const char *key, int *out)
 	return 0;
 }
 
-/* ------------------------------------------------------ facts as JSON */
+/* --------------------------------------------------- facts and answers */
 
 void admin_w_date(yb_jw *w, const char *key, yb_date d)
 {
@@ -348,89 +353,6 @@ void admin_w_n1(yb_jw *w, const yb_psn_facts *f)
 	yb_jw_bool(w, "migrant_worker", f->migrant_worker);
 	yb_jw_bool(w, "student", f->student);
 	yb_jw_bool(w, "guardian_local", f->guardian_local);
-}
-
-int admin_w_resident(yb_store_tx *tx, yb_jw *w, const char *key, const yb_psn_facts *f)
-{
-	yb_psn_reg_rec regs[2 * YB_MAX_PSN_REGS];
-	const char *g = f->groups;
-	char name[YB_ENROL_NAME];
-	size_t i, n = 0;
-	int rc;
-
-	if ((rc = yb_tx_get_psn_regs(tx, f->psn_no, regs, 2 * YB_MAX_PSN_REGS, &n)) < 0)
-		return rc;
-	yb_jw_obj(w, key);
-	yb_jw_str(w, "psn_no", f->psn_no);
-	yb_jw_str(w, "certno", f->certno);
-	yb_jw_str(w, "psn_name", f->psn_name);
-	admin_w_date(w, "brdy", f->brdy);
-	if (f->hukou_admdvs[0])
-		yb_jw_str(w, "hukou_admdvs", f->hukou_admdvs);
-	admin_w_n1(w, f);
-	yb_jw_arr(w, "groups");
-	while (admin_next_name(&g, name, sizeof(name)))
-		yb_jw_str(w, NULL, name);
-	yb_jw_end(w, ']');
-	yb_jw_arr(w, "idet");
-	for (i = 0; i < n; i++)
-		if (strcmp(regs[i].kind, "idet") == 0) {
-			yb_jw_obj(w, NULL);
-			yb_jw_str(w, "idet_type", regs[i].type);
-			admin_w_date(w, "begndate", regs[i].begndate);
-			admin_w_date(w, "enddate", regs[i].enddate);
-			yb_jw_end(w, '}');
-		}
-	yb_jw_end(w, ']');
-	yb_jw_end(w, '}');
-	return 0;
-}
-
-int admin_w_history(yb_store_tx *tx, yb_jw *w, const yb_psn_facts *f)
-{
-	yb_insu_row rows[YB_ENROL_MAX_HISTORY];
-	size_t i, n = 0;
-	int rc;
-
-	if ((rc = yb_tx_get_insu(tx, f->psn_no, rows, YB_ENROL_MAX_HISTORY, &n)) < 0)
-		return rc;
-	yb_jw_arr(w, "insu_history");
-	for (i = 0; i < n; i++) {
-		if (rows[i].psn_insu_stas == 4)
-			continue; /* ended periods stand in no one's way */
-		yb_jw_obj(w, NULL);
-		yb_jw_int(w, "insutype", rows[i].insutype);
-		yb_jw_str(w, "admdvs", f->insu_admdvs);
-		admin_w_date(w, "begndate", rows[i].begndate);
-		admin_w_date(w, "enddate", rows[i].enddate);
-		yb_jw_end(w, '}');
-	}
-	yb_jw_end(w, ']');
-	return 0;
-}
-
-int admin_decide(const char *op, const yb_buf *input, const yb_enrol_policy *ep,
-		 const yb_policy *sp, yb_buf *answer, yb_json_doc **doc)
-{
-	yb_json_doc *in = NULL;
-	int rc;
-
-	*doc = NULL;
-	if (input->oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	if ((rc = yb_json_parse(&in, input->ptr, input->len, NULL)) < 0)
-		return yb_error_prefix(YB_ERROR, "facts of %s", op);
-	rc = yb_enrol_json(answer, op, yb_json_root(in), ep, sp);
-	yb_json_free(in);
-	if (rc < 0)
-		return rc;
-	return yb_json_parse(doc, answer->ptr, answer->len, NULL);
-}
-
-const char *admin_str(const yb_json *o, const char *key)
-{
-	const yb_json *v = yb_json_get(o, key);
-	return v && v->type == YB_JSON_STRING ? v->str : "";
 }
 
 const char *admin_resident_type(const yb_psn_facts *f, yb_date begndate)

@@ -73,6 +73,22 @@ static int32_t retired_from(yb_store_tx *tx, const char *psn_no, int *rc)
 	return from;
 }
 
+/* The contribution history enroll/ judges (OE5, N6): the person's facts
+ * and months; spans are borrowed. */
+static yb_contrib_history history_of(const yb_psn_facts *f, const yb_contrib_span *spans, size_t n,
+				     yb_month retired)
+{
+	yb_contrib_history h;
+
+	memset(&h, 0, sizeof(h));
+	h.gend = f->gend;
+	h.deemed_months = f->deemed_months;
+	h.spans = spans;
+	h.n_spans = n;
+	h.retired_from = retired;
+	return h;
+}
+
 void admin_w_spans(yb_jw *w, const char *key, const yb_contrib_span *s, size_t n)
 {
 	size_t i;
@@ -151,12 +167,7 @@ int admin_emp_rebuild(yb_store_tx *tx, const yb_enrol_policy *ep, const yb_psn_f
 		goto done;
 	if (!n_spans && rf == YB_MONTH_NONE)
 		goto done; /* nothing recorded: the periods are as loaded */
-	memset(&h, 0, sizeof(h));
-	h.gend = f->gend;
-	h.deemed_months = f->deemed_months;
-	h.spans = spans;
-	h.n_spans = n_spans;
-	h.retired_from = rf;
+	h = history_of(f, spans, n_spans, rf);
 	if ((rc = yb_contrib_check(ep, &h)) < 0)
 		goto done;
 	for (i = 0; i < n; i++) /* the latest in-service and retiree types */
@@ -324,12 +335,7 @@ static int contrib_tx(yb_store_tx *tx, admin_unit *u)
 	yb_jw_end(&bw, '}');
 	if ((rc = admin_load_spans(tx, f.psn_no, &spans, &n_spans)) < 0)
 		return rc;
-	memset(&h, 0, sizeof(h));
-	h.gend = f.gend;
-	h.deemed_months = f.deemed_months;
-	h.spans = spans;
-	h.n_spans = n_spans;
-	h.retired_from = retired_from(tx, f.psn_no, &rc);
+	h = history_of(&f, spans, n_spans, retired_from(tx, f.psn_no, &rc));
 	if (rc < 0 || (rc = yb_employee_active(&st, ep, &h, yb_datetime_date(u->now))) < 0) {
 		free(spans);
 		return rc;
@@ -370,28 +376,56 @@ int yb_admin_contrib(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb
 
 typedef struct retire_job {
 	int approve;             /* POST /retirement: record it when eligible */
-	yb_buf facts, answer;
 } retire_job;
+
+/* Records an eligible retirement (N6): the application, and the
+ * insurance periods rebuilt with the retiree's from the first retiree
+ * month; the audit record keeps the check. */
+static int retire_record(yb_store_tx *tx, admin_unit *u, const yb_enrol_policy *ep,
+			 const yb_psn_facts *f, const yb_retire_check *chk)
+{
+	yb_retire_rec r;
+	yb_jw bw, aw;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.psn_no, sizeof(r.psn_no), "%s", f->psn_no);
+	r.apply_month = chk->apply_month;
+	r.eligible = 1;
+	r.retired_from = chk->first_retiree_month;
+	r.appl_time = u->now;
+	snprintf(r.staff_id, sizeof(r.staff_id), "%s", u->who->staff_id);
+	yb_jw_init(&bw, &u->before);
+	yb_jw_obj(&bw, NULL);
+	yb_jw_init(&aw, &u->after);
+	yb_jw_obj(&aw, NULL);
+	if ((rc = yb_tx_put_retire(tx, &r)) < 0 ||
+	    (rc = admin_emp_rebuild(tx, ep, f, NULL, &bw, &aw)) < 0)
+		return rc;
+	yb_jw_end(&bw, '}');
+	admin_w_month(&aw, "retired_from", r.retired_from);
+	yb_enrol_write_retire(&aw, "check", chk);
+	yb_jw_end(&aw, '}');
+	return 0;
+}
 
 static int retire_tx(yb_store_tx *tx, admin_unit *u)
 {
 	static const char *const keys[] = {"psn_no", "apply_month", "retirement_approved", NULL};
 	retire_job *j = u->arg;
-	const yb_json *b = u->in->body, *root;
+	const yb_json *b = u->in->body;
 	const yb_enrol_policy *ep;
-	yb_json_doc *doc = NULL;
 	yb_contrib_span *spans = NULL;
+	yb_contrib_history h;
+	yb_retire_check chk;
 	yb_psn_facts f;
-	yb_retire_rec r;
 	const char *psn_no = NULL;
-	char month[12] = "", gend[2] = {0, 0};
-	yb_month apply, first;
-	int approved = 0, rc, eligible;
+	char month[12] = "";
+	yb_month apply;
 	size_t n_spans = 0;
-	yb_jw w, bw, aw;
+	int approved = 0, rc;
+	yb_jw w;
 
-	yb_buf_clear(&j->facts);
-	yb_buf_clear(&j->answer);
 	if ((rc = admin_known(b, NULL, keys)) < 0 ||
 	    (rc = admin_field(yb_jget_str(b, NULL, "psn_no", 1, YB_ID_MAX - 1, &psn_no))) < 0 ||
 	    (rc = admin_field(yb_jget_code(b, NULL, "apply_month", 1, month, sizeof(month)))) < 0 ||
@@ -408,85 +442,39 @@ static int retire_tx(yb_store_tx *tx, admin_unit *u)
 		return yb_error_set(YB_EINVALID, "gend: unknown for %s (record it with the contributions)", f.psn_no);
 	if ((rc = admin_load_spans(tx, f.psn_no, &spans, &n_spans)) < 0)
 		return rc;
-	gend[0] = f.gend;
-	yb_jw_init(&w, &j->facts);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "admdvs", ep->admdvs);
-	yb_jw_obj(&w, "psn");
-	yb_jw_str(&w, "psn_no", f.psn_no);
-	yb_jw_str(&w, "gend", gend);
-	yb_jw_end(&w, '}');
-	yb_jw_bool(&w, "retirement_approved", approved);
-	yb_jw_str(&w, "apply_month", month);
-	yb_jw_int(&w, "deemed_months", f.deemed_months);
-	admin_w_spans(&w, "contributions", spans, n_spans);
-	yb_jw_end(&w, '}');
+	/* N6 is checked at the application month as if not retired yet */
+	h = history_of(&f, spans, n_spans, YB_MONTH_NONE);
+	rc = yb_retire_check_run(&chk, ep, &h, approved, apply);
 	free(spans);
-	if ((rc = admin_decide("retire", &j->facts, ep, NULL, &j->answer, &doc)) < 0)
+	if (rc < 0)
 		return rc;
-	root = yb_json_root(doc);
-	eligible = yb_json_get(root, "eligible") && yb_json_get(root, "eligible")->type == YB_JSON_TRUE;
-	first = YB_MONTH_NONE;
-	if (eligible && yb_month_parse(&first, admin_str(root, "first_retiree_month"),
-				       strlen(admin_str(root, "first_retiree_month"))) < 0)
-		first = apply + 1;
 	yb_jw_init(&w, u->out);
 	yb_jw_obj(&w, NULL);
 	yb_jw_str(&w, "psn_no", f.psn_no);
 	admin_w_person(&w, "person", &f);
-	yb_jw_value(&w, "check", root);
-	if (!j->approve) {
-		yb_jw_end(&w, '}');
-		yb_json_free(doc);
-		return 0;
+	yb_enrol_write_retire(&w, "check", &chk);
+	if (j->approve && chk.eligible) {
+		if ((rc = retire_record(tx, u, ep, &f, &chk)) < 0)
+			return rc;
+		admin_w_month(&w, "retired_from", chk.first_retiree_month);
+		admin_record(u, "retirement", "psn:%s/retirement:%s", f.psn_no, month);
 	}
-	if (!eligible) {
-		yb_jw_end(&w, '}');
-		yb_json_free(doc);
+	yb_jw_end(&w, '}');
+	if (j->approve && !chk.eligible)
 		return yb_error_set(YB_EREFUSED, "retirement: %s does not meet N6 in %s (see the check and its options)",
 				    f.psn_no, month);
-	}
-	memset(&r, 0, sizeof(r));
-	snprintf(r.psn_no, sizeof(r.psn_no), "%s", f.psn_no);
-	r.apply_month = apply;
-	r.eligible = 1;
-	r.retired_from = first;
-	r.appl_time = u->now;
-	snprintf(r.staff_id, sizeof(r.staff_id), "%s", u->who->staff_id);
-	yb_jw_init(&bw, &u->before);
-	yb_jw_obj(&bw, NULL);
-	yb_jw_init(&aw, &u->after);
-	yb_jw_obj(&aw, NULL);
-	if ((rc = yb_tx_put_retire(tx, &r)) < 0 ||
-	    (rc = admin_emp_rebuild(tx, ep, &f, NULL, &bw, &aw)) < 0) {
-		yb_json_free(doc);
-		return rc;
-	}
-	yb_jw_end(&bw, '}');
-	admin_w_month(&aw, "retired_from", first);
-	yb_jw_value(&aw, "check", root);
-	yb_jw_end(&aw, '}');
-	admin_w_month(&w, "retired_from", first);
-	yb_jw_end(&w, '}');
-	yb_json_free(doc);
-	admin_record(u, "retirement", "psn:%s/retirement:%s", f.psn_no, month);
 	return 0;
 }
 
 static int run_retire(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out, int approve)
 {
-	admin_unit u = {.a = a, .who = who, .in = in, .fn = retire_tx, .out = out};
-	retire_job j;
+	retire_job j = {approve};
+	admin_unit u = {.a = a, .who = who, .in = in, .fn = retire_tx, .arg = &j, .out = out};
 	const yb_json *b;
 	int rc;
 
-	memset(&j, 0, sizeof(j));
-	j.approve = approve;
-	u.arg = &j;
 	if ((rc = admin_body(in, &b)) == 0)
 		rc = approve ? admin_change(&u, 0) : admin_read(&u);
-	yb_buf_free(&j.facts);
-	yb_buf_free(&j.answer);
 	return rc;
 }
 

@@ -2,11 +2,12 @@
  * payments, over the store.
  *
  * Design notes
- *  1. An enrolment is enroll/'s decision (`enrol calc`) on the facts the
- *     store holds, with the request's facts written first: eligible and
- *     the year still payable -> resident_enrol (registered, or covered if
- *     a payment already bought it). Coverage itself is written only by a
- *     matched payment (N3): a psn_insu row carrying the pay_id.
+ *  1. An enrolment is enroll/'s decision (yb_enrol_decide, what `enrol
+ *     calc` prints) on the facts the store holds, with the request's facts
+ *     written first: eligible and the year still payable -> resident_enrol
+ *     (registered, or covered if a payment already bought it). Coverage
+ *     itself is written only by a matched payment (N3): a psn_insu row
+ *     carrying the pay_id.
  *  2. A payment file is recorded in one transaction (an exclusive unit):
  *     each line is judged against the person's enrolment of its year (or
  *     of the next year: a newborn's first year, N5) by yb_enrol_dues(),
@@ -105,6 +106,15 @@ static int read_idet(const yb_json *o, const yb_jpath *p, const yb_enrol_policy 
 	return 0;
 }
 
+/* The check character of a certno (ISO 7064 MOD 11-2), refused in the
+ * same words for a request's certno and a stored one. */
+static int certno_ok(const yb_jpath *p, const char *certno)
+{
+	if (yb_certno_valid(certno, strlen(certno)))
+		return 0;
+	return yb_jpath_error(p, "certno", "not an 18-character ID number with a valid check character");
+}
+
 /* Reads the facts of o (the request's "psn") over x->f: given fields
  * replace the stored ones. certno and psn_name are required when creating. */
 static int read_facts(const yb_json *o, const yb_jpath *p, const yb_enrol_policy *ep, facts_in *x,
@@ -132,8 +142,8 @@ static int read_facts(const yb_json *o, const yb_jpath *p, const yb_enrol_policy
 		return rc;
 	if (certno[0]) {
 		size_t n = strlen(certno);
-		if (!yb_certno_valid(certno, n))
-			return yb_jpath_error(p, "certno", "not an 18-character ID number with a valid check character");
+		if ((rc = certno_ok(p, certno)) < 0)
+			return rc;
 		if (certno[n - 1] == 'x')
 			certno[n - 1] = 'X';
 		snprintf(f->certno, sizeof(f->certno), "%s", certno);
@@ -288,39 +298,160 @@ int yb_admin_person_add(yb_admin *a, const yb_actor *who, const yb_admin_in *in,
 
 /* ---------------------------------------------------------- enrolment */
 
-typedef struct enrol_job {
-	facts_in x;
-	int newborn;
-	yb_buf facts, answer;
-} enrol_job;
+/* A residents' enrolment put to enroll/: the facts it decides on (the
+ * person's, with identities and insurance periods from the store, and
+ * the payments recorded), and its decision. */
+typedef struct enrol_case {
+	yb_psn_reg_rec regs[2 * YB_MAX_PSN_REGS];
+	size_t n_regs;
+	yb_enrol_idet idet[YB_ENROL_MAX_NAMES];
+	yb_resident r;
+	yb_insu_record hist[YB_ENROL_MAX_HISTORY];
+	size_t n_hist;
+	yb_pay_rec stored[YB_ENROL_MAX_PAYMENTS];
+	yb_contrib_pay pays[YB_ENROL_MAX_PAYMENTS]; /* point into stored */
+	size_t n_pays;
+	yb_enrol_decision d;
+} enrol_case;
 
-/* The payments recorded for years year-1 and year, matched ones, as
- * enrol calc's "payments". */
-static int w_payments(yb_store_tx *tx, yb_jw *w, const char *psn_no, int year)
+/* Reads the person's identities and, with `history`, their insurance
+ * periods. */
+static int case_read(yb_store_tx *tx, const yb_psn_facts *f, int history, enrol_case *k)
 {
-	yb_pay_rec *p = malloc(YB_ENROL_MAX_PAYMENTS * sizeof(*p));
+	yb_insu_row rows[YB_ENROL_MAX_HISTORY];
 	size_t i, n = 0;
 	int rc;
 
-	if (!p)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	rc = yb_tx_get_pays(tx, psn_no, p, YB_ENROL_MAX_PAYMENTS, &n);
-	yb_jw_arr(w, "payments");
-	for (i = 0; rc == 0 && i < n; i++) {
-		if (strcmp(p[i].verdict, "matched") != 0 || p[i].year < year - 1 || p[i].year > year)
-			continue;
-		yb_jw_obj(w, NULL);
-		yb_jw_str(w, "pay_id", p[i].pay_id);
-		yb_jw_int(w, "year", p[i].year);
-		yb_jw_money(w, "amount", p[i].amount);
-		admin_w_time(w, "paid_time", p[i].paid_time);
-		yb_jw_str(w, "channel", p[i].channel);
-		yb_jw_end(w, '}');
+	k->n_hist = 0;
+	if ((rc = yb_tx_get_psn_regs(tx, f->psn_no, k->regs, 2 * YB_MAX_PSN_REGS, &k->n_regs)) < 0 || !history ||
+	    (rc = yb_tx_get_insu(tx, f->psn_no, rows, YB_ENROL_MAX_HISTORY, &n)) < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		yb_insu_record *h = &k->hist[k->n_hist];
+		if (rows[i].psn_insu_stas == 4)
+			continue; /* ended periods stand in no one's way */
+		h->insutype = rows[i].insutype;
+		snprintf(h->admdvs, sizeof(h->admdvs), "%s", f->insu_admdvs);
+		h->begndate = rows[i].begndate;
+		h->enddate = rows[i].enddate;
+		k->n_hist++;
 	}
-	yb_jw_end(w, ']');
-	free(p);
-	return rc;
+	return 0;
 }
+
+/* The payments recorded as matched for years year-1 and year. */
+static int case_pays(yb_store_tx *tx, const char *psn_no, int year, enrol_case *k)
+{
+	size_t i, n = 0;
+	int rc;
+
+	k->n_pays = 0;
+	if ((rc = yb_tx_get_pays(tx, psn_no, k->stored, YB_ENROL_MAX_PAYMENTS, &n)) < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		const yb_pay_rec *p = &k->stored[i];
+		if (strcmp(p->verdict, yb_pay_verdict_name(YB_PAY_MATCHED)) == 0 && p->year >= year - 1 && p->year <= year)
+			k->pays[k->n_pays++] = (yb_contrib_pay){p->pay_id, p->year, p->amount, p->paid_time, p->channel};
+	}
+	return 0;
+}
+
+/* The groups of f as bits of the policy's groups. */
+static int case_groups(enrol_case *k, const yb_enrol_policy *ep, const yb_psn_facts *f,
+		       const yb_jpath *p, int strict)
+{
+	yb_jpath gp = YB_JPATH_KEY(p, "groups");
+	const char *g = f->groups;
+	char name[YB_ENROL_NAME];
+	long i;
+	int b;
+
+	for (i = 0; admin_next_name(&g, name, sizeof(name)); i++) {
+		yb_jpath ip = YB_JPATH_INDEX(&gp, i);
+		if ((b = yb_enrol_group(ep, name)) >= 0)
+			k->r.groups |= 1u << b;
+		else if (strict)
+			return yb_jpath_error(&ip, NULL, "not a group of the policy");
+	}
+	return 0;
+}
+
+/* The identities of the psn_reg rows as the policy's indexes. */
+static int case_idet(enrol_case *k, const yb_enrol_policy *ep, const yb_jpath *p, int strict)
+{
+	yb_jpath ap = YB_JPATH_KEY(p, "idet");
+	size_t i, n = 0;
+	int t;
+
+	for (i = 0; i < k->n_regs; i++)
+		n += strcmp(k->regs[i].kind, "idet") == 0;
+	if (strict && n > YB_ENROL_MAX_NAMES)
+		return yb_jpath_error(p, "idet", "more than %d entries", YB_ENROL_MAX_NAMES);
+	for (i = 0, n = 0; i < k->n_regs && k->r.n_idet < YB_ENROL_MAX_NAMES; i++) {
+		const yb_psn_reg_rec *g = &k->regs[i];
+		yb_jpath ip = YB_JPATH_INDEX(&ap, n);
+		if (strcmp(g->kind, "idet") != 0)
+			continue;
+		n++;
+		if ((t = yb_enrol_identity(ep, g->type)) >= 0)
+			k->idet[k->r.n_idet++] = (yb_enrol_idet){t, g->begndate, g->enddate};
+		else if (strict)
+			return yb_jpath_error(&ip, "idet_type", "unknown identity '%s'", g->type);
+	}
+	return 0;
+}
+
+/* k->r from the person's facts. strict (an enrolment or a renewal
+ * decided here): what enroll/'s reader refused when these facts went to
+ * it as JSON is refused in its words - a certno or a name loaded
+ * unchecked, more identities than it takes, a name the policy lacks.
+ * Else (a payment judged) an identity or group the policy lacks is
+ * passed over, as it was. */
+static int case_resident(enrol_case *k, const yb_enrol_policy *ep, const yb_psn_facts *f, int strict)
+{
+	yb_jpath pp = YB_JPATH_KEY(NULL, "psn");
+	yb_resident *r = &k->r;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->certno = f->certno;
+	r->psn_name = f->psn_name;
+	r->brdy = f->brdy;
+	snprintf(r->hukou_admdvs, sizeof(r->hukou_admdvs), "%s", f->hukou_admdvs);
+	r->residence_permit = f->residence_permit;
+	r->insured_at_origin = f->insured_at_origin;
+	r->migrant_worker = f->migrant_worker;
+	r->student = f->student;
+	r->guardian_local = f->guardian_local;
+	r->idet = k->idet;
+	if (strict && strlen(f->certno) > YB_CERTNO_MAX - 1)
+		return yb_jpath_error(&pp, "certno", "longer than %d bytes", YB_CERTNO_MAX - 1);
+	if (strict && strlen(f->psn_name) > YB_PSN_NAME_MAX - 1)
+		return yb_jpath_error(&pp, "psn_name", "longer than %d bytes", YB_PSN_NAME_MAX - 1);
+	if ((rc = case_groups(k, ep, f, &pp, strict)) < 0 || (rc = case_idet(k, ep, &pp, strict)) < 0)
+		return rc;
+	return strict ? certno_ok(&pp, f->certno) : 0;
+}
+
+/* The enrolment of year that enroll/'s decision d makes. */
+static void enrol_of(yb_enrol_rec *e, const admin_unit *u, const char *psn_no, int year,
+		     const yb_enrol_decision *d, const char *status)
+{
+	memset(e, 0, sizeof(*e));
+	snprintf(e->psn_no, sizeof(e->psn_no), "%s", psn_no);
+	e->year = year;
+	e->renewal = d->renewal;
+	snprintf(e->ground, sizeof(e->ground), "%s", d->ground >= 0 ? yb_ground_name(d->ground) : "");
+	snprintf(e->status, sizeof(e->status), "%s", status);
+	e->reg_time = u->now;
+	snprintf(e->staff_id, sizeof(e->staff_id), "%s", u->who->staff_id);
+}
+
+typedef struct enrol_job {
+	facts_in x;
+	int newborn;
+	enrol_case k;
+} enrol_job;
 
 /* The newborn's guardian: insured here now. */
 static int guardian_ok(yb_store_tx *tx, admin_unit *u, const char *guardian, char insu_admdvs[7])
@@ -338,24 +469,78 @@ static int guardian_ok(yb_store_tx *tx, admin_unit *u, const char *guardian, cha
 	return 0;
 }
 
+/* The status of year's due in d: covered when a recorded payment bought
+ * it already, lapsed when it can no longer be paid (N3). */
+static int year_status(const yb_enrol_decision *d, int year)
+{
+	int k, status = YB_DUE_PAYABLE;
+
+	for (k = 0; k < d->n_dues; k++)
+		if (d->dues[k].year == year)
+			status = d->dues[k].status;
+	return status;
+}
+
+/* Asks enroll/ on the stored facts (design note 1) and records what it
+ * decides: the enrolment, the answer with the decision, the audit
+ * record. Refused (N1, N2) or lapsed (N3): the answer and no record. */
+static int enrol_decide(yb_store_tx *tx, admin_unit *u, enrol_job *j, const yb_enrol_policy *ep, int year)
+{
+	enrol_case *k = &j->k;
+	yb_enrol_rec e;
+	int rc, status;
+	yb_jw w;
+
+	if ((rc = case_read(tx, &j->x.f, 1, k)) < 0 ||
+	    (rc = case_pays(tx, j->x.f.psn_no, year, k)) < 0 ||
+	    (rc = case_resident(k, ep, &j->x.f, 1)) < 0 ||
+	    (rc = yb_enrol_decide(&k->d, ep, year, &k->r, k->hist, k->n_hist, k->pays, k->n_pays, u->now)) < 0)
+		return rc;
+	status = year_status(&k->d, year);
+	yb_jw_init(&w, u->out);
+	yb_jw_obj(&w, NULL);
+	yb_jw_str(&w, "psn_no", j->x.f.psn_no);
+	admin_w_person(&w, "person", &j->x.f);
+	if (!k->d.eligible || status == YB_DUE_LAPSED) {
+		yb_enrol_write_decision(&w, "decision", ep, year, &k->d, k->pays, k->n_pays);
+		yb_jw_end(&w, '}');
+		if (!k->d.eligible)
+			return yb_error_set(YB_EREFUSED, "enrolment refused (N1, N2): see the decision's reasons");
+		return yb_error_set(YB_EREFUSED, "year: %d can no longer be paid (N3: the window and every extension are over)",
+				    year);
+	}
+	enrol_of(&e, u, j->x.f.psn_no, year, &k->d, status == YB_DUE_COVERED ? "covered" : "registered");
+	if ((rc = yb_tx_put_enrol(tx, &e)) < 0)
+		return rc;
+	w_enrol(&w, "enrolment", &e);
+	yb_enrol_write_decision(&w, "decision", ep, year, &k->d, k->pays, k->n_pays);
+	yb_jw_end(&w, '}');
+
+	admin_record(u, j->newborn ? "enrol.newborn" : "enrol", "psn:%s/enrol:%d", e.psn_no, e.year);
+	yb_jw_init(&w, &u->after);
+	yb_jw_obj(&w, NULL);
+	w_facts(&w, "person", &j->x.f);
+	w_enrol(&w, "enrolment", &e);
+	yb_enrol_write_dues(&w, "dues", ep, &k->d, k->pays);
+	yb_jw_end(&w, '}');
+	return 0;
+}
+
 static int enrol_tx(yb_store_tx *tx, admin_unit *u)
 {
 	static const char *const keys[] = {"admdvs", "year", "psn_no", "psn", NULL};
 	static const char *const nb_keys[] = {"year", "guardian_psn_no", "psn", NULL};
 	enrol_job *j = u->arg;
-	const yb_json *b = u->in->body, *po = yb_json_get(b, "psn"), *root, *due;
+	const yb_json *b = u->in->body, *po = yb_json_get(b, "psn");
 	const yb_enrol_policy *ep;
-	const char *psn_no = NULL, *guardian = NULL, *status = "registered";
-	char admdvs[8] = "", when[24];
-	yb_enrol_rec e, old[16];
-	yb_json_doc *doc = NULL;
+	const char *psn_no = NULL, *guardian = NULL;
+	char admdvs[8] = "";
+	yb_enrol_rec old[16];
 	size_t i, n_old = 0;
 	int64_t year = 0;
 	int rc, created, present = 0;
-	yb_jw w, bw;
+	yb_jw bw;
 
-	yb_buf_clear(&j->facts);
-	yb_buf_clear(&j->answer);
 	if ((rc = admin_known(b, NULL, j->newborn ? nb_keys : keys)) < 0 ||
 	    (rc = admin_field(yb_jget_decimal(b, NULL, "year", 1, 0, &year, &present))) < 0 ||
 	    (rc = yb_jget_code(b, NULL, "admdvs", 0, admdvs, sizeof(admdvs))) < 0 ||
@@ -395,71 +580,7 @@ static int enrol_tx(yb_store_tx *tx, admin_unit *u)
 		if (old[i].year == year)
 			return yb_error_set(YB_ECONFLICT, "year: %s is already enrolled for %lld (%s; N2)",
 					    j->x.f.psn_no, (long long)year, old[i].status);
-
-	/* enroll/ decides on the stored facts (design note 1) */
-	yb_datetime_format(when, u->now);
-	yb_jw_init(&w, &j->facts);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "admdvs", ep->admdvs);
-	yb_jw_int(&w, "year", year);
-	yb_jw_str(&w, "now", when);
-	if ((rc = admin_w_resident(tx, &w, "psn", &j->x.f)) < 0 ||
-	    (rc = admin_w_history(tx, &w, &j->x.f)) < 0 ||
-	    (rc = w_payments(tx, &w, j->x.f.psn_no, (int)year)) < 0)
-		return rc;
-	yb_jw_end(&w, '}');
-	if ((rc = admin_decide("enrol", &j->facts, ep, NULL, &j->answer, &doc)) < 0)
-		return rc;
-	root = yb_json_root(doc);
-	yb_jw_init(&w, u->out);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "psn_no", j->x.f.psn_no);
-	admin_w_person(&w, "person", &j->x.f);
-	if (strcmp(admin_str(root, "decision"), "eligible") != 0) {
-		yb_jw_value(&w, "decision", root);
-		yb_jw_end(&w, '}');
-		yb_json_free(doc);
-		return yb_error_set(YB_EREFUSED, "enrolment refused (N1, N2): see the decision's reasons");
-	}
-	for (due = yb_json_get(root, "dues") ? yb_json_get(root, "dues")->child : NULL; due; due = due->next) {
-		const yb_json *y = yb_json_get(due, "year");
-		if (!y || strtoll(y->str, NULL, 10) != year)
-			continue;
-		status = admin_str(due, "status");
-		status = strcmp(status, "covered") == 0 ? "covered" : strcmp(status, "lapsed") == 0 ? "lapsed" : "registered";
-	}
-	if (strcmp(status, "lapsed") == 0) {
-		yb_jw_value(&w, "decision", root);
-		yb_jw_end(&w, '}');
-		yb_json_free(doc);
-		return yb_error_set(YB_EREFUSED, "year: %lld can no longer be paid (N3: the window and every extension are over)",
-				    (long long)year);
-	}
-	memset(&e, 0, sizeof(e));
-	snprintf(e.psn_no, sizeof(e.psn_no), "%s", j->x.f.psn_no);
-	e.year = (int)year;
-	e.renewal = yb_json_get(root, "renewal") && yb_json_get(root, "renewal")->type == YB_JSON_TRUE;
-	snprintf(e.ground, sizeof(e.ground), "%s", admin_str(root, "ground"));
-	snprintf(e.status, sizeof(e.status), "%s", status);
-	e.reg_time = u->now;
-	snprintf(e.staff_id, sizeof(e.staff_id), "%s", u->who->staff_id);
-	if ((rc = yb_tx_put_enrol(tx, &e)) < 0) {
-		yb_json_free(doc);
-		return rc;
-	}
-	w_enrol(&w, "enrolment", &e);
-	yb_jw_value(&w, "decision", root);
-	yb_jw_end(&w, '}');
-
-	admin_record(u, j->newborn ? "enrol.newborn" : "enrol", "psn:%s/enrol:%d", e.psn_no, e.year);
-	yb_jw_init(&w, &u->after);
-	yb_jw_obj(&w, NULL);
-	w_facts(&w, "person", &j->x.f);
-	w_enrol(&w, "enrolment", &e);
-	yb_jw_value(&w, "dues", yb_json_get(root, "dues"));
-	yb_jw_end(&w, '}');
-	yb_json_free(doc);
-	return 0;
+	return enrol_decide(tx, u, j, ep, (int)year);
 }
 
 static int run_enrol(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out, int newborn)
@@ -475,8 +596,6 @@ static int run_enrol(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb
 	u.arg = j;
 	if ((rc = admin_body(in, &b)) == 0)
 		rc = admin_change(&u, 0);
-	yb_buf_free(&j->facts);
-	yb_buf_free(&j->answer);
 	free(j);
 	return rc;
 }
@@ -558,107 +677,49 @@ static int cmp_line(const void *x, const void *y)
 	return c ? c : a->i < b->i ? -1 : a->i > b->i;
 }
 
-/* The person's resident facts for yb_enrol_dues(); idet from psn_reg. */
-static int resident_of(yb_store_tx *tx, const yb_enrol_policy *ep, const yb_psn_facts *f,
-		       yb_resident *r, yb_enrol_idet *idet)
-{
-	yb_psn_reg_rec regs[2 * YB_MAX_PSN_REGS];
-	const char *g = f->groups;
-	char name[YB_ENROL_NAME];
-	size_t i, n = 0;
-	int rc, k;
-
-	if ((rc = yb_tx_get_psn_regs(tx, f->psn_no, regs, 2 * YB_MAX_PSN_REGS, &n)) < 0)
-		return rc;
-	memset(r, 0, sizeof(*r));
-	r->certno = f->certno;
-	r->psn_name = f->psn_name;
-	r->brdy = f->brdy;
-	r->idet = idet;
-	for (i = 0; i < n && r->n_idet < YB_ENROL_MAX_NAMES; i++)
-		if (strcmp(regs[i].kind, "idet") == 0 && (k = yb_enrol_identity(ep, regs[i].type)) >= 0) {
-			idet[r->n_idet].type = k;
-			idet[r->n_idet].begndate = regs[i].begndate;
-			idet[r->n_idet++].enddate = regs[i].enddate;
-		}
-	while (admin_next_name(&g, name, sizeof(name)))
-		if ((k = yb_enrol_group(ep, name)) >= 0)
-			r->groups |= 1u << k;
-	return 0;
-}
-
 /* Renews a person not enrolled for `year` when enroll/ finds them
  * eligible and insured here the year before (N2: a renewal pays without
  * registering). 1 renewed, 0 not. */
 static int try_renewal(yb_store_tx *tx, pay_ctx *c, const yb_psn_facts *f, int year)
 {
-	admin_unit *u = c->u;
-	yb_buf facts = YB_BUF_INIT, answer = YB_BUF_INIT;
-	yb_json_doc *doc = NULL;
-	const yb_json *root;
+	enrol_case *k = malloc(sizeof(*k));
 	yb_enrol_rec e;
-	char when[24];
-	yb_jw w;
 	int rc;
 
-	yb_datetime_format(when, u->now);
-	yb_jw_init(&w, &facts);
-	yb_jw_obj(&w, NULL);
-	yb_jw_int(&w, "year", year);
-	yb_jw_str(&w, "now", when);
-	if ((rc = admin_w_resident(tx, &w, "psn", f)) < 0 || (rc = admin_w_history(tx, &w, f)) < 0)
+	if (!k)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	if ((rc = case_read(tx, f, 1, k)) < 0)
 		goto done;
-	yb_jw_end(&w, '}');
-	if ((rc = admin_decide("enrol", &facts, c->ep, NULL, &answer, &doc)) < 0) {
-		rc = 0; /* facts enroll/ cannot judge: no renewal */
+	/* facts enroll/ cannot judge: no renewal */
+	if (case_resident(k, c->ep, f, 1) < 0 ||
+	    yb_enrol_decide(&k->d, c->ep, year, &k->r, k->hist, k->n_hist, k->pays, 0, c->u->now) < 0 ||
+	    !k->d.eligible || !k->d.renewal)
 		goto done;
-	}
-	root = yb_json_root(doc);
-	if (strcmp(admin_str(root, "decision"), "eligible") != 0 ||
-	    !yb_json_get(root, "renewal") || yb_json_get(root, "renewal")->type != YB_JSON_TRUE)
-		goto done;
-	memset(&e, 0, sizeof(e));
-	snprintf(e.psn_no, sizeof(e.psn_no), "%s", f->psn_no);
-	e.year = year;
-	e.renewal = 1;
-	snprintf(e.ground, sizeof(e.ground), "%s", admin_str(root, "ground"));
-	snprintf(e.status, sizeof(e.status), "registered");
-	e.reg_time = u->now;
-	snprintf(e.staff_id, sizeof(e.staff_id), "%s", u->who->staff_id);
+	enrol_of(&e, c->u, f->psn_no, year, &k->d, "registered");
 	rc = yb_tx_put_enrol(tx, &e);
 	if (rc == 0)
 		rc = 1;
 done:
-	yb_json_free(doc);
-	yb_buf_free(&facts);
-	yb_buf_free(&answer);
+	free(k);
 	return rc;
 }
 
 /* Judges the new lines `mine` of one person against enrolment year E. */
 static int judge(yb_store_tx *tx, pay_ctx *c, const yb_psn_facts *f, int E, const size_t *mine, size_t n)
 {
-	yb_contrib_pay pays[YB_ENROL_MAX_PAYMENTS];
-	yb_pay_rec *stored = malloc(YB_ENROL_MAX_PAYMENTS * sizeof(*stored));
-	yb_enrol_idet idet[YB_ENROL_MAX_NAMES];
-	yb_enrol_decision *d = malloc(sizeof(*d));
-	yb_resident r;
-	size_t i, k, n_stored = 0, n_pays = 0;
+	enrol_case *k = malloc(sizeof(*k));
+	yb_enrol_decision *d;
+	size_t i, j, n_pays;
 	int rc, covered[2] = {0, 0};
 
-	if (!stored || !d) {
-		rc = yb_error_set(YB_ENOMEM, "out of memory");
+	if (!k)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	d = &k->d;
+	if ((rc = case_read(tx, f, 0, k)) < 0 || (rc = case_resident(k, c->ep, f, 0)) < 0 ||
+	    (rc = case_pays(tx, f->psn_no, E, k)) < 0)
 		goto done;
-	}
-	if ((rc = resident_of(tx, c->ep, f, &r, idet)) < 0 ||
-	    (rc = yb_tx_get_pays(tx, f->psn_no, stored, YB_ENROL_MAX_PAYMENTS, &n_stored)) < 0)
-		goto done;
-	for (i = 0; i < n_stored; i++)
-		if (strcmp(stored[i].verdict, "matched") == 0 && stored[i].year >= E - 1 && stored[i].year <= E) {
-			covered[stored[i].year - (E - 1)] = 1;
-			pays[n_pays++] = (yb_contrib_pay){stored[i].pay_id, stored[i].year, stored[i].amount,
-							  stored[i].paid_time, stored[i].channel};
-		}
+	for (n_pays = k->n_pays, i = 0; i < n_pays; i++)
+		covered[k->pays[i].year - (E - 1)] = 1;
 	if (n_pays + n > YB_ENROL_MAX_PAYMENTS) {
 		rc = yb_error_set(YB_EINVALID, "certno %s: more than %d payments for %d", f->certno,
 				  YB_ENROL_MAX_PAYMENTS, E);
@@ -666,9 +727,9 @@ static int judge(yb_store_tx *tx, pay_ctx *c, const yb_psn_facts *f, int E, cons
 	}
 	for (i = 0; i < n; i++) {
 		const yb_payline *l = &c->pf.lines[mine[i]];
-		pays[n_pays + i] = (yb_contrib_pay){l->pay_id, l->year, l->amount, l->paid_time, l->channel};
+		k->pays[n_pays + i] = (yb_contrib_pay){l->pay_id, l->year, l->amount, l->paid_time, l->channel};
 	}
-	if ((rc = yb_enrol_dues(d, c->ep, E, &r, pays, n_pays + n, c->u->now)) < 0) {
+	if ((rc = yb_enrol_dues(d, c->ep, E, &k->r, k->pays, n_pays + n, c->u->now)) < 0) {
 		rc = yb_error_prefix(rc, "certno %s", f->certno);
 		goto done;
 	}
@@ -680,11 +741,11 @@ static int judge(yb_store_tx *tx, pay_ctx *c, const yb_psn_facts *f, int E, cons
 		s->due = d->expected[idx];
 		s->begndate = s->enddate = YB_DATE_NONE;
 		snprintf(s->psn_no, sizeof(s->psn_no), "%s", f->psn_no);
-		for (k = 0; k < (size_t)d->n_dues; k++)
-			if (d->dues[k].pay == (int)idx) {
-				s->begndate = d->dues[k].begndate;
-				s->enddate = d->dues[k].enddate;
-				s->route = d->dues[k].route;
+		for (j = 0; j < (size_t)d->n_dues; j++)
+			if (d->dues[j].pay == (int)idx) {
+				s->begndate = d->dues[j].begndate;
+				s->enddate = d->dues[j].enddate;
+				s->route = d->dues[j].route;
 			}
 		/* a year already covered by a recorded payment stays so */
 		if (s->verdict == YB_PAY_MATCHED && covered[c->pf.lines[mine[i]].year - (E - 1)])
@@ -693,8 +754,7 @@ static int judge(yb_store_tx *tx, pay_ctx *c, const yb_psn_facts *f, int E, cons
 			covered[c->pf.lines[mine[i]].year - (E - 1)] = 1;
 	}
 done:
-	free(stored);
-	free(d);
+	free(k);
 	return rc;
 }
 

@@ -85,18 +85,7 @@ int admin_psn_no(const char *s, const char *field);
 /* A bool member: 0/1, or the default when absent. */
 int admin_bool(const yb_json *o, const yb_jpath *p, const char *key, int *out);
 
-/* ------------------------------------------------------ facts as JSON */
-
-/* Writes the person's enrol-calc "psn" object (N1 facts, groups, idet). */
-int admin_w_resident(yb_store_tx *tx, yb_jw *w, const char *key, const yb_psn_facts *f);
-/* Writes "insu_history" from the person's insurance periods. */
-int admin_w_history(yb_store_tx *tx, yb_jw *w, const yb_psn_facts *f);
-/* Runs enroll/'s operation op on the input JSON text: out gets the
- * answer (parsed into *doc, the caller frees it). */
-int admin_decide(const char *op, const yb_buf *input, const yb_enrol_policy *ep,
-		 const yb_policy *sp, yb_buf *answer, yb_json_doc **doc);
-/* The string member of an answer, or "". */
-const char *admin_str(const yb_json *o, const char *key);
+/* --------------------------------------------------- facts and answers */
 
 /* The next name of a comma-separated list (a person's groups) into
  * name: 1, or 0 at the end. */

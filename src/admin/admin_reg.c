@@ -47,10 +47,6 @@ static int query_date(const yb_admin_in *in, const char *name, yb_date dflt, yb_
 
 /* ------------------------------------------------------- remote care */
 
-typedef struct reg_job {
-	yb_buf facts, answer;
-} reg_job;
-
 static void w_remote(yb_jw *w, const char *key, const yb_remote_rec *r)
 {
 	yb_jw_obj(w, key);
@@ -67,41 +63,100 @@ static void w_remote(yb_jw *w, const char *key, const yb_remote_rec *r)
 	yb_jw_end(w, '}');
 }
 
+/* The names of a request as the policy's indexes; a name the policy
+ * lacks is refused in the words enroll/'s reader used when the request
+ * went to it as JSON. */
+static int remote_names(yb_remote_req *req, const yb_enrol_policy *ep, const char *type, const char *channel)
+{
+	if ((req->type = yb_enrol_remote_type(ep, type)) < 0)
+		return yb_error_set(YB_EINVALID, "type: unknown remote-care type '%s'", type);
+	if ((req->channel = yb_enrol_channel(ep, channel)) < 0)
+		return yb_error_set(YB_EINVALID, "channel: unknown channel '%s'", channel);
+	return 0;
+}
+
+/* The person's other registrations, which a new one must not overlap
+ * (N7); one ended before it began is none. */
+static int remote_existing(yb_remote_reg_fact *out, size_t *n_out, const yb_enrol_policy *ep,
+			   const yb_remote_rec *ex, size_t n)
+{
+	size_t i;
+
+	*n_out = 0;
+	for (i = 0; i < n; i++) {
+		yb_remote_reg_fact *x = &out[*n_out];
+		if (ex[i].reg.enddate < ex[i].reg.begndate)
+			continue;
+		if ((x->type = yb_enrol_remote_type(ep, ex[i].reg.type)) < 0)
+			return yb_error_set(YB_EINVALID, "registrations[%zu].type: unknown remote-care type '%s'",
+					    *n_out, ex[i].reg.type);
+		snprintf(x->place, sizeof(x->place), "%s", ex[i].reg.admdvs);
+		x->begndate = ex[i].reg.begndate;
+		x->enddate = ex[i].reg.enddate;
+		(*n_out)++;
+	}
+	return 0;
+}
+
+/* Writes an accepted registration: a psn_reg row with its reg_id. */
+static int remote_put(yb_store_tx *tx, admin_unit *u, yb_remote_rec *r, const yb_enrol_policy *ep,
+		      const yb_remote_req *req, const yb_remote_decision *d, const char *psn_no,
+		      const char *channel)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->reg.psn_no, sizeof(r->reg.psn_no), "%s", psn_no);
+	snprintf(r->reg.kind, sizeof(r->reg.kind), "remote");
+	snprintf(r->reg.type, sizeof(r->reg.type), "%s", ep->remote[req->type].name);
+	snprintf(r->reg.admdvs, sizeof(r->reg.admdvs), "%s", req->place);
+	r->reg.begndate = d->begndate;
+	r->reg.enddate = d->enddate; /* YB_DATE_MAX: until cancelled */
+	snprintf(r->channel, sizeof(r->channel), "%s", channel);
+	r->applied = req->applied;
+	r->done = req->done;
+	snprintf(r->staff_id, sizeof(r->staff_id), "%s", u->who->staff_id);
+	if ((rc = yb_tx_next_id(tx, "remote", 'R', r->reg_id)) < 0)
+		return rc;
+	return yb_tx_put_remote(tx, r);
+}
+
 static int remote_tx(yb_store_tx *tx, admin_unit *u)
 {
 	static const char *const keys[] = {"psn_no", "type", "place_admdvs", "applied", "begndate",
 		"channel", "done", NULL};
-	reg_job *j = u->arg;
-	const yb_json *b = u->in->body, *root;
+	const yb_json *b = u->in->body;
 	const yb_enrol_policy *ep;
 	const char *psn_no = NULL, *type = NULL, *channel = NULL;
-	char place[8] = "", when[24], at[24];
-	yb_datetime applied = u->now, done = u->now;
-	yb_date begn = YB_DATE_NONE, d;
+	char place[8] = "";
+	yb_remote_reg_fact existing[YB_ENROL_MAX_HISTORY];
+	yb_remote_req req;
+	yb_remote_decision d;
 	yb_remote_rec *ex = NULL, r;
-	yb_json_doc *doc = NULL;
 	yb_psn_facts f;
 	yb_psn_rec p;
-	size_t i, n = 0;
+	size_t n = 0;
 	int rc;
 	yb_jw w;
 
-	yb_buf_clear(&j->facts);
-	yb_buf_clear(&j->answer);
+	memset(&req, 0, sizeof(req));
+	req.applied = req.done = u->now;
+	req.has_done = 1; /* done defaults to now */
+	req.begndate = YB_DATE_NONE;
 	if ((rc = admin_known(b, NULL, keys)) < 0 ||
 	    (rc = admin_field(yb_jget_str(b, NULL, "psn_no", 1, YB_ID_MAX - 1, &psn_no))) < 0 ||
 	    (rc = admin_field(yb_jget_str(b, NULL, "type", 1, YB_ENROL_NAME - 1, &type))) < 0 ||
 	    (rc = admin_field(yb_jget_code(b, NULL, "place_admdvs", 1, place, sizeof(place)))) < 0 ||
-	    (rc = yb_jget_datetime(b, NULL, "applied", 0, &applied)) < 0 ||
-	    (rc = yb_jget_date(b, NULL, "begndate", 0, &begn)) < 0 ||
+	    (rc = yb_jget_datetime(b, NULL, "applied", 0, &req.applied)) < 0 ||
+	    (rc = yb_jget_date(b, NULL, "begndate", 0, &req.begndate)) < 0 ||
 	    (rc = admin_field(yb_jget_str(b, NULL, "channel", 1, YB_ENROL_NAME - 1, &channel))) < 0 ||
-	    (rc = yb_jget_datetime(b, NULL, "done", 0, &done)) < 0)
+	    (rc = yb_jget_datetime(b, NULL, "done", 0, &req.done)) < 0)
 		return rc;
 	if (!region6(place))
 		return yb_error_set(YB_EINVALID, "place_admdvs: not a 6-digit region code");
-	if (applied > u->now || done > u->now)
-		return yb_error_set(YB_EINVALID, "%s: after now", applied > u->now ? "applied" : "done");
-	if ((rc = person_on(tx, u, psn_no, "psn_no", yb_datetime_date(applied), &f, &p, &ep)) < 0)
+	if (req.applied > u->now || req.done > u->now)
+		return yb_error_set(YB_EINVALID, "%s: after now", req.applied > u->now ? "applied" : "done");
+	if ((rc = person_on(tx, u, psn_no, "psn_no", yb_datetime_date(req.applied), &f, &p, &ep)) < 0)
 		return rc;
 	if (p.psn_insu_stas != 1) {
 		yb_jw_init(&w, u->out);
@@ -112,77 +167,36 @@ static int remote_tx(yb_store_tx *tx, admin_unit *u)
 	}
 	if (!(ex = malloc(YB_ENROL_MAX_HISTORY * sizeof(*ex))))
 		return yb_error_set(YB_ENOMEM, "out of memory");
-	if ((rc = yb_tx_get_remotes(tx, f.psn_no, ex, YB_ENROL_MAX_HISTORY, &n)) < 0)
+	/* enroll/ decides with the insurance held on the day of the application */
+	snprintf(req.place, sizeof(req.place), "%s", place);
+	req.insutype = p.insutype;
+	req.psn_type = p.psn_type;
+	req.existing = existing;
+	if ((rc = yb_tx_get_remotes(tx, f.psn_no, ex, YB_ENROL_MAX_HISTORY, &n)) < 0 ||
+	    (rc = remote_names(&req, ep, type, channel)) < 0 ||
+	    (rc = remote_existing(existing, &req.n_existing, ep, ex, n)) < 0 ||
+	    (rc = yb_remote_register(&d, ep, &req)) < 0)
 		goto done;
-	yb_datetime_format(when, applied);
-	yb_jw_init(&w, &j->facts);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "admdvs", ep->admdvs);
-	yb_jw_obj(&w, "psn");
-	yb_jw_str(&w, "psn_no", f.psn_no);
-	yb_jw_int(&w, "insutype", p.insutype);
-	yb_jw_str(&w, "psn_type", p.psn_type);
-	yb_jw_end(&w, '}');
-	yb_jw_str(&w, "type", type);
-	yb_jw_str(&w, "place_admdvs", place);
-	yb_jw_str(&w, "applied", when);
-	if (begn != YB_DATE_NONE)
-		admin_w_date(&w, "begndate", begn);
-	yb_jw_str(&w, "channel", channel);
-	yb_datetime_format(at, done);
-	yb_jw_str(&w, "done", at);
-	yb_jw_arr(&w, "registrations");
-	for (i = 0; i < n; i++) {
-		if (ex[i].reg.enddate < ex[i].reg.begndate)
-			continue;
-		yb_jw_obj(&w, NULL);
-		yb_jw_str(&w, "type", ex[i].reg.type);
-		yb_jw_str(&w, "place_admdvs", ex[i].reg.admdvs);
-		admin_w_date(&w, "begndate", ex[i].reg.begndate);
-		admin_w_date(&w, "enddate", ex[i].reg.enddate);
-		yb_jw_end(&w, '}');
-	}
-	yb_jw_end(&w, ']');
-	yb_jw_end(&w, '}');
-	if ((rc = admin_decide("remote", &j->facts, ep, NULL, &j->answer, &doc)) < 0)
-		goto done;
-	root = yb_json_root(doc);
 	yb_jw_init(&w, u->out);
 	yb_jw_obj(&w, NULL);
-	if (strcmp(admin_str(root, "decision"), "accepted") != 0) {
+	if (!d.accepted) {
 		yb_jw_str(&w, "psn_no", f.psn_no);
-		yb_jw_value(&w, "decision", root);
+		yb_enrol_write_remote(&w, "decision", ep, &req, &d);
 		yb_jw_end(&w, '}');
 		rc = yb_error_set(YB_EREFUSED, "registration refused (N7, OE8): see the decision's reasons");
 		goto done;
 	}
-	memset(&r, 0, sizeof(r));
-	snprintf(r.reg.psn_no, sizeof(r.reg.psn_no), "%s", f.psn_no);
-	snprintf(r.reg.kind, sizeof(r.reg.kind), "remote");
-	snprintf(r.reg.type, sizeof(r.reg.type), "%s", admin_str(root, "type"));
-	snprintf(r.reg.admdvs, sizeof(r.reg.admdvs), "%s", place);
-	d = YB_DATE_NONE;
-	yb_date_parse(&d, admin_str(root, "begndate"), strlen(admin_str(root, "begndate")));
-	r.reg.begndate = d;
-	r.reg.enddate = YB_DATE_MAX;
-	if (admin_str(root, "enddate")[0])
-		yb_date_parse(&r.reg.enddate, admin_str(root, "enddate"), strlen(admin_str(root, "enddate")));
-	snprintf(r.channel, sizeof(r.channel), "%s", channel);
-	r.applied = applied;
-	r.done = done;
-	snprintf(r.staff_id, sizeof(r.staff_id), "%s", u->who->staff_id);
-	if ((rc = yb_tx_next_id(tx, "remote", 'R', r.reg_id)) < 0 || (rc = yb_tx_put_remote(tx, &r)) < 0)
+	if ((rc = remote_put(tx, u, &r, ep, &req, &d, f.psn_no, channel)) < 0)
 		goto done;
 	yb_jw_str(&w, "reg_id", r.reg_id);
 	yb_jw_str(&w, "psn_no", f.psn_no);
 	admin_w_person(&w, "person", &f);
-	yb_jw_value(&w, "decision", root);
+	yb_enrol_write_remote(&w, "decision", ep, &req, &d);
 	yb_jw_end(&w, '}');
 	admin_record(u, "remote.register", "psn:%s/remote:%s", f.psn_no, r.reg_id);
 	yb_jw_init(&w, &u->after);
 	w_remote(&w, NULL, &r);
 done:
-	yb_json_free(doc);
 	free(ex);
 	return rc;
 }
@@ -190,17 +204,12 @@ done:
 int yb_admin_remote_add(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out)
 {
 	admin_unit u = {.a = a, .who = who, .in = in, .fn = remote_tx, .out = out};
-	reg_job j;
 	const yb_json *b;
 	int rc;
 
-	memset(&j, 0, sizeof(j));
-	u.arg = &j;
-	if ((rc = admin_body(in, &b)) == 0)
-		rc = admin_change(&u, 0);
-	yb_buf_free(&j.facts);
-	yb_buf_free(&j.answer);
-	return rc;
+	if ((rc = admin_body(in, &b)) < 0)
+		return rc;
+	return admin_change(&u, 0);
 }
 
 static int remote_end_tx(yb_store_tx *tx, admin_unit *u)
@@ -389,21 +398,12 @@ int yb_admin_chronic_decide(yb_admin *a, const yb_actor *who, const yb_admin_in 
 
 typedef struct bind_job {
 	int unbind;
-	yb_buf facts, answer;
+	yb_bind_rec binds[YB_ENROL_MAX_BINDINGS]; /* the initiator's, ended ones too */
+	size_t n;
+	yb_binding bindings[YB_ENROL_MAX_BINDINGS]; /* the same as enroll/ takes them */
+	yb_bind_req req;
+	yb_bind_decision d;
 } bind_job;
-
-static void w_party(yb_jw *w, const char *key, const yb_psn_rec *p, const char *relation)
-{
-	yb_jw_obj(w, key);
-	yb_jw_str(w, "psn_no", p->psn_no);
-	if (relation)
-		yb_jw_str(w, "relation", relation);
-	if (p->insutype)
-		yb_jw_int(w, "insutype", p->insutype);
-	yb_jw_str(w, "insu_admdvs", p->insu_admdvs);
-	yb_jw_bool(w, "insured", p->psn_insu_stas == 1);
-	yb_jw_end(w, '}');
-}
 
 static void w_bind(yb_jw *w, const char *key, const yb_bind_rec *b)
 {
@@ -416,25 +416,104 @@ static void w_bind(yb_jw *w, const char *key, const yb_bind_rec *b)
 	yb_jw_end(w, '}');
 }
 
+/* A party as enroll/ takes it: the insurance held at the time. */
+static void party_of(yb_family_party *x, const yb_psn_rec *p, int relation)
+{
+	memset(x, 0, sizeof(*x));
+	x->psn_no = p->psn_no;
+	x->insutype = p->insutype;
+	snprintf(x->insu_admdvs, sizeof(x->insu_admdvs), "%s", p->insu_admdvs);
+	x->insured = p->psn_insu_stas == 1;
+	x->relation = relation;
+}
+
+/* The relation of psn_no's standing binding, which an unbinding ends; a
+ * loaded binding has none: the policy's first. */
+static const char *standing_relation(const bind_job *j, const yb_enrol_policy *ep, const char *psn_no)
+{
+	const char *relation = ep->relation[0];
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (strcmp(j->binds[i].bound_psn_no, psn_no) == 0 && !j->binds[i].unbind_time &&
+		    j->binds[i].relation[0])
+			relation = j->binds[i].relation;
+	return relation;
+}
+
+/* j->req from the parties and the initiator's bindings, relations as the
+ * policy's indexes. What enroll/'s reader refused when these facts went
+ * to it as JSON is refused in its words: an initiator with no insurance
+ * at the time (404, as then), a relation the policy lacks. */
+static int bind_request(bind_job *j, const yb_enrol_policy *ep, yb_datetime t, const yb_psn_rec *pi,
+			const yb_psn_rec *pb, const char *relation)
+{
+	yb_bind_req *req = &j->req;
+	size_t i;
+	int k;
+
+	memset(req, 0, sizeof(*req));
+	req->op = j->unbind ? YB_UNBIND : YB_BIND;
+	req->time = t;
+	if (!pi->insutype)
+		return yb_error_set(YB_ENOTFOUND, "initiator.insutype: missing");
+	party_of(&req->initiator, pi, -1);
+	if ((k = yb_enrol_relation(ep, relation)) < 0)
+		return yb_error_set(YB_EINVALID, "psn.relation: unknown relation '%s'", relation);
+	party_of(&req->psn, pb, k);
+	for (i = 0; i < j->n; i++) {
+		const yb_bind_rec *b = &j->binds[i];
+		/* a loaded binding has no relation: it counts all the same */
+		const char *rel = b->relation[0] ? b->relation : ep->relation[0];
+		if ((k = yb_enrol_relation(ep, rel)) < 0)
+			return yb_error_set(YB_EINVALID, "bindings[%zu].relation: unknown relation '%s'", i, rel);
+		j->bindings[i] = (yb_binding){b->bound_psn_no, k, b->bind_time, b->unbind_time};
+	}
+	req->bindings = j->bindings;
+	req->n_bindings = j->n;
+	return 0;
+}
+
+/* Writes the accepted binding, or ends the standing one (the audit
+ * record's before); nb gets the binding as it now stands. */
+static int bind_store(yb_store_tx *tx, admin_unit *u, const bind_job *j, const yb_psn_rec *pi,
+		      const yb_psn_rec *pb, const char *relation, yb_bind_rec *nb)
+{
+	size_t i;
+	yb_jw w;
+
+	memset(nb, 0, sizeof(*nb));
+	snprintf(nb->bound_psn_no, sizeof(nb->bound_psn_no), "%s", pb->psn_no);
+	snprintf(nb->initiator_psn_no, sizeof(nb->initiator_psn_no), "%s", pi->psn_no);
+	snprintf(nb->relation, sizeof(nb->relation), "%s", relation);
+	snprintf(nb->staff_id, sizeof(nb->staff_id), "%s", u->who->staff_id);
+	if (!j->unbind) {
+		nb->bind_time = j->req.time;
+		return yb_tx_put_bind(tx, nb);
+	}
+	for (i = 0; i < j->n; i++)
+		if (strcmp(j->binds[i].bound_psn_no, pb->psn_no) == 0 && !j->binds[i].unbind_time)
+			*nb = j->binds[i];
+	yb_jw_init(&w, &u->before);
+	w_bind(&w, NULL, nb);
+	nb->unbind_time = j->req.time;
+	return yb_tx_unbind(tx, pb->psn_no, pi->psn_no, j->req.time);
+}
+
 static int bind_tx(yb_store_tx *tx, admin_unit *u)
 {
 	static const char *const keys[] = {"initiator_psn_no", "psn_no", "relation", "time", NULL};
 	bind_job *j = u->arg;
-	const yb_json *b = u->in->body, *root;
+	const yb_json *b = u->in->body;
 	const yb_enrol_policy *ep;
 	const char *init_no = NULL, *psn_no = NULL, *relation = NULL;
 	yb_datetime t = u->now;
-	yb_bind_rec *binds = NULL, nb;
-	yb_json_doc *doc = NULL;
+	yb_bind_rec nb;
 	yb_psn_facts fi, fb;
 	yb_psn_rec pi, pb;
-	size_t i, n = 0;
-	char when[24], bt[24];
 	int rc;
-	yb_jw w, ow;
+	yb_jw w;
 
-	yb_buf_clear(&j->facts);
-	yb_buf_clear(&j->answer);
 	if (j->unbind) {
 		init_no = u->in->id;
 		psn_no = u->in->id2;
@@ -448,100 +527,48 @@ static int bind_tx(yb_store_tx *tx, admin_unit *u)
 	if (t > u->now)
 		return yb_error_set(YB_EINVALID, "time: after now");
 	if ((rc = person_on(tx, u, init_no, "initiator_psn_no", yb_datetime_date(t), &fi, &pi, &ep)) < 0 ||
-	    (rc = person_on(tx, u, psn_no, "psn_no", yb_datetime_date(t), &fb, &pb, NULL)) < 0)
+	    (rc = person_on(tx, u, psn_no, "psn_no", yb_datetime_date(t), &fb, &pb, NULL)) < 0 ||
+	    (rc = yb_tx_get_binds(tx, fi.psn_no, 1, j->binds, YB_ENROL_MAX_BINDINGS, &j->n)) < 0)
 		return rc;
-	if (!(binds = malloc(YB_ENROL_MAX_BINDINGS * sizeof(*binds))))
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	if ((rc = yb_tx_get_binds(tx, fi.psn_no, 1, binds, YB_ENROL_MAX_BINDINGS, &n)) < 0)
-		goto done;
-	yb_datetime_format(when, t);
-	yb_jw_init(&w, &j->facts);
+	if (j->unbind)
+		relation = standing_relation(j, ep, pb.psn_no);
+	if ((rc = bind_request(j, ep, t, &pi, &pb, relation)) < 0 ||
+	    (rc = yb_family_bind(&j->d, ep, &j->req)) < 0)
+		return rc;
+	yb_jw_init(&w, u->out);
 	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "admdvs", ep->admdvs);
-	yb_jw_str(&w, "op", j->unbind ? "unbind" : "bind");
-	yb_jw_str(&w, "time", when);
-	w_party(&w, "initiator", &pi, NULL);
-	if (j->unbind) { /* the relation of the standing binding */
-		relation = ep->relation[0];
-		for (i = 0; i < n; i++)
-			if (strcmp(binds[i].bound_psn_no, pb.psn_no) == 0 && !binds[i].unbind_time && binds[i].relation[0])
-				relation = binds[i].relation;
-	}
-	w_party(&w, "psn", &pb, relation);
-	yb_jw_arr(&w, "bindings");
-	for (i = 0; i < n; i++) {
-		yb_jw_obj(&w, NULL);
-		yb_jw_str(&w, "psn_no", binds[i].bound_psn_no);
-		/* a loaded binding has no relation: it counts all the same */
-		yb_jw_str(&w, "relation", binds[i].relation[0] ? binds[i].relation : ep->relation[0]);
-		yb_datetime_format(bt, binds[i].bind_time);
-		yb_jw_str(&w, "bind_time", bt);
-		if (binds[i].unbind_time) {
-			yb_datetime_format(bt, binds[i].unbind_time);
-			yb_jw_str(&w, "unbind_time", bt);
-		}
+	if (!j->d.accepted) {
+		yb_enrol_write_bind(&w, "decision", &j->req, &j->d);
 		yb_jw_end(&w, '}');
+		return yb_error_set(YB_EREFUSED, "%s refused (A1): see the decision's reasons", j->unbind ? "unbinding" : "binding");
 	}
-	yb_jw_end(&w, ']');
+	if ((rc = bind_store(tx, u, j, &pi, &pb, relation, &nb)) < 0)
+		return rc;
+	w_bind(&w, "binding", &nb);
+	yb_enrol_write_bind(&w, "decision", &j->req, &j->d);
 	yb_jw_end(&w, '}');
-	if ((rc = admin_decide("bind", &j->facts, ep, NULL, &j->answer, &doc)) < 0)
-		goto done;
-	root = yb_json_root(doc);
-	yb_jw_init(&ow, u->out);
-	yb_jw_obj(&ow, NULL);
-	if (strcmp(admin_str(root, "decision"), "accepted") != 0) {
-		yb_jw_value(&ow, "decision", root);
-		yb_jw_end(&ow, '}');
-		rc = yb_error_set(YB_EREFUSED, "%s refused (A1): see the decision's reasons", j->unbind ? "unbinding" : "binding");
-		goto done;
-	}
-	memset(&nb, 0, sizeof(nb));
-	snprintf(nb.bound_psn_no, sizeof(nb.bound_psn_no), "%s", pb.psn_no);
-	snprintf(nb.initiator_psn_no, sizeof(nb.initiator_psn_no), "%s", pi.psn_no);
-	snprintf(nb.relation, sizeof(nb.relation), "%s", relation);
-	snprintf(nb.staff_id, sizeof(nb.staff_id), "%s", u->who->staff_id);
-	if (j->unbind) {
-		for (i = 0; i < n; i++)
-			if (strcmp(binds[i].bound_psn_no, pb.psn_no) == 0 && !binds[i].unbind_time)
-				nb = binds[i];
-		yb_jw_init(&w, &u->before);
-		w_bind(&w, NULL, &nb);
-		nb.unbind_time = t;
-		rc = yb_tx_unbind(tx, pb.psn_no, pi.psn_no, t);
-	} else {
-		nb.bind_time = t;
-		rc = yb_tx_put_bind(tx, &nb);
-	}
-	if (rc < 0)
-		goto done;
-	w_bind(&ow, "binding", &nb);
-	yb_jw_value(&ow, "decision", root);
-	yb_jw_end(&ow, '}');
 	admin_record(u, j->unbind ? "unbind" : "bind", "psn:%s/binding:%s", nb.bound_psn_no, nb.initiator_psn_no);
 	yb_jw_init(&w, &u->after);
 	w_bind(&w, NULL, &nb);
-done:
-	yb_json_free(doc);
-	free(binds);
-	return rc;
+	return 0;
 }
 
 static int run_bind(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out, int unbind)
 {
 	admin_unit u = {.a = a, .who = who, .in = in, .fn = bind_tx, .out = out};
-	bind_job j;
+	bind_job *j = calloc(1, sizeof(*j));
 	const yb_json *b;
 	int rc = 0;
 
-	memset(&j, 0, sizeof(j));
-	j.unbind = unbind;
-	u.arg = &j;
+	if (!j)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	j->unbind = unbind;
+	u.arg = j;
 	if (!unbind)
 		rc = admin_body(in, &b);
 	if (rc == 0)
 		rc = admin_change(&u, 0);
-	yb_buf_free(&j.facts);
-	yb_buf_free(&j.answer);
+	free(j);
 	return rc;
 }
 

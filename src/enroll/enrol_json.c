@@ -2,7 +2,9 @@
  * retire` and `yibao pay reconcile` read and print (docs/enrolment.md), and
  * what the golden tests feed. No I/O: the caller reads the input and loads
  * the policies. Unknown fields are errors, so a misspelt fact cannot
- * silently count as false. */
+ * silently count as false. The writers of the decisions (yb_enrol_write_*)
+ * are public: the administration API, which decides with the structs,
+ * answers with the same JSON. */
 #include "enroll_int.h"
 #include "yibao/error.h"
 
@@ -352,8 +354,8 @@ static int op_enrol(yb_jw *w, const yb_json *in, const yb_enrol_policy *pol)
 	yb_resident psn;
 	yb_datetime now;
 	const yb_json *po;
-	size_t n_hist, n_pays, i;
-	int year = 0, rc, k;
+	size_t n_hist, n_pays;
+	int year = 0, rc;
 
 	if ((rc = known(in, NULL, keys)) < 0 ||
 	    (rc = jint(in, NULL, "year", 1, 1900, 9999, &year)) < 0 ||
@@ -364,18 +366,35 @@ static int op_enrol(yb_jw *w, const yb_json *in, const yb_enrol_policy *pol)
 	    (rc = each_object(in, NULL, "payments", YB_ENROL_MAX_PAYMENTS, pkeys, pay_elem, pays, &n_pays)) < 0 ||
 	    (rc = yb_enrol_decide(&d, pol, year, &psn, hist, n_hist, pays, n_pays, now)) < 0)
 		return rc;
-	yb_jw_obj(w, NULL);
-	yb_jw_str(w, "decision", d.eligible ? "eligible" : "refused");
-	yb_jw_int(w, "year", year);
-	yb_jw_str(w, "ground", d.ground >= 0 ? yb_ground_name(d.ground) : NULL);
-	yb_jw_bool(w, "renewal", d.renewal);
-	yb_jw_arr(w, "dues");
-	for (k = 0; k < d.n_dues; k++) {
+	yb_enrol_write_decision(w, NULL, pol, year, &d, pays, n_pays);
+	return 0;
+}
+
+void yb_enrol_write_dues(yb_jw *w, const char *key, const yb_enrol_policy *pol,
+			 const yb_enrol_decision *d, const yb_contrib_pay *pays)
+{
+	int k;
+
+	yb_jw_arr(w, key);
+	for (k = 0; k < d->n_dues; k++) {
 		yb_jw_obj(w, NULL);
-		w_due(w, pol, &d.dues[k], pays);
+		w_due(w, pol, &d->dues[k], pays);
 		yb_jw_end(w, '}');
 	}
 	yb_jw_end(w, ']');
+}
+
+void yb_enrol_write_decision(yb_jw *w, const char *key, const yb_enrol_policy *pol, int year,
+			     const yb_enrol_decision *d, const yb_contrib_pay *pays, size_t n_pays)
+{
+	size_t i;
+
+	yb_jw_obj(w, key);
+	yb_jw_str(w, "decision", d->eligible ? "eligible" : "refused");
+	yb_jw_int(w, "year", year);
+	yb_jw_str(w, "ground", d->ground >= 0 ? yb_ground_name(d->ground) : NULL);
+	yb_jw_bool(w, "renewal", d->renewal);
+	yb_enrol_write_dues(w, "dues", pol, d, pays);
 	yb_jw_arr(w, "payments");
 	for (i = 0; i < n_pays; i++) {
 		yb_jw_obj(w, NULL);
@@ -383,15 +402,14 @@ static int op_enrol(yb_jw *w, const yb_json *in, const yb_enrol_policy *pol)
 		yb_jw_int(w, "year", pays[i].year);
 		yb_jw_money(w, "amount", pays[i].amount);
 		w_time(w, "paid_time", pays[i].paid_time);
-		yb_jw_str(w, "verdict", yb_pay_verdict_name(d.verdict[i]));
-		if (d.verdict[i] == YB_PAY_MISMATCH)
-			yb_jw_money(w, "due", d.expected[i]);
+		yb_jw_str(w, "verdict", yb_pay_verdict_name(d->verdict[i]));
+		if (d->verdict[i] == YB_PAY_MISMATCH)
+			yb_jw_money(w, "due", d->expected[i]);
 		yb_jw_end(w, '}');
 	}
 	yb_jw_end(w, ']');
-	w_reasons(w, &d.why);
+	w_reasons(w, &d->why);
 	yb_jw_end(w, '}');
-	return 0;
 }
 
 /* ------------------------------------------- contributions (OE5, N6) */
@@ -523,7 +541,7 @@ static int op_retire(yb_jw *w, const yb_json *in, const yb_enrol_policy *pol)
 	char gend[4] = "";
 	yb_month apply;
 	yb_date brdy;
-	int approved = 0, rc, i;
+	int approved = 0, rc;
 
 	memset(&h, 0, sizeof(h));
 	h.retired_from = YB_MONTH_NONE;
@@ -540,46 +558,54 @@ static int op_retire(yb_jw *w, const yb_json *in, const yb_enrol_policy *pol)
 	h.gend = strlen(gend) == 1 ? gend[0] : '?';
 	if ((rc = yb_retire_check_run(&r, pol, &h, approved, apply)) < 0)
 		return rc;
-	yb_jw_obj(w, NULL);
-	yb_jw_bool(w, "eligible", r.eligible);
+	yb_enrol_write_retire(w, NULL, &r);
+	return 0;
+}
+
+void yb_enrol_write_retire(yb_jw *w, const char *key, const yb_retire_check *r)
+{
+	int i;
+
+	yb_jw_obj(w, key);
+	yb_jw_bool(w, "eligible", r->eligible);
 	yb_jw_obj(w, "conditions");
-	yb_jw_bool(w, "approved", r.approved);
-	yb_jw_bool(w, "years", r.years_ok);
-	yb_jw_bool(w, "no_arrears", r.no_arrears);
+	yb_jw_bool(w, "approved", r->approved);
+	yb_jw_bool(w, "years", r->years_ok);
+	yb_jw_bool(w, "no_arrears", r->no_arrears);
 	yb_jw_end(w, '}');
-	w_years(w, "deemed", r.deemed_months);
-	w_years(w, "actual", r.actual_months);
-	w_years(w, "cumulative", r.cumulative_months);
+	w_years(w, "deemed", r->deemed_months);
+	w_years(w, "actual", r->actual_months);
+	w_years(w, "cumulative", r->cumulative_months);
 	yb_jw_obj(w, "required");
-	yb_jw_int(w, "cumulative_years", r.required_months / 12);
-	yb_jw_int(w, "actual_years", r.required_actual_months / 12);
+	yb_jw_int(w, "cumulative_years", r->required_months / 12);
+	yb_jw_int(w, "actual_years", r->required_actual_months / 12);
 	yb_jw_end(w, '}');
 	yb_jw_obj(w, "arrears");
-	yb_jw_int(w, "count", r.n_arrears);
+	yb_jw_int(w, "count", r->n_arrears);
 	yb_jw_arr(w, "months");
-	for (i = 0; i < r.n_arrears && i < (int)(sizeof(r.arrears) / sizeof(r.arrears[0])); i++)
-		w_month(w, NULL, r.arrears[i]);
+	for (i = 0; i < r->n_arrears && i < (int)(sizeof(r->arrears) / sizeof(r->arrears[0])); i++)
+		w_month(w, NULL, r->arrears[i]);
 	yb_jw_end(w, ']');
 	yb_jw_end(w, '}');
-	yb_jw_int(w, "missing_months", r.missing_months);
-	w_month(w, "first_retiree_month", r.first_retiree_month);
+	yb_jw_int(w, "missing_months", r->missing_months);
+	w_month(w, "first_retiree_month", r->first_retiree_month);
 	yb_jw_arr(w, "options");
-	if (r.missing_months > 0) {
+	if (r->missing_months > 0) {
 		yb_jw_obj(w, NULL);
 		yb_jw_str(w, "option", "topup");
-		yb_jw_int(w, "months", r.missing_months);
-		yb_jw_money(w, "monthly_base", r.topup->monthly_base);
-		yb_jw_ratio(w, "rate", r.topup->rate_bp);
-		yb_jw_money(w, "monthly", r.topup_monthly);
-		yb_jw_money(w, "amount", r.topup_amount);
-		w_month(w, "first_retiree_month", r.approved ? apply + 1 : YB_MONTH_NONE);
+		yb_jw_int(w, "months", r->missing_months);
+		yb_jw_money(w, "monthly_base", r->topup->monthly_base);
+		yb_jw_ratio(w, "rate", r->topup->rate_bp);
+		yb_jw_money(w, "monthly", r->topup_monthly);
+		yb_jw_money(w, "amount", r->topup_amount);
+		w_month(w, "first_retiree_month", r->approved ? r->apply_month + 1 : YB_MONTH_NONE);
 		yb_jw_end(w, '}');
 		yb_jw_obj(w, NULL);
 		yb_jw_str(w, "option", "flexible_worker");
-		yb_jw_int(w, "months", r.missing_months);
-		w_month(w, "pay_from", apply + 1);
-		w_month(w, "pay_through", r.flexible_last);
-		w_month(w, "first_retiree_month", r.approved ? r.flexible_last + 1 : YB_MONTH_NONE);
+		yb_jw_int(w, "months", r->missing_months);
+		w_month(w, "pay_from", r->apply_month + 1);
+		w_month(w, "pay_through", r->flexible_last);
+		w_month(w, "first_retiree_month", r->approved ? r->flexible_last + 1 : YB_MONTH_NONE);
 		yb_jw_end(w, '}');
 		yb_jw_obj(w, NULL);
 		yb_jw_str(w, "option", "residents_insurance");
@@ -587,9 +613,8 @@ static int op_retire(yb_jw *w, const yb_json *in, const yb_enrol_policy *pol)
 		yb_jw_end(w, '}');
 	}
 	yb_jw_end(w, ']');
-	w_reasons(w, &r.why);
+	w_reasons(w, &r->why);
 	yb_jw_end(w, '}');
-	return 0;
 }
 
 /* ------------------------------------------------ registrations (N7...) */
@@ -643,22 +668,28 @@ static int op_remote(yb_jw *w, const yb_json *in, const yb_enrol_policy *pol)
 	req.existing = ex;
 	if ((rc = yb_remote_register(&d, pol, &req)) < 0)
 		return rc;
-	yb_jw_obj(w, NULL);
-	yb_jw_str(w, "decision", d.accepted ? "accepted" : "refused");
-	yb_jw_str(w, "type", pol->remote[req.type].name);
-	yb_jw_str(w, "place_admdvs", req.place);
-	w_date(w, "begndate", d.accepted ? d.begndate : YB_DATE_NONE);
-	w_date(w, "enddate", d.accepted ? d.enddate : YB_DATE_NONE);
-	yb_jw_bool(w, "until_cancelled", d.accepted && d.enddate == YB_DATE_MAX);
-	w_date(w, "done_by", d.done_by);
-	if (d.on_time < 0)
+	yb_enrol_write_remote(w, NULL, pol, &req, &d);
+	return 0;
+}
+
+void yb_enrol_write_remote(yb_jw *w, const char *key, const yb_enrol_policy *pol,
+			   const yb_remote_req *req, const yb_remote_decision *d)
+{
+	yb_jw_obj(w, key);
+	yb_jw_str(w, "decision", d->accepted ? "accepted" : "refused");
+	yb_jw_str(w, "type", pol->remote[req->type].name);
+	yb_jw_str(w, "place_admdvs", req->place);
+	w_date(w, "begndate", d->accepted ? d->begndate : YB_DATE_NONE);
+	w_date(w, "enddate", d->accepted ? d->enddate : YB_DATE_NONE);
+	yb_jw_bool(w, "until_cancelled", d->accepted && d->enddate == YB_DATE_MAX);
+	w_date(w, "done_by", d->done_by);
+	if (d->on_time < 0)
 		yb_jw_null(w, "on_time");
 	else
-		yb_jw_bool(w, "on_time", d.on_time);
-	yb_jw_bool(w, "outpatient_pooling", d.outpatient_pooling);
-	w_reasons(w, &d.why);
+		yb_jw_bool(w, "on_time", d->on_time);
+	yb_jw_bool(w, "outpatient_pooling", d->outpatient_pooling);
+	w_reasons(w, &d->why);
 	yb_jw_end(w, '}');
-	return 0;
 }
 
 static const char *const chronic_results[] = {"pending", "confirmed", "refused"};
@@ -795,13 +826,18 @@ static int op_bind(yb_jw *w, const yb_json *in, const yb_enrol_policy *pol)
 	req.bindings = b;
 	if ((rc = yb_family_bind(&d, pol, &req)) < 0)
 		return rc;
-	yb_jw_obj(w, NULL);
-	yb_jw_str(w, "decision", d.accepted ? "accepted" : "refused");
-	yb_jw_str(w, "op", op);
-	yb_jw_int(w, "active_bindings", d.active_after);
-	w_reasons(w, &d.why);
-	yb_jw_end(w, '}');
+	yb_enrol_write_bind(w, NULL, &req, &d);
 	return 0;
+}
+
+void yb_enrol_write_bind(yb_jw *w, const char *key, const yb_bind_req *req, const yb_bind_decision *d)
+{
+	yb_jw_obj(w, key);
+	yb_jw_str(w, "decision", d->accepted ? "accepted" : "refused");
+	yb_jw_str(w, "op", req->op == YB_UNBIND ? "unbind" : "bind");
+	yb_jw_int(w, "active_bindings", d->active_after);
+	w_reasons(w, &d->why);
+	yb_jw_end(w, '}');
 }
 
 int yb_enrol_json(yb_buf *out, const char *op, const yb_json *input,
