@@ -400,15 +400,23 @@ static const char *stmt_sql(int k)
 	return k == K_CHECK ? "check" : k == K_SQL ? "store" : sql[k];
 }
 
+/* The connection broke (the server restarted, the network failed): the
+ * store is unavailable, not wrong, and the caller may try again (YB_EBUSY:
+ * 503 on the interfaces). A statement that failed on a live connection is
+ * an error of its own (stmt_error). */
 static int conn_lost(yb_conn *c, const char *what)
 {
 	char msg[256];
+	int lost = !c->pg || PQstatus(c->pg) == CONNECTION_BAD;
+
 	snprintf(msg, sizeof(msg), "%s", c->pg ? PQerrorMessage(c->pg) : "not connected");
 	msg[strcspn(msg, "\n")] = '\0';
 	if (c->pg && PQstatus(c->pg) == CONNECTION_BAD) {
 		PQfinish(c->pg);
 		c->pg = NULL; /* reopened by the next BEGIN */
 	}
+	if (lost)
+		return yb_error_set(YB_EBUSY, "store unavailable, try again: %s: postgresql: %s", what, msg);
 	return yb_error_set(YB_ERROR, "%s: postgresql: %s", what, msg);
 }
 
@@ -438,8 +446,9 @@ static int stmt_error(yb_conn *c, const PGresult *r, const pend *p)
 	} else if (strncmp(state, "23", 2) == 0) {
 		code = YB_ECONFLICT;
 	} else if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0 ||
-		   strcmp(state, "53300") == 0) {
-		code = YB_EBUSY;
+		   strcmp(state, "53300") == 0 || strncmp(state, "08", 2) == 0 ||
+		   strcmp(state, "57P01") == 0 || strcmp(state, "57P03") == 0) {
+		code = YB_EBUSY; /* lock, cancel, too many clients, connection, shutdown */
 	}
 	return yb_error_set(code, "%s: postgresql %s: %s", name, state, msg ? msg : "error");
 }
@@ -863,8 +872,12 @@ static int tx_begin(yb_conn *c, int mode)
 		PQfinish(c->pg);
 		c->pg = NULL;
 	}
-	if (!c->pg && (rc = conn_connect(c)) < 0)
-		return rc;
+	if (!c->pg && (rc = conn_connect(c)) < 0) {
+		/* the server went away after we opened: unavailable, not wrong */
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", yb_error_msg());
+		return rc == YB_ERROR ? yb_error_set(YB_EBUSY, "store unavailable, try again: %s", msg) : rc;
+	}
 	c->nq = 0;
 	drop_kept(c);
 	drop_ahead(c);

@@ -28,7 +28,9 @@
 #  4. A real deadlock (tests/pg/deadlock_test.sh), retried transparently.
 #  5. Ready to shard (tests/pg/shard_test.sh): a settlement's statements,
 #     from the server log, all carry one psn_no.
-#  6. yibao copy (tests/pg/copy_test.sh): a SQLite store moved into
+#  6. An outage (tests/pg/outage_test.sh): PostgreSQL stopped under a
+#     running server: 503 "try again", then served again once it is back.
+#  7. yibao copy (tests/pg/copy_test.sh): a SQLite store moved into
 #     PostgreSQL gives the same check summary, balances and accumulators.
 set -u
 ROOT=$PWD
@@ -108,6 +110,9 @@ sh "$ROOT/tests/pg/deadlock_test.sh" || failed deadlock
 
 step "ready to shard: one settlement, one psn_no"
 sh "$ROOT/tests/pg/shard_test.sh" || failed shard
+
+step "an unavailable store: 503, try again, then served again"
+ROOT=$ROOT sh "$ROOT/tests/pg/outage_test.sh" || failed outage
 
 step "yibao copy: a SQLite store into PostgreSQL, the same check summary"
 sh "$ROOT/tests/pg/copy_test.sh" || failed copy
