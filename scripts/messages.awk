@@ -3,7 +3,25 @@
 # joins them), one per line as "file:line<TAB>format". Used by
 # tests/messages_test.sh to check that the message catalogue
 # (src/util/messages_zh.h) has every message a person may read.
-function flush_file(   s, i, n, start, m, lit, c, line, j) {
+# The string literal at s[i] (adjacent literals joined); moves i past it.
+function read_literal(s,    lit, c, n) {
+	n = length(s)
+	lit = ""
+	while (substr(s, i, 1) == "\"") {
+		i++
+		while (i <= n && (c = substr(s, i, 1)) != "\"") {
+			if (c == "\\") { lit = lit substr(s, i, 2); i += 2; continue }
+			lit = lit c
+			i++
+		}
+		i++
+		while (i <= n && substr(s, i, 1) ~ /[ \t\n]/)
+			i++
+	}
+	return lit
+}
+
+function flush_file(   s, n, start, m, lit, c, line, j) {
 	s = text
 	n = length(s)
 	i = 1
@@ -17,17 +35,14 @@ function flush_file(   s, i, n, start, m, lit, c, line, j) {
 			i++
 		if (substr(s, i, 1) != "\"")
 			continue
-		lit = ""
-		while (substr(s, i, 1) == "\"") {
-			i++
-			while (i <= n && (c = substr(s, i, 1)) != "\"") {
-				if (c == "\\") { lit = lit substr(s, i, 2); i += 2; continue }
-				lit = lit c
-				i++
-			}
+		lit = read_literal(s)
+		# yb_jpath_error(p, "key", "format", ...): the key comes first
+		if (substr(s, start, 14) == "yb_jpath_error" && substr(s, i, 1) == ",") {
 			i++
 			while (i <= n && substr(s, i, 1) ~ /[ \t\n]/)
 				i++
+			if (substr(s, i, 1) == "\"")
+				lit = read_literal(s)
 		}
 		line = 1
 		for (j = 1; j < start; j++)
