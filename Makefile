@@ -255,3 +255,8 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# tests/tools/msgzh: the message catalogue's Chinese of English messages
+# read from stdin (for writing a test's expected err_msg)
+$(BUILD)/tests/msgzh: $(BUILD)/tests/tools/msgzh.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,5 +1,5 @@
-# Prints the format string of every yb_error_set, yb_error_prefix and
-# yb_jpath_error call in the C files given (adjacent literals joined, as C
+# Prints the format string of every yb_error_set, yb_error_prefix,
+# yb_jpath_error and perr (the JSON parser's) call in the C files given (adjacent literals joined, as C
 # joins them), one per line as "file:line<TAB>format". Used by
 # tests/messages_test.sh to check that the message catalogue
 # (src/util/messages_zh.h) has every message a person may read.
@@ -26,7 +26,7 @@ function flush_file(   s, n, start, m, lit, c, line, j) {
 	n = length(s)
 	i = 1
 	while (i <= n) {
-		if (!match(substr(s, i), /yb_(error_set|error_prefix|jpath_error)[ \t\n]*\(/))
+		if (!match(substr(s, i), /(yb_(error_set|error_prefix|jpath_error)|[^a-z_]perr)[ \t\n]*\(/))
 			break
 		start = i + RSTART - 1
 		i = start + RLENGTH

@@ -16,10 +16,11 @@ sed -n 's/^{"\(\([^"\\]\|\\.\)*\)", ".*/\1/p' "$CAT" | sort -u > "$T"
 missing=0 total=0
 awk -f scripts/messages.awk $(find src -name '*.c' | sort) > "$T.all"
 while IFS="$(printf '\t')" read -r where fmt; do
-	# a format that only passes a message on ("%s", "%s: %s") has none of its own
-	case $(printf '%s' "$fmt" | sed 's/%[-+ #0-9.*]*[a-z]*//g; s/[: ]//g') in '') continue ;; esac
+	rest=$(printf '%s\n' "$fmt" | sed -e 's/^[A-Za-z_][A-Za-z0-9_.]*\(\[[^]]*\][A-Za-z0-9_.]*\)*: //' -e 's/^%s: //')
+	# a format that only passes a message on ("%s", "sqlite: %s") has no
+	# words of its own: the message it passes on is found instead
+	case $(printf '%s' "$rest" | sed 's/%[-+ #0-9.*]*[a-z]*//g; s/[: ]//g') in '') continue ;; esac
 	total=$((total + 1))
-	rest=$(printf '%s\n' "$fmt" | sed -e 's/^[A-Za-z_][A-Za-z0-9_.]*\(\[[^]]*\]\)*: //' -e 's/^%s: //')
 	if ! grep -qxF -- "$fmt" "$T" && ! grep -qxF -- "$rest" "$T"; then
 		echo "$where: no Chinese for \"$fmt\""
 		missing=$((missing + 1))

@@ -15,6 +15,7 @@
  * (txn_answer): a retry, even after a restart, gets the same bytes. */
 #include "yibao/http.h"
 #include "yibao/error.h"
+#include "yibao/messages.h"
 #include "yibao/store.h"
 #include "yibao/nhsa.h"
 
@@ -63,18 +64,22 @@ static void copy_str(char *dst, size_t cap, const char *src)
 }
 
 /* A failure envelope with the current error message. */
-static void fail(yb_response *resp, int status, const char *admdvs,
+/* A failure envelope: err_msg in Chinese from the message catalogue (the
+ * cashier shows it to the patient); the access log keeps the English. */
+static void fail(yb_response *resp, int status, int code, const char *admdvs,
 		 const yb_now *received, const char *msg)
 {
+	char zh[4 * YB_ERR_MSG_MAX];
 	yb_reply r;
 
 	if (!msg || !msg[0])
 		msg = "internal error";
+	yb_msg_zh(zh, sizeof(zh), code, msg);
 	memset(&r, 0, sizeof(r));
 	r.infcode = -1;
 	r.admdvs = admdvs;
 	r.received = received;
-	r.err_msg = msg;
+	r.err_msg = zh;
 	yb_envelope_reply(&resp->body, &r);
 	resp->status = status;
 	resp->infcode = -1;
@@ -84,7 +89,7 @@ static void fail(yb_response *resp, int status, const char *admdvs,
 
 void yb_handle_error(yb_response *resp, int status, const char *msg)
 {
-	fail(resp, status, NULL, NULL, msg);
+	fail(resp, status, status < 500 ? YB_EINVALID : YB_ERROR, NULL, NULL, msg);
 }
 
 /* HTTP status of a failed transaction: the client's fault or a refusal is
@@ -154,8 +159,8 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 	resp->subject[0] = resp->err[0] = '\0';
 	if (!h->no_auth) {
 		copy_str(resp->fixmedins_code, sizeof(resp->fixmedins_code), req->auth.paasid);
-		if (authenticate(h, req, &received, admdvs, &status) < 0) {
-			fail(resp, status, NULL, &received, yb_error_msg());
+		if ((rc = authenticate(h, req, &received, admdvs, &status)) < 0) {
+			fail(resp, status, rc, NULL, &received, yb_error_msg());
 			return;
 		}
 	}
@@ -168,16 +173,17 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 	if (!admdvs[0])
 		copy_str(admdvs, sizeof(admdvs), env.mdtrtarea_admvs);
 	if (rc < 0) {
-		fail(resp, status_of(rc), admdvs, &received, yb_error_msg());
+		fail(resp, status_of(rc), rc, admdvs, &received, yb_error_msg());
 		goto done;
 	}
 	if (!h->no_auth && strcmp(env.fixmedins_code, req->auth.paasid) != 0) {
-		fail(resp, 401, admdvs, &received, "fixmedins_code: differs from x-tif-paasid");
+		rc = yb_error_set(YB_EREFUSED, "fixmedins_code: differs from x-tif-paasid");
+		fail(resp, 401, rc, admdvs, &received, yb_error_msg());
 		goto done;
 	}
 	if (!(def = txn_find(env.infno))) {
-		yb_error_set(YB_EINVALID, "infno: unknown transaction %s", env.infno);
-		fail(resp, 200, admdvs, &received, yb_error_msg());
+		rc = yb_error_set(YB_EINVALID, "infno: unknown transaction %s", env.infno);
+		fail(resp, 200, rc, admdvs, &received, yb_error_msg());
 		goto done;
 	}
 	memset(&ctx, 0, sizeof(ctx));
@@ -201,7 +207,7 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 	if (rc == 0 && obuf.oom)
 		rc = yb_error_set(YB_ENOMEM, "out of memory");
 	if (rc < 0) {
-		fail(resp, status_of(rc), admdvs, &received, yb_error_msg());
+		fail(resp, status_of(rc), rc, admdvs, &received, yb_error_msg());
 		goto done;
 	}
 	yb_buf_clear(&resp->body);

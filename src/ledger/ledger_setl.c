@@ -233,9 +233,12 @@ static int open_registered(yb_store_tx *tx, setl_job *j)
 	if (mv->status == YB_MDTRT_CANCELLED)
 		return yb_error_set(YB_EREFUSED, "mdtrt_id: %s is cancelled", mv->mdtrt_id);
 	if (mv->final_setl_id[0])
-		return yb_error_set(YB_EREFUSED, "mdtrt_id: %s is already settled (setl_id %s): a %s is settled once (IP3);"
-				    " cancel that settlement to settle it again", mv->mdtrt_id, mv->final_setl_id,
-				    inpatient ? "stay" : "visit");
+		return inpatient ? yb_error_set(YB_EREFUSED, "mdtrt_id: stay %s is already settled (setl_id %s): a stay is"
+						" settled once (IP3); cancel that settlement to settle it again",
+						mv->mdtrt_id, mv->final_setl_id)
+				 : yb_error_set(YB_EREFUSED, "mdtrt_id: %s is already settled (setl_id %s): a visit is"
+						" settled once (IP3); cancel that settlement to settle it again",
+						mv->mdtrt_id, mv->final_setl_id);
 	if (r->med_type && yb_med_type_inpatient(r->med_type) != inpatient)
 		return yb_error_set(YB_EREFUSED, "med_type: %d does not fit visit %s (med_type %d)", r->med_type,
 				    mv->mdtrt_id, mv->med_type);

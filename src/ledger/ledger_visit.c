@@ -393,9 +393,11 @@ static int update_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	    (rc = refuse_frozen(v)) < 0)
 		goto done;
 	if (u->med_type && yb_med_type_inpatient(u->med_type) != yb_med_type_inpatient(v->med_type)) {
-		rc = yb_error_set(YB_EREFUSED, "med_type: %d would turn %s %s", u->med_type,
-				  yb_med_type_inpatient(v->med_type) ? "a stay into an outpatient visit" :
-				  "an outpatient visit into a stay", v->mdtrt_id);
+		rc = yb_med_type_inpatient(v->med_type)
+			? yb_error_set(YB_EREFUSED, "med_type: %d would turn a stay into an outpatient visit %s",
+				       u->med_type, v->mdtrt_id)
+			: yb_error_set(YB_EREFUSED, "med_type: %d would turn an outpatient visit into a stay %s",
+				       u->med_type, v->mdtrt_id);
 		goto done;
 	}
 	if (u->med_type)

@@ -3,6 +3,7 @@
  * output: the first answer and a retry's answer (from the idempotency
  * record's output and stamp) are the same bytes. */
 #include "txn.h"
+#include "yibao/messages.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -77,9 +78,30 @@ void yb_answer_write(yb_buf *out, const yb_answer *a)
 	yb_jw_end(&w, '}');
 }
 
+/* warn_msg in Chinese: each of its "; "-separated warnings translated. */
+static void warn_zh(char *out, size_t n, const char *en)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	while (*en && used + 1 < n) {
+		char one[TXN_WARN_MAX + 1];
+		size_t len = strcspn(en, ";");
+		snprintf(one, sizeof(one), "%.*s", (int)len, en);
+		if (used)
+			used += (size_t)snprintf(out + used, n - used, "；");
+		if (used < n)
+			used += yb_msg_zh(out + used, n - used, 0, one);
+		en += len;
+		while (*en == ';' || *en == ' ')
+			en++;
+	}
+}
+
 void txn_answer(yb_buf *body, const txn_ctx *c, const yb_stamp *own, const yb_buf *out)
 {
 	const yb_stamp *stamp = own;
+	char warn[4 * YB_ERR_MSG_MAX];
 	yb_stamp kept;
 	yb_answer a;
 
@@ -90,10 +112,11 @@ void txn_answer(yb_buf *body, const txn_ctx *c, const yb_stamp *own, const yb_bu
 	}
 	if (c->answer.replayed && yb_stamp_parse(&kept, c->answer.stamp) == 0)
 		stamp = &kept;
+	warn_zh(warn, sizeof(warn), c->warn);
 	memset(&a, 0, sizeof(a));
 	a.infcode = 0;
 	a.stamp = stamp;
-	a.warn_msg = c->warn;
+	a.warn_msg = warn;
 	a.output = out->ptr ? out->ptr : "{}";
 	a.output_len = out->ptr ? out->len : 2;
 	a.node = c->node;

@@ -77,8 +77,8 @@ static int members_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
 	 * tell a prober which half was right */
 	if (rc == YB_ENOTFOUND || (rc == 0 && strcasecmp(p->certno, certno) != 0) ||
 	    (rc == 0 && name && strcmp(name, p->psn_name) != 0))
-		return yb_jpath_error(&dp, "mdtrt_cert_no", "no insured person with this certificate%s",
-				      name ? " and name" : "");
+		return name ? yb_jpath_error(&dp, "mdtrt_cert_no", "no insured person with this certificate and name")
+			    : yb_jpath_error(&dp, "mdtrt_cert_no", "no insured person with this certificate");
 	if (rc < 0)
 		return rc;
 

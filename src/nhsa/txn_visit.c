@@ -147,8 +147,8 @@ static int update(txn_ctx *c, const yb_json *input, const char *node, int inpati
 	    (rc = txn_read_diseinfo(input, &ip, &diag, &u.diagnoses)) < 0)
 		goto done;
 	if (u.med_type && yb_med_type_inpatient(u.med_type) != inpatient) {
-		rc = yb_jpath_error(&np, "med_type", "%d is %s", u.med_type,
-				    inpatient ? "not inpatient" : "inpatient: use 2403");
+		rc = inpatient ? yb_jpath_error(&np, "med_type", "%d is not inpatient", u.med_type)
+			       : yb_jpath_error(&np, "med_type", "%d is inpatient: use 2403", u.med_type);
 		goto done;
 	}
 	if ((rc = txn_need_insuplc(c)) < 0 || (rc = txn_need_ledger(c)) < 0)

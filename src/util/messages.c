@@ -10,8 +10,10 @@
  *     arguments {1}, {2}, ... of the Chinese text, in the English order.
  *  2. Most messages name a field first, "input.data.psn_no: ...": the
  *     path is split off, the rest looked up, and the path is {f} of the
- *     Chinese text (or put before it, "input.data.psn_no: ..."). Field
- *     names stay the national ones: a HIS developer finds them at sight.
+ *     Chinese text where the field helps the reader ("缺少必填参数 {f}");
+ *     a message that says what it is about without it ("参保人员 {1} 在
+ *     {2} 无有效参保信息") leaves it out. Field names stay the national
+ *     ones: a HIS developer finds them at sight.
  *  3. A message the catalogue lacks is answered with the Chinese words of
  *     its kind (the error code) and the English after them: never nothing.
  *     tests/messages_test.sh keeps the catalogue complete: every format in
@@ -55,12 +57,26 @@ static size_t conversion(const char *fmt)
 	return fmt[i] ? i + 1 : i;
 }
 
-/* Matches text (n bytes) against fmt; c gets the values of the conversions. */
+static int match_tail(const char *fmt, const char *text, size_t n, capture *c, int tail_ok);
+
+/* Matches text (n bytes) against fmt; c gets the values of the conversions.
+ * A format whose last conversion follows a ": " of its own ("rule %s
+ * (%s): %s", "line %u, column %ld: %s") carries a message there: that
+ * value may hold ": ". */
 static int match(const char *fmt, const char *text, size_t n, capture *c)
+{
+	const char *last = strrchr(fmt, '%'), *sep = strstr(fmt, ": ");
+	int tail_ok = last && sep && sep < last && last[conversion(last)] == '\0';
+
+	return match_tail(fmt, text, n, c, tail_ok);
+}
+
+static int match_tail(const char *fmt, const char *text, size_t n, capture *c, int tail_ok)
 {
 	while (*fmt) {
 		if (*fmt == '%') {
 			size_t k = conversion(fmt), len;
+			int numeric;
 			if (k == 0) { /* "%%" */
 				if (!n || *text != '%')
 					return 0;
@@ -69,12 +85,22 @@ static int match(const char *fmt, const char *text, size_t n, capture *c)
 			}
 			if (c->count >= MAX_ARGS)
 				return 0;
-			/* shortest first, so a literal after it anchors the value */
+			numeric = strchr("diuxX", fmt[k - 1]) != NULL;
+			/* shortest first, so a literal after it anchors the value; a
+			 * value never holds ": " (ids, dates, amounts, codes do not;
+			 * a message nested in another does, and is matched alone) */
 			for (len = 0; len <= n; len++) {
+				if (len >= 2 && text[len - 2] == ':' && text[len - 1] == ' ' &&
+				    !(tail_ok && fmt[k] == '\0'))
+					break;
+				/* an integer conversion holds a number only */
+				if (numeric && len > 0 && !((text[len - 1] >= '0' && text[len - 1] <= '9') ||
+							    (len == 1 && text[0] == '-')))
+					break;
 				int slot = c->count++;
 				c->p[slot] = text;
 				c->n[slot] = len;
-				if (match(fmt + k, text + len, n - len, c))
+				if (match_tail(fmt + k, text + len, n - len, c, tail_ok))
 					return 1;
 				c->count = slot;
 			}
@@ -95,9 +121,16 @@ static size_t field_prefix(const char *s)
 
 	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
 		return 0;
-	while (s[i] && (strchr("._[]", s[i]) || (s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+	while (s[i] && (strchr("._", s[i]) || (s[i] >= 'a' && s[i] <= 'z') ||
+			(s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '[')) {
+		if (s[i] == '[') { /* an index: digits, or a format's conversion */
+			const char *close = strchr(s + i, ']');
+			if (!close || close - (s + i) > 8)
+				return 0;
+			i = (size_t)(close - s);
+		}
 		i++;
+	}
 	return s[i] == ':' && s[i + 1] == ' ' ? i + 2 : 0;
 }
 
@@ -105,13 +138,33 @@ static size_t field_prefix(const char *s)
  * or "%s: ...", which the message's path stands for). */
 static const char *format_rest(const char *en)
 {
-	size_t k = field_prefix(en);
+	size_t k = field_prefix(en), i;
 
 	if (k)
 		return en + k;
-	if (strncmp(en, "%s: ", 4) == 0)
-		return en + 4;
+	/* a path with conversions in it: "input.%s.mdtrt_cert_no: ", "%s: " */
+	for (i = 0; en[i] && (strchr("._%[]", en[i]) || (en[i] >= 'a' && en[i] <= 'z') ||
+			      (en[i] >= 'A' && en[i] <= 'Z') || (en[i] >= '0' && en[i] <= '9')); i++)
+		;
+	if (i && en[i] == ':' && en[i + 1] == ' ' && memchr(en, '%', i))
+		return en + i + 2;
 	return en;
+}
+
+/* 1 if fmt has text of its own besides conversions and punctuation. */
+static int has_words(const char *fmt)
+{
+	while (*fmt) {
+		if (*fmt == '%') {
+			size_t k = conversion(fmt);
+			fmt += k ? k : 2;
+			continue;
+		}
+		if (!strchr(" :.,;()[]'\"", *fmt))
+			return 1;
+		fmt++;
+	}
+	return 0;
 }
 
 static void put(char **o, char *end, const char *s, size_t n)
@@ -124,8 +177,27 @@ static void put(char **o, char *end, const char *s, size_t n)
 	*o += n;
 }
 
+static int translate(char **o, char *end, const char *msg, int depth);
+
+/* A value that is itself a message of the catalogue (the JSON parser's
+ * words after "line 1, column 17: ") goes in translated. */
+static void put_value(char **o, char *end, const char *s, size_t n, int depth)
+{
+	char value[512], *start = *o;
+
+	if (depth < 2 && n < sizeof(value)) {
+		memcpy(value, s, n);
+		value[n] = '\0';
+		if (translate(o, end, value, depth + 1))
+			return;
+		*o = start;
+	}
+	put(o, end, s, n);
+}
+
 /* Writes zh with its {1}.. and {f} filled in. */
-static void fill(char **o, char *end, const char *zh, const capture *c, const char *field, size_t nf)
+static void fill(char **o, char *end, const char *zh, const capture *c, const char *field, size_t nf,
+		 int depth)
 {
 	while (*zh) {
 		if (zh[0] == '{' && zh[1] == 'f' && zh[2] == '}') {
@@ -134,7 +206,7 @@ static void fill(char **o, char *end, const char *zh, const capture *c, const ch
 		} else if (zh[0] == '{' && zh[1] >= '1' && zh[1] <= '9' && zh[2] == '}') {
 			int k = zh[1] - '1';
 			if (k < c->count)
-				put(o, end, c->p[k], c->n[k]);
+				put_value(o, end, c->p[k], c->n[k], depth);
 			zh += 3;
 		} else {
 			put(o, end, zh, 1);
@@ -159,32 +231,54 @@ static const char *kind_words(int code)
 }
 
 /* Translates one message (no prefix handling); 1 if the catalogue had it. */
-static int translate(char **o, char *end, const char *msg)
+/* The number of characters of fmt that are text, not conversions. */
+static size_t literal_len(const char *fmt)
 {
-	size_t nf = field_prefix(msg), nmsg = strlen(msg), i;
-	const char *rest = msg + nf;
-	capture c;
+	size_t n = 0;
+
+	while (*fmt) {
+		if (*fmt == '%') {
+			size_t k = conversion(fmt);
+			fmt += k ? k : 2;
+			n += k ? 0 : 1;
+			continue;
+		}
+		fmt++, n++;
+	}
+	return n;
+}
+
+/* Translates one message (no prefix handling); 1 if the catalogue had it.
+ * Of the formats that match, the one with the most text of its own wins
+ * ("not a decimal amount (at most 2 decimals)" over "not a decimal %s"),
+ * so the catalogue's order does not matter. */
+static int translate(char **o, char *end, const char *msg, int depth)
+{
+	size_t nf = field_prefix(msg), nmsg = strlen(msg), i, best_len = 0;
+	const zh_entry *best = NULL;
+	capture c, best_c = {{NULL}, {0}, 0};
 
 	for (i = 0; i < sizeof(catalogue) / sizeof(catalogue[0]); i++) {
 		const zh_entry *e = &catalogue[i];
-		/* the message without its field path, which is then {f} */
+		const char *fmt = nf ? format_rest(e->en) : e->en;
+		size_t len = literal_len(fmt);
+		/* with a field path, the message without it (not under a
+		 * format with no words of its own: "postgresql: %s") */
+		if (best && len <= best_len)
+			continue;
+		if (nf && !has_words(fmt))
+			continue;
 		c.count = 0;
-		if (nf && match(format_rest(e->en), rest, nmsg - nf, &c)) {
-			if (!strstr(e->zh, "{f}"))
-				put(o, end, msg, nf);
-			fill(o, end, e->zh, &c, msg, nf - 2);
-			return 1;
+		if (match(fmt, nf ? msg + nf : msg, nmsg - nf, &c)) {
+			best = e;
+			best_len = len;
+			best_c = c;
 		}
 	}
-	/* a message without a field path */
-	for (i = 0; !nf && i < sizeof(catalogue) / sizeof(catalogue[0]); i++) {
-		c.count = 0;
-		if (match(catalogue[i].en, msg, nmsg, &c)) {
-			fill(o, end, catalogue[i].zh, &c, "", 0);
-			return 1;
-		}
-	}
-	return 0;
+	if (!best)
+		return 0;
+	fill(o, end, best->zh, &best_c, msg, nf ? nf - 2 : 0, depth);
+	return 1;
 }
 
 size_t yb_msg_zh(char *out, size_t n, int code, const char *msg)
@@ -195,12 +289,12 @@ size_t yb_msg_zh(char *out, size_t n, int code, const char *msg)
 		return 0;
 	if (!msg || !*msg)
 		msg = "";
-	if (!translate(&o, end, msg)) {
+	if (!translate(&o, end, msg, 0)) {
 		/* a message from a lower layer under a prefix of its own: try
 		 * the inner message, keep the prefix as it is */
 		const char *inner = strstr(msg, ": ");
 		size_t nf = field_prefix(msg);
-		if (!nf && inner && (o = out, translate(&o, end, inner + 2))) {
+		if (!nf && inner && (o = out, translate(&o, end, inner + 2, 0))) {
 			char tmp[1024];
 			size_t len = (size_t)(o - out), pre = (size_t)(inner - msg) + 2;
 			if (len > sizeof(tmp))

@@ -338,7 +338,7 @@ visit() { # FILE-PREFIX BEGNTIME: 1101, 2201, 2204, 2207 of one line of 180.00
 }
 CERT=340602199009092218 INSUTYPE=310 ACCT=1
 visit oe5a "2024-02-10 09:00:00"
-grep -q 'has benefits stopped for unpaid contributions on 2024-02-10 (OE5)' "$T/call" "$T/callerr" &&
+grep -q '因欠费于 2024-02-10 暂停享受待遇（OE5）' "$T/call" "$T/callerr" &&
 	ok "AE2 in arrears in February: 2201 refused (OE5)" || bad "OE5 refusal" "$(tail -c 400 "$T/call")"
 visit oe5b "2024-03-10 09:00:00" && grep -q '"psn_type":"1101"' "$T/call" &&
 	ok "AE2 paid for March: settled" || bad "OE5 paid month" "$(tail -c 400 "$T/call" "$T/callerr")"

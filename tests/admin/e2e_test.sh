@@ -46,7 +46,7 @@ his_1101
 
 reg a2201.json "2024-03-15 09:00:00" 11
 call "$T/1101.json" "$T/a2201.json"
-[ $? -ne 0 ] && grep -q 'is not insured on 2024-03-15' "$T/call" "$T/callerr" && ok "before the payment: 2201 refused, not insured" ||
+[ $? -ne 0 ] && grep -q '在 2024-03-15 无有效参保信息' "$T/call" "$T/callerr" && ok "before the payment: 2201 refused, not insured" ||
 	bad "2201 before payment" "$(cat "$T/call" "$T/callerr" | head -c 600)"
 
 api2 POST /payments "{\"pay_id\":\"E2E-0001\",\"certno\":\"$CERT\",\"psn_name\":\"张三\",\"year\":2024,\"amount\":\"380.00\",\"paid_time\":\"2023-10-08 09:30:00\",\"channel\":\"wechat\"}"

@@ -110,33 +110,33 @@ DATA1='"psn_no":"34060000000000000001","mdtrt_cert_type":"02","mdtrt_cert_no":"'
 
 printf '{"infno":"1101",' > "$T/trunc.json"
 call $CLINIC $CLINIC_SECRET "$T/trunc.json"
-expect "malformed JSON: infcode -1 with the parser's message" 200 -1 '"err_msg":"line 1, column 17: expected a member name"'
+expect "malformed JSON: infcode -1 with the parser's message" 200 -1 '"err_msg":"第 1 行第 17 列：此处应为成员名"'
 
 msg unknown.json 9999 H34060300101202403010900009999 $CLINIC '{}'
 call $CLINIC $CLINIC_SECRET "$T/unknown.json"
-expect "unknown infno" 200 -1 '"err_msg":"infno: unknown transaction 9999"'
+expect "unknown infno" 200 -1 '"err_msg":"不支持的交易 9999"'
 
 printf '{"infno":1101,"fixmedins_code":"%s","input":{}}' $CLINIC > "$T/nomsgid.json"
 call $CLINIC $CLINIC_SECRET "$T/nomsgid.json"
-expect "missing msgid" 200 -1 '"err_msg":"msgid: missing"'
+expect "missing msgid" 200 -1 '"err_msg":"缺少必填参数 msgid"'
 
 msg noinput.json 1101 H34060300101202403010900000100 $CLINIC '[]'
 call $CLINIC $CLINIC_SECRET "$T/noinput.json"
-expect "input not an object" 200 -1 '"err_msg":"input: not an object"'
+expect "input not an object" 200 -1 '"err_msg":"input 应为对象"'
 
 printf '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]' > "$T/deep.json"
 call $CLINIC $CLINIC_SECRET "$T/deep.json"
-expect "JSON nested deeper than 32" 200 -1 'nested too deeply'
+expect "JSON nested deeper than 32" 200 -1 '嵌套层数过多'
 
 head -c 2097152 /dev/zero | tr '\0' ' ' > "$T/big.json"
 call $CLINIC $CLINIC_SECRET "$T/big.json"
-expect "2 MiB body: 413" 413 -1 'larger than 1 MiB'
+expect "2 MiB body: 413" 413 -1 '请求报文超过 1 MiB'
 STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
 	--data-binary @"$T/big.json" "$URL")
-expect "2 MiB chunked body: 413" 413 -1 'larger than 1 MiB'
+expect "2 MiB chunked body: 413" 413 -1 '请求报文超过 1 MiB'
 
 STATUS=$(curl -s -o "$T/out" -w '%{http_code}' "$URL")
-expect "GET: 405" 405 -1 'only POST'
+expect "GET: 405" 405 -1 '只接受 POST 请求'
 STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -d '{}' "http://127.0.0.1:$PORT/other")
 expect "other path: 404" 404 -1
 
@@ -144,15 +144,15 @@ expect "other path: 404" 404 -1
 
 msg s9001.json 9001 H34060300101202403010900000001 $CLINIC '{"signIn":{"opter_no":"01","mac":"00:11:22:33:44:55","ip":"10.0.0.1"}}'
 STATUS=$(curl -s -o "$T/out" -w '%{http_code}' --data-binary @"$T/s9001.json" "$URL")
-expect "no gateway headers: 401" 401 -1 'x-tif-paasid: missing header'
+expect "no gateway headers: 401" 401 -1 '缺少请求头 x-tif-paasid'
 
 call $CLINIC wrong-secret "$T/s9001.json"
-expect "bad signature: 401" 401 -1 'x-tif-signature: does not match'
+expect "bad signature: 401" 401 -1 '签名不符（x-tif-signature）'
 
 call $CLINIC $CLINIC_SECRET "$T/s9001.json" $(($(date +%s) - 400))
-expect "timestamp 400 s old: 401" 401 -1 'x-tif-timestamp: more than 300 s'
+expect "timestamp 400 s old: 401" 401 -1 'x-tif-timestamp 与服务器时间相差超过 300 秒'
 call $CLINIC $CLINIC_SECRET "$T/s9001.json" $(($(date +%s) + 400))
-expect "timestamp 400 s ahead: 401" 401 -1 'x-tif-timestamp: more than 300 s'
+expect "timestamp 400 s ahead: 401" 401 -1 'x-tif-timestamp 与服务器时间相差超过 300 秒'
 
 TS=$(date +%s) N=$(nonce)
 call $CLINIC $CLINIC_SECRET "$T/s9001.json" "$TS" "$N"
@@ -164,15 +164,15 @@ REFID=$(field inf_refmsgid "$T/out" | tr -d '"')
 RT=$(field respond_time "$T/out" | tr -d '"')
 [ ${#RT} -eq 17 ] && ok "respond_time is yyyyMMddHHmmssSSS" || bad "respond_time is yyyyMMddHHmmssSSS" "$RT"
 call $CLINIC $CLINIC_SECRET "$T/s9001.json" "$TS" "$N"
-expect "replayed nonce: 401" 401 -1 'x-tif-nonce: already used'
+expect "replayed nonce: 401" 401 -1 'x-tif-nonce 已被使用'
 
 call $L3 $L3_SECRET "$T/s9001.json"
-expect "body fixmedins_code differs from x-tif-paasid: 401" 401 -1 'fixmedins_code: differs from x-tif-paasid'
+expect "body fixmedins_code differs from x-tif-paasid: 401" 401 -1 'fixmedins_code 与请求头 x-tif-paasid 不一致'
 call H99999999999 whatever "$T/s9001.json"
-expect "unknown institution: 401" 401 -1 'x-tif-paasid: unknown institution'
+expect "unknown institution: 401" 401 -1 '未知的机构（x-tif-paasid）'
 msg nosecret.json 9001 H34060200009202403010900000001 $NOSECRET '{"signIn":{"opter_no":"01"}}'
 call $NOSECRET "" "$T/nosecret.json"
-expect "institution without a secret: 401" 401 -1 'no gateway secret'
+expect "institution without a secret: 401" 401 -1 '该机构未配置网关密钥'
 
 msg s9002.json 9002 H34060300101202403010900000002 $CLINIC '{"signOut":{"sign_no":"'"$SIGN_NO"'","opter_no":"01"}}'
 call $CLINIC $CLINIC_SECRET "$T/s9002.json"
@@ -194,16 +194,16 @@ call $CLINIC $CLINIC_SECRET "$T/px.json"
 expect "1101 with the check character typed as x" 200 0 '"psn_no":"34060000000000000007"'
 msg p3.json 1101 H34060300101202403010900000005 $CLINIC '{"data":{"mdtrt_cert_type":"02","mdtrt_cert_no":"340602197003150012"}}'
 call $CLINIC $CLINIC_SECRET "$T/p3.json"
-expect "1101 with a wrong certificate number" 200 -1 'input.data.mdtrt_cert_no: no insured person'
+expect "1101 with a wrong certificate number" 200 -1 'input.data.mdtrt_cert_no 查无此证件'
 msg p4.json 1101 H34060300101202403010900000006 $CLINIC '{"data":{"mdtrt_cert_type":"02","mdtrt_cert_no":"'$CERT1'","psn_name":"李四"}}'
 call $CLINIC $CLINIC_SECRET "$T/p4.json"
-expect "1101 with the wrong name" 200 -1 'input.data.mdtrt_cert_no: no insured person with this certificate and name'
+expect "1101 with the wrong name" 200 -1 'input.data.mdtrt_cert_no 查无此证件号码和姓名的参保人员'
 msg p5.json 1101 H34060300101202403010900000007 $CLINIC '{"data":{"psn_no":"34060000000000000001"}}'
 call $CLINIC $CLINIC_SECRET "$T/p5.json"
-expect "1101 by psn_no alone is refused" 200 -1 'input.data.mdtrt_cert_no: missing'
+expect "1101 by psn_no alone is refused" 200 -1 '缺少必填参数 input.data.mdtrt_cert_no'
 msg p6.json 1101 H34060300101202403010900000008 $CLINIC '{"data":{"mdtrt_cert_type":"01","mdtrt_cert_no":"abc"}}'
 call $CLINIC $CLINIC_SECRET "$T/p6.json"
-expect "1101 e-voucher: not yet" 200 -1 'input.data.mdtrt_cert_type: 01 not supported'
+expect "1101 e-voucher: not yet" 200 -1 'input.data.mdtrt_cert_type 暂不支持 01'
 
 # ------------------------------------------------ 2206, 2207 and 2208
 
@@ -245,7 +245,7 @@ cmp -s "$T/out" "$T/setl.out" && ok "2207 retried msgid: first response byte for
 
 msg sameid.json 2208 H34060300101202403010900000011 $CLINIC '{"data":{"setl_id":"'"$SETL_ID"'","mdtrt_id":"MD2024030100001","psn_no":"34060000000000000001"}}'
 call $CLINIC $CLINIC_SECRET "$T/sameid.json"
-expect "a 2208 reusing a 2207 msgid" 200 -1 'msgid: already used by a 2207 message'
+expect "a 2208 reusing a 2207 msgid" 200 -1 '报文 ID 已被一笔 2207 交易使用'
 
 # concurrent first tries of one msgid: one settlement, one answer
 DATA2=$(printf '%s' "$DATA1" | sed 's/MD2024030100001/MD2024030100002/')
@@ -265,29 +265,29 @@ grep -q '^{"infcode":0,' "$T/race.1" || same=0
 
 msg missing.json 2207 H34060300101202403010900000013 $CLINIC "{\"data\":{\"mdtrt_id\":\"M\",\"med_type\":\"11\",\"medfee_sumamt\":1},\"feedetail\":$FEES}"
 call $CLINIC $CLINIC_SECRET "$T/missing.json"
-expect "2207 without psn_no" 200 -1 '"err_msg":"input.data.psn_no: missing"'
+expect "2207 without psn_no" 200 -1 '"err_msg":"缺少必填参数 input.data.psn_no"'
 msg sum.json 2207 H34060300101202403010900000014 $CLINIC "{\"data\":{$(printf '%s' "$DATA1" | sed 's/313.20/313.21/')},\"feedetail\":$FEES}"
 call $CLINIC $CLINIC_SECRET "$T/sum.json"
-expect "2207 whose total is not its lines'" 200 -1 'input.data.medfee_sumamt: 313.21 is not the total of the fee lines (313.20)'
+expect "2207 whose total is not its lines'" 200 -1 '医疗费总额 313.21 不等于费用明细合计（313.20）'
 msg amt.json 2207 H34060300101202403010900000015 $CLINIC "{\"data\":{$DATA1},\"feedetail\":$(printf '%s' "$FEES" | sed 's/"det_item_fee_sumamt":45.20/"det_item_fee_sumamt":45.201/')}"
 call $CLINIC $CLINIC_SECRET "$T/amt.json"
-expect "fee line amount with 3 decimals" 200 -1 'input.feedetail[2].det_item_fee_sumamt: not a decimal amount'
+expect "fee line amount with 3 decimals" 200 -1 'input.feedetail[2].det_item_fee_sumamt 不是有效金额（至多 2 位小数）'
 msg dup.json 2207 H34060300101202403010900000016 $CLINIC "{\"data\":{$DATA1},\"feedetail\":$(printf '%s' "$FEES" | sed 's/"feedetl_sn":"5"/"feedetl_sn":"1"/')}"
 call $CLINIC $CLINIC_SECRET "$T/dup.json"
-expect "repeated feedetl_sn" 200 -1 'feedetl_sn: repeats line'
+expect "repeated feedetl_sn" 200 -1 'feedetl_sn 与第'
 msg cert.json 2207 H34060300101202403010900000017 $CLINIC "{\"data\":{$(printf '%s' "$DATA1" | sed "s/$CERT1/340602195805200022/")},\"feedetail\":$FEES}"
 call $CLINIC $CLINIC_SECRET "$T/cert.json"
-expect "2207 with another person's ID card" 200 -1 'input.data.mdtrt_cert_no: not the certificate of this psn_no'
+expect "2207 with another person's ID card" 200 -1 'input.data.mdtrt_cert_no 不是该人员编号的证件号码'
 msg oe5.json 2207 H34060300101202403010900000018 $CLINIC "{\"data\":{$(printf '%s' "$DATA1" | sed 's/0000000000000001/0000000000000005/; s/"mdtrt_cert_type":"02",//')},\"feedetail\":$FEES}"
 call $CLINIC $CLINIC_SECRET "$T/oe5.json"
-expect "2207 for a person paused for arrears (OE5)" 200 -1 'input.data.psn_no: 34060000000000000005 has benefits stopped'
+expect "2207 for a person paused for arrears (OE5)" 200 -1 '参保人员 34060000000000000005 因欠费于'
 
 msg c1.json 2208 H34060300101202403010900000020 $L3 '{"data":{"setl_id":"'"$SETL_ID"'","mdtrt_id":"MD2024030100001","psn_no":"34060000000000000001"}}'
 call $L3 $L3_SECRET "$T/c1.json"
-expect "2208 of another institution's settlement" 200 -1 "input.data.setl_id: no settlement $SETL_ID of this institution"
+expect "2208 of another institution's settlement" 200 -1 "本机构没有结算 $SETL_ID"
 msg c2.json 2208 H34060300101202403010900000021 $CLINIC '{"data":{"setl_id":"'"$SETL_ID"'","mdtrt_id":"MD2024030100999","psn_no":"34060000000000000001"}}'
 call $CLINIC $CLINIC_SECRET "$T/c2.json"
-expect "2208 naming the wrong visit" 200 -1 'input.data.mdtrt_id: not the visit of settlement'
+expect "2208 naming the wrong visit" 200 -1 'input.data.mdtrt_id 不是结算'
 msg c3.json 2208 H34060300101202403010900000022 $CLINIC '{"data":{"setl_id":"'"$SETL_ID"'","mdtrt_id":"MD2024030100001","psn_no":"34060000000000000001"}}'
 call $CLINIC $CLINIC_SECRET "$T/c3.json"
 expect "2208 cancel" 200 0 '"medfee_sumamt":-313.20'
@@ -297,7 +297,7 @@ cmp -s "$T/out" "$T/c3.out" && ok "2208 retried msgid: first response byte for b
 	bad "2208 retried msgid: first response byte for byte" "$(cat "$T/out")"
 msg c4.json 2208 H34060300101202403010900000023 $CLINIC '{"data":{"setl_id":"'"$SETL_ID"'","mdtrt_id":"MD2024030100001","psn_no":"34060000000000000001"}}'
 call $CLINIC $CLINIC_SECRET "$T/c4.json"
-expect "2208 twice" 200 -1 'is already cancelled'
+expect "2208 twice" 200 -1 '已撤销'
 
 # ------------------------------------------------------ yibao call
 
@@ -311,7 +311,7 @@ rc=$?
 	bad "yibao call: a chain of two messages" "exit $rc: $(cat "$T/call.out" "$T/call.err")"
 "$YIBAO" call --url "http://127.0.0.1:$PORT" --fixmedins-code $CLINIC --secret wrong "$T/c1101.json" > "$T/call.out" 2>&1
 rc=$?
-[ $rc -eq 1 ] && grep -qF 'x-tif-signature: does not match' "$T/call.out" &&
+[ $rc -eq 1 ] && grep -qF '签名不符（x-tif-signature）' "$T/call.out" &&
 	ok "yibao call: a refused message exits 1 and shows the answer" || bad "yibao call: refused" "exit $rc: $(cat "$T/call.out")"
 printf 'not json' > "$T/cbad.json"
 "$YIBAO" call --url "http://127.0.0.1:$PORT" --fixmedins-code $CLINIC --secret $CLINIC_SECRET "$T/cbad.json" > "$T/call.out" 2>&1
@@ -328,7 +328,7 @@ printf '{"kind":"fixmedins","fixmedins_code":"%s","fixmedins_name":"无密钥诊
 "$YIBAO" load --db "$T/db" "$T/late.jsonl" > /dev/null 2>&1 || bad "yibao load beside a running server"
 msg late.json 9001 H34060200009202403010900000002 $NOSECRET '{"signIn":{"opter_no":"01"}}'
 call $NOSECRET it-secret-late "$T/late.json"
-expect "a secret loaded by another process: not seen before SIGHUP" 401 -1 'no gateway secret'
+expect "a secret loaded by another process: not seen before SIGHUP" 401 -1 '该机构未配置网关密钥'
 kill -HUP "$SPID"
 i=0
 while ! grep -q '"event":"reload"' "$T/log" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done

@@ -50,7 +50,7 @@ pg_ctl_as -m fast stop || { echo "outage_test: could not stop PostgreSQL" >&2; e
 call
 grep -q '"infcode":-1' "$T/out" && ok || bad "1101 during the outage is not infcode -1: $(cat "$T/out")"
 grep -q 'HTTP 503' "$T/err" && ok || bad "1101 during the outage is not HTTP 503: $(cat "$T/err")"
-grep -q 'try again' "$T/out" && ok || bad "the answer does not say to try again: $(cat "$T/out")"
+grep -q '请稍后重试' "$T/out" && ok || bad "the answer does not say to try again (请稍后重试): $(cat "$T/out")"
 pg_ctl_as start || { echo "outage_test: could not start PostgreSQL again" >&2; exit 1; }
 call && grep -q '"infcode":0' "$T/out" && ok || bad "1101 after the outage: $(cat "$T/out" "$T/err")"
 kill "$(cat "$T/pid")" 2>/dev/null; wait 2>/dev/null; rm -f "$T/pid"

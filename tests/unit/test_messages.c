@@ -26,16 +26,18 @@ static void field_and_values(void **state)
 	      "输入参数 input.feedetail[3].rxno 超过最大长度 30 字节");
 	/* a format that names its field itself, as the ledger sets it, and the
 	 * same under the path the interface gives it */
-	zh_is(YB_EREFUSED, "psn_no: P1 is not insured on 2024-01-01", "psn_no: 参保人员 P1 在 2024-01-01 无有效参保信息");
+	zh_is(YB_EREFUSED, "psn_no: P1 is not insured on 2024-01-01", "参保人员 P1 在 2024-01-01 无有效参保信息");
 	zh_is(YB_EREFUSED, "input.data.psn_no: P1 is not insured on 2024-01-01",
-	      "input.data.psn_no: 参保人员 P1 在 2024-01-01 无有效参保信息");
+	      "参保人员 P1 在 2024-01-01 无有效参保信息");
 }
 
 static void unknown_keeps_english(void **state)
 {
 	(void)state;
 	zh_is(YB_EREFUSED, "something new: X", "不予办理：something new: X");
-	zh_is(YB_EBUSY, "store unavailable, try again: gone", "服务繁忙，请稍后重试：store unavailable, try again: gone");
+	zh_is(YB_EBUSY, "the moon is in the way", "服务繁忙，请稍后重试：the moon is in the way");
+	/* the catalogue has the store's own words for it */
+	zh_is(YB_EBUSY, "store unavailable, try again: gone", "数据库暂不可用，请稍后重试：gone");
 }
 
 static void prefixed(void **state)
