@@ -27,7 +27,7 @@ LDLIBS  += -lpq
 # own tests keep them).
 RULES_FREE := unit golden property fuzz-replay cli-test lint ledger-test crashtest \
               crashtest-short faulttest integration enroll-test admin-test pg-test \
-              bench-http bench-pg
+              bench-http bench-pg migration6-test
 $(RULES_FREE): export YIBAO_RULES_DIR ?= none
 
 LIB_SRC  := $(wildcard src/util/*.c src/policy/*.c src/engine/*.c src/rules/*.c src/enroll/*.c src/store/*.c src/ledger/*.c src/admin/*.c src/nhsa/*.c src/http/*.c)
@@ -85,8 +85,8 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: $(BIN) unit golden property fuzz-replay cli-test lint ledger-test crashtest-short \
-      faulttest integration enroll-test admin-test realtime-test rules-test pg-test
+test: $(BIN) unit golden property fuzz-replay cli-test lint ledger-test migration6-test \
+      crashtest-short faulttest integration enroll-test admin-test realtime-test rules-test pg-test
 	@echo "make check: all tests passed"
 
 unit: $(UNIT_BIN)
@@ -163,6 +163,12 @@ ledger-test: $(BIN) $(VISIT_TEST)
 	YIBAO=$(BIN) VISIT_TEST=$(VISIT_TEST) sh tests/ledger/ledger_test.sh
 
 pg-test: $(VISIT_TEST)
+
+# a store written before migration 6 (tests/ledger/fixtures/migration6/):
+# the new server replays its answers and yibao settle its outputs byte for byte
+.PHONY: migration6-test
+migration6-test: $(BIN)
+	YIBAO=$(BIN) sh tests/ledger/migration6_test.sh
 
 crashtest: $(BIN) $(CRASH_DRIVER)
 	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) sh tests/crash/crashtest.sh 50
