@@ -8,6 +8,7 @@
  *                        meta members, below); its answer must match
  *   NN-what.expect.json  the expected answer: a pattern (below)
  *   NN-restart           no request: runs CMD (restarts the server)
+ *   NN-sleep-MS          no request: a pause of MS milliseconds
  * Request meta members (removed before sending): "_as" the institution
  * that signs (default: fixmedins_code), "_secret" another secret,
  * "_ts_offset" seconds added to the timestamp, "_nonce" a fixed nonce,
@@ -605,6 +606,16 @@ static void pause_ms(long ms)
 		;
 }
 
+/* MS of a step named "NN-sleep-MS", or -1. */
+static long sleep_step(const char *name)
+{
+	const char *m = strstr(name, "-sleep-");
+
+	if (!m || !m[7] || strspn(m + 7, "0123456789") != strlen(m + 7) || strlen(m + 7) > 6)
+		return -1;
+	return strtol(m + 7, NULL, 10);
+}
+
 /* Keeps s for the resend check when it was a durable transaction answered
  * HTTP 200 with infcode 0 (a refusal, such as a msgid reused for another
  * message, is not kept); else frees it. */
@@ -689,6 +700,12 @@ static void run_flow(run *r, const char *dir)
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (!ends_with(names[i], ".json") && sleep_step(names[i]) >= 0) {
+			pause_ms(sleep_step(names[i]));
+			printf("ok   %s/%s\n", flow, names[i]);
+			r->pass++;
+			continue;
+		}
 		if (strstr(names[i], "restart") && !ends_with(names[i], ".json")) {
 			if (!r->restart || system(r->restart) != 0) {
 				printf("FAIL %s/%s: %s\n", flow, names[i], r->restart ? "restart failed" : "no --restart");
