@@ -8,6 +8,7 @@
  *                        meta members, below); its answer must match
  *   NN-what.expect.json  the expected answer: a pattern (below)
  *   NN-restart           no request: runs CMD (restarts the server)
+ *   NN-sleep-MS          no request: a pause of MS milliseconds
  * Request meta members (removed before sending): "_as" the institution
  * that signs (default: fixmedins_code), "_secret" another secret,
  * "_ts_offset" seconds added to the timestamp, "_nonce" a fixed nonce,
@@ -28,14 +29,27 @@
  * for setl_id and setl_time, "_identities": true the four identities of
  * NHSA.md hold in output.setlinfo. Institutions and their secrets come
  * from the fixmedins records of DATA.jsonl. FLOW_VERBOSE=1 prints every
- * answer. */
+ * answer.
+ *
+ * The resend check: after every flow has run, each step that was a durable
+ * transaction (TXN_F_LEDGER in the table of src/nhsa/txn_table.c) and was
+ * answered HTTP 200 with infcode 0 is sent again, the same body with the
+ * same msgid, signed afresh (a new timestamp and nonce): once after one
+ * pause of 2 s for the whole run, once more after CMD restarts the server
+ * (without --restart, only the first). Each answer must be the first answer
+ * byte for byte, but for two kinds that answer otherwise by design:
+ * 3501-3503 keep no idempotency record (recomputed(), below) and must
+ * answer infcode 0 with the same output; a message a 2601 of the run
+ * reversed must be refused as reversed (was_reversed(), below). */
 #include "yibao/buf.h"
 #include "yibao/error.h"
 #include "yibao/json.h"
 #include "yibao/money.h"
 #include "yibao/http.h"
+#include "yibao/nhsa.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +70,20 @@ typedef struct var {
 	char *value;
 } var;
 
+/* A message as sent: its signer and body; with the first answer, what the
+ * resend check sends again. */
+typedef struct sent {
+	char where[160]; /* flow/step */
+	char infno[8];
+	char fixmedins[40], msgid[64];
+	char reversed[64]; /* a 2601 answered "reversed": the msgid it reversed */
+	char paasid[64];
+	char secret[128];
+	char *msg;
+	size_t len;
+	char *answer;
+} sent;
+
 typedef struct run {
 	yb_http_url url;
 	const char *restart;
@@ -69,6 +97,9 @@ typedef struct run {
 	int n_answers;
 	int pass, fail;
 	unsigned serial;
+	/* the durable messages answered with infcode 0, of every flow */
+	sent *resends;
+	int n_resends, cap_resends;
 } run;
 
 static const char *var_get(const run *r, const char *name, size_t n)
@@ -323,17 +354,53 @@ static const char *meta_str(const yb_json *root, const char *key)
 	return v && (v->type == YB_JSON_STRING || v->type == YB_JSON_NUMBER) ? v->str : NULL;
 }
 
-/* Builds and sends the request of a step file; the answer in body. */
-static int send_step(run *r, const char *file, int *status, yb_buf *body, char *why, size_t wcap)
+/* Signs msg as an institution does (x-tif-timestamp now + offset seconds,
+ * a random x-tif-nonce unless nonce_fixed) and posts it; omit: a header
+ * not sent. The answer in body. */
+static int post(const run *r, const char *paasid, const char *secret, long offset,
+		const char *nonce_fixed, const char *omit, const char *msg, size_t len, int *status,
+		yb_buf *body, char *why, size_t wcap)
+{
+	char ts[24], nonce[40], sig[65];
+	unsigned char rnd[12];
+	yb_http_hdr h[5];
+	size_t i;
+
+	snprintf(ts, sizeof(ts), "%lld", (long long)(time(NULL) + offset));
+	if (nonce_fixed) {
+		snprintf(nonce, sizeof(nonce), "%s", nonce_fixed);
+	} else {
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+			return snprintf(why, wcap, "no random bytes for a nonce"), -1;
+		for (i = 0; i < sizeof(rnd); i++)
+			snprintf(nonce + 2 * i, 3, "%02x", rnd[i]);
+	}
+	yb_auth_sign(sig, ts, secret, nonce);
+	h[0] = (yb_http_hdr){"x-tif-paasid", paasid};
+	h[1] = (yb_http_hdr){"x-tif-timestamp", ts};
+	h[2] = (yb_http_hdr){"x-tif-nonce", nonce};
+	h[3] = (yb_http_hdr){"x-tif-signature", sig};
+	h[4] = (yb_http_hdr){"Content-Type", "application/json;charset=UTF-8"};
+	for (i = 0; omit && i < 4; i++)
+		if (strcmp(h[i].name, omit) == 0)
+			h[i].value = NULL;
+	if (yb_http_post(&r->url, h, 5, msg ? msg : "", len, 30, status, body) < 0)
+		return snprintf(why, wcap, "%s", yb_error_msg()), -1;
+	return 0;
+}
+
+/* Builds and sends the request of a step file; the answer in body, the
+ * message as sent and its signer in s (s->msg malloc'd; the caller frees
+ * it). */
+static int send_step(run *r, const char *file, sent *s, int *status, yb_buf *body, char *why,
+		     size_t wcap)
 {
 	yb_buf raw = YB_BUF_INIT, text = YB_BUF_INIT, msg = YB_BUF_INIT;
 	yb_json_doc *doc = NULL;
 	const yb_json *root, *c;
 	const char *as, *secret, *nonce_fixed, *omit, *rawbody, *paasid;
 	const inst *in;
-	char ts[24], nonce[40], sig[65], msgid[40], when[24];
-	unsigned char rnd[12];
-	yb_http_hdr h[5];
+	char ts[24], msgid[40], when[24];
 	yb_now now;
 	yb_jw w;
 	long offset = 0, pad = 0, longstr = 0, repeat = 0, j;
@@ -428,30 +495,16 @@ static int send_step(run *r, const char *file, int *status, yb_buf *body, char *
 	}
 	for (; pad > 0; pad--)
 		yb_buf_putc(&msg, ' ');
-
-	snprintf(ts, sizeof(ts), "%lld", (long long)(time(NULL) + offset));
-	if (nonce_fixed) {
-		snprintf(nonce, sizeof(nonce), "%s", nonce_fixed);
-	} else {
-		if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-			goto done;
-		for (i = 0; i < sizeof(rnd); i++)
-			snprintf(nonce + 2 * i, 3, "%02x", rnd[i]);
-	}
-	yb_auth_sign(sig, ts, secret, nonce);
-	h[0] = (yb_http_hdr){"x-tif-paasid", paasid};
-	h[1] = (yb_http_hdr){"x-tif-timestamp", ts};
-	h[2] = (yb_http_hdr){"x-tif-nonce", nonce};
-	h[3] = (yb_http_hdr){"x-tif-signature", sig};
-	h[4] = (yb_http_hdr){"Content-Type", "application/json;charset=UTF-8"};
-	for (i = 0; omit && i < 4; i++)
-		if (strcmp(h[i].name, omit) == 0)
-			h[i].value = NULL;
-	if (yb_http_post(&r->url, h, 5, msg.ptr ? msg.ptr : "", msg.len, 30, status, body) < 0) {
-		snprintf(why, wcap, "%s", yb_error_msg());
+	if (msg.oom || !(s->msg = malloc(msg.len + 1))) {
+		snprintf(why, wcap, "out of memory");
 		goto done;
 	}
-	rc = 0;
+	memcpy(s->msg, msg.ptr ? msg.ptr : "", msg.len);
+	s->msg[msg.len] = '\0';
+	s->len = msg.len;
+	snprintf(s->paasid, sizeof(s->paasid), "%s", paasid);
+	snprintf(s->secret, sizeof(s->secret), "%s", secret);
+	rc = post(r, paasid, secret, offset, nonce_fixed, omit, s->msg, s->len, status, body, why, wcap);
 done:
 	yb_json_free(doc);
 	yb_buf_free(&raw);
@@ -544,6 +597,71 @@ static int ends_with(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+/* A pause of ms milliseconds (at least: a signal does not cut it short). */
+static void pause_ms(long ms)
+{
+	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&t, &t) < 0 && errno == EINTR)
+		;
+}
+
+/* MS of a step named "NN-sleep-MS", or -1. */
+static long sleep_step(const char *name)
+{
+	const char *m = strstr(name, "-sleep-");
+
+	if (!m || !m[7] || strspn(m + 7, "0123456789") != strlen(m + 7) || strlen(m + 7) > 6)
+		return -1;
+	return strtol(m + 7, NULL, 10);
+}
+
+/* Keeps s for the resend check when it was a durable transaction answered
+ * HTTP 200 with infcode 0 (a refusal, such as a msgid reused for another
+ * message, is not kept); else frees it. */
+static void keep_sent(run *r, sent *s, int status, const yb_buf *body)
+{
+	yb_json_doc *msg = NULL, *ans = NULL;
+	const char *infno = NULL, *infcode = NULL;
+	const txn_def *t;
+	sent *np;
+
+	if (status == 200 && s->msg && body->ptr &&
+	    yb_json_parse(&msg, s->msg, s->len, NULL) == 0 &&
+	    yb_json_parse(&ans, body->ptr, body->len, NULL) == 0) {
+		infno = meta_str(yb_json_root(msg), "infno");
+		infcode = meta_str(yb_json_root(ans), "infcode");
+	}
+	if (infno && infcode && strcmp(infcode, "0") == 0 && (t = txn_find(infno)) &&
+	    (t->flags & TXN_F_LEDGER) && (s->answer = strdup(body->ptr))) {
+		const yb_json *m = yb_json_root(msg);
+		const char *om = meta_str(yb_json_get(yb_json_get(m, "input"), "data"), "omsgid"),
+			   *rslt = meta_str(yb_json_get(yb_json_root(ans), "output"), "rslt");
+		snprintf(s->fixmedins, sizeof(s->fixmedins), "%s",
+			 meta_str(m, "fixmedins_code") ? meta_str(m, "fixmedins_code") : "");
+		snprintf(s->msgid, sizeof(s->msgid), "%s", meta_str(m, "msgid") ? meta_str(m, "msgid") : "");
+		if (strcmp(infno, "2601") == 0 && om && rslt && strcmp(rslt, "reversed") == 0)
+			snprintf(s->reversed, sizeof(s->reversed), "%s", om);
+		if (r->n_resends == r->cap_resends) {
+			int nc = r->cap_resends ? 2 * r->cap_resends : 64;
+			if ((np = realloc(r->resends, (size_t)nc * sizeof(*np)))) {
+				r->resends = np;
+				r->cap_resends = nc;
+			}
+		}
+		if (r->n_resends < r->cap_resends) {
+			snprintf(s->infno, sizeof(s->infno), "%s", infno);
+			r->resends[r->n_resends++] = *s;
+			s->msg = s->answer = NULL;
+		}
+	}
+	free(s->msg);
+	free(s->answer);
+	s->msg = s->answer = NULL;
+	yb_json_free(msg);
+	yb_json_free(ans);
+}
+
 static void run_flow(run *r, const char *dir)
 {
 	char *names[MAX_STEPS], path[4096], exp[4096], why[2048];
@@ -571,6 +689,7 @@ static void run_flow(run *r, const char *dir)
 	r->n_vars = 0;
 	for (i = 0; i < n; i++) {
 		yb_buf body = YB_BUF_INIT;
+		sent s;
 		int status = 0;
 		size_t stem = strcspn(names[i], ".");
 		char no[8];
@@ -581,6 +700,12 @@ static void run_flow(run *r, const char *dir)
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (!ends_with(names[i], ".json") && sleep_step(names[i]) >= 0) {
+			pause_ms(sleep_step(names[i]));
+			printf("ok   %s/%s\n", flow, names[i]);
+			r->pass++;
+			continue;
+		}
 		if (strstr(names[i], "restart") && !ends_with(names[i], ".json")) {
 			if (!r->restart || system(r->restart) != 0) {
 				printf("FAIL %s/%s: %s\n", flow, names[i], r->restart ? "restart failed" : "no --restart");
@@ -596,7 +721,9 @@ static void run_flow(run *r, const char *dir)
 			continue;
 		snprintf(exp, sizeof(exp), "%s/%.*s.expect.json", dir, (int)stem, names[i]);
 		why[0] = '\0';
-		if (send_step(r, path, &status, &body, why, sizeof(why)) < 0 ||
+		memset(&s, 0, sizeof(s));
+		snprintf(s.where, sizeof(s.where), "%s/%.*s", flow, (int)stem, names[i]);
+		if (send_step(r, path, &s, &status, &body, why, sizeof(why)) < 0 ||
 		    check_step(r, exp, status, &body, why, sizeof(why)) < 0) {
 			printf("FAIL %s/%.*s\n     %s\n", flow, (int)stem, names[i], why);
 			r->fail++;
@@ -611,11 +738,175 @@ static void run_flow(run *r, const char *dir)
 			r->answers[r->n_answers] = strdup(body.ptr ? body.ptr : "");
 			memcpy(r->step_no[r->n_answers++], no, sizeof(no));
 		}
+		keep_sent(r, &s, status, &body);
 		yb_buf_free(&body);
 	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	fflush(stdout);
+}
+
+/* 3501-3503 are durable by the table but keep no idempotency record: they
+ * are upserts by traceability code (src/nhsa/txn_rules.c, note 3), so a
+ * resend is run again and answered anew, a new inf_refmsgid and
+ * respond_time around the same {"recorded": n}. Their resend must answer
+ * infcode 0 with the same output; the envelope is not compared. */
+static int recomputed(const char *infno)
+{
+	return strcmp(infno, "3501") == 0 || strcmp(infno, "3502") == 0 ||
+	       strcmp(infno, "3503") == 0;
+}
+
+/* A message that a 2601 of the run reversed (what it did undone) is, by
+ * design, no longer replayed: a resend is refused "msgid: ... was reversed
+ * (2601); send a new message" (docs/ledger.md, Reversal), so that a HIS
+ * never takes a reversed settlement for one that stands. Its resend must be
+ * that refusal; the reversal itself is resent like any other message. */
+static int was_reversed(const run *r, const sent *s)
+{
+	int k;
+
+	for (k = 0; k < r->n_resends; k++)
+		if (r->resends[k].reversed[0] && strcmp(r->resends[k].reversed, s->msgid) == 0 &&
+		    strcmp(r->resends[k].fixmedins, s->fixmedins) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when answer is the refusal of a resend of a reversed message. */
+static int refused_as_reversed(const char *answer, size_t len)
+{
+	yb_json_doc *d = NULL;
+	const char *code, *msg;
+	int ok;
+
+	if (yb_json_parse(&d, answer, len, NULL) < 0)
+		return 0;
+	code = meta_str(yb_json_root(d), "infcode");
+	msg = meta_str(yb_json_root(d), "err_msg");
+	ok = code && strcmp(code, "-1") == 0 && msg && strstr(msg, "was reversed (2601)") &&
+	     yb_json_get(yb_json_root(d), "output") &&
+	     yb_json_get(yb_json_root(d), "output")->type == YB_JSON_NULL;
+	yb_json_free(d);
+	return ok;
+}
+
+/* The infcode and output of an answer, re-serialised, into out. */
+static int outcome(yb_buf *out, const char *answer)
+{
+	yb_json_doc *d = NULL;
+	yb_jw w;
+
+	if (yb_json_parse(&d, answer, strlen(answer), NULL) < 0 ||
+	    !yb_json_get(yb_json_root(d), "infcode") || !yb_json_get(yb_json_root(d), "output")) {
+		yb_json_free(d);
+		return -1;
+	}
+	yb_jw_init(&w, out);
+	yb_jw_obj(&w, NULL);
+	yb_jw_value(&w, "infcode", yb_json_get(yb_json_root(d), "infcode"));
+	yb_jw_value(&w, "output", yb_json_get(yb_json_root(d), "output"));
+	yb_jw_end(&w, '}');
+	yb_json_free(d);
+	return 0;
+}
+
+/* Prints where two answers part: the first differing byte, with both in
+ * full (up to 2,000 bytes each). */
+static void print_diff(const char *first, const char *again)
+{
+	size_t i = 0;
+
+	while (first[i] && first[i] == again[i])
+		i++;
+	printf("     they part at byte %zu: ...%.40s | ...%.40s\n", i, first + (i > 20 ? i - 20 : 0),
+	       again + (i > 20 ? i - 20 : 0));
+	printf("     first: %.2000s\n     again: %.2000s\n", first, again);
+}
+
+/* Sends every kept message again, as it was sent, signed afresh; when says
+ * when. Returns the number of answers that were not the first. */
+static int resend_all(run *r, const char *when)
+{
+	char why[2048];
+	int k, bad = 0;
+
+	for (k = 0; k < r->n_resends; k++) {
+		const sent *s = &r->resends[k];
+		yb_buf body = YB_BUF_INIT, a = YB_BUF_INIT, b = YB_BUF_INIT;
+		int status = 0, ok;
+
+		why[0] = '\0';
+		if (post(r, s->paasid, s->secret, 0, NULL, NULL, s->msg, s->len, &status, &body, why,
+			 sizeof(why)) < 0) {
+			printf("FAIL resend %s (%s) %s: %s\n", s->where, s->infno, when, why);
+			bad++;
+			continue;
+		}
+		if (status != 200)
+			ok = 0;
+		else if (was_reversed(r, s))
+			ok = refused_as_reversed(body.ptr ? body.ptr : "", body.len);
+		else if (!recomputed(s->infno))
+			ok = strlen(s->answer) == body.len && memcmp(s->answer, body.ptr, body.len) == 0;
+		else
+			ok = outcome(&a, s->answer) == 0 && outcome(&b, body.ptr ? body.ptr : "") == 0 &&
+			     !a.oom && !b.oom && a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0 &&
+			     strncmp(a.ptr, "{\"infcode\":0,", 13) == 0;
+		if (!ok) {
+			printf("FAIL resend %s (%s) %s: HTTP %d, %s\n", s->where, s->infno, when, status,
+			       was_reversed(r, s)   ? "not refused as reversed (2601)"
+			       : recomputed(s->infno) ? "not infcode 0 with the first output"
+						      : "not the first answer byte for byte");
+			print_diff(s->answer, body.ptr ? body.ptr : "");
+			bad++;
+		}
+		yb_buf_free(&body);
+		yb_buf_free(&a);
+		yb_buf_free(&b);
+	}
+	fflush(stdout);
+	return bad;
+}
+
+/* The resend check (the head of this file): after 2 s, then after a
+ * restart. Returns the number of failures. */
+static int resend_check(run *r)
+{
+	const char *after;
+	int k, bad, upserts = 0, reversed = 0;
+
+	if (!r->n_resends)
+		return 0;
+	for (k = 0; k < r->n_resends; k++) {
+		if (was_reversed(r, &r->resends[k]))
+			reversed++;
+		else
+			upserts += recomputed(r->resends[k].infno);
+	}
+	pause_ms(2000);
+	bad = resend_all(r, "after 2 s");
+	if (r->restart) {
+		if (system(r->restart) != 0) {
+			printf("FAIL resend: the restart failed\n");
+			return bad + 1;
+		}
+		bad += resend_all(r, "after a restart");
+	}
+	if (bad)
+		return bad;
+	after = r->restart ? " and after a restart" : " (no --restart)";
+	printf("ok   resent %d durable messages after 2 s%s: all byte for byte\n",
+	       r->n_resends - upserts - reversed, after);
+	if (upserts)
+		printf("ok   resent %d of 3501-3503 after 2 s%s: infcode 0 and the same output (upserts "
+		       "with no idempotency record: a new envelope, not compared)\n", upserts, after);
+	for (k = 0; k < r->n_resends; k++)
+		if (was_reversed(r, &r->resends[k]))
+			printf("ok   resent %s (%s, reversed by a 2601 of the run) after 2 s%s: refused "
+			       "\"was reversed (2601)\", not replayed\n",
+			       r->resends[k].where, r->resends[k].infno, after);
+	return 0;
 }
 
 /* fixmedins records of a load file: code and secret. */
@@ -677,6 +968,7 @@ int main(int argc, char **argv)
 	r.serial = (unsigned)time(NULL);
 	for (i = first; i < argc; i++)
 		run_flow(&r, argv[i]);
+	r.fail += resend_check(&r);
 	printf("flows: %d steps passed, %d failed\n", r.pass, r.fail);
 	return r.fail ? 1 : 0;
 }

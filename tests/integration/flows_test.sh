@@ -3,8 +3,10 @@
 # real `yibao serve`: a fresh SQLite store loaded from flows/data.jsonl, a
 # loopback port the kernel picks, every flow in order through
 # tests/integration/flow.c (build/tests/flow), a restart in the middle
-# (the idempotency flow retries across it), then the access log checked for
-# personal data in clear and `yibao check` over the books.
+# (the idempotency flow retries across it), the resend check of every
+# durable message after 2 s and after another restart (flows/README.md), then
+# the access log checked for personal data in clear and `yibao check` over
+# the books.
 #
 # usage: YIBAO=build/yibao FLOW=build/tests/flow sh tests/integration/flows_test.sh [FLOW...]
 set -u
