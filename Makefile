@@ -108,6 +108,7 @@ cli-test: $(BIN)
 lint:
 	sh tests/lint.sh
 	sh tests/lint_test.sh
+	sh tests/messages_test.sh
 
 # the real `yibao serve` over loopback: envelope, limits, gateway refusals,
 # retries, SIGTERM (tests/integration/server_test.sh), then the HIS flows kept
@@ -167,8 +168,8 @@ pg-test: $(VISIT_TEST)
 # a store written before migration 6 (tests/ledger/fixtures/migration6/):
 # the new server replays its answers and yibao settle its outputs byte for byte
 .PHONY: migration6-test
-migration6-test: $(BIN)
-	YIBAO=$(BIN) sh tests/ledger/migration6_test.sh
+migration6-test: $(BIN) $(BUILD)/tests/msgzh
+	YIBAO=$(BIN) MSGZH=$(BUILD)/tests/msgzh sh tests/ledger/migration6_test.sh
 
 crashtest: $(BIN) $(CRASH_DRIVER)
 	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) sh tests/crash/crashtest.sh 50

@@ -784,7 +784,7 @@ static int refused_as_reversed(const char *answer, size_t len)
 		return 0;
 	code = meta_str(yb_json_root(d), "infcode");
 	msg = meta_str(yb_json_root(d), "err_msg");
-	ok = code && strcmp(code, "-1") == 0 && msg && strstr(msg, "was reversed (2601)") &&
+	ok = code && strcmp(code, "-1") == 0 && msg && strstr(msg, "已被冲正（2601）") &&
 	     yb_json_get(yb_json_root(d), "output") &&
 	     yb_json_get(yb_json_root(d), "output")->type == YB_JSON_NULL;
 	yb_json_free(d);

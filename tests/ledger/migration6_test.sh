@@ -23,6 +23,7 @@
 #
 #   YIBAO=build/yibao sh tests/ledger/migration6_test.sh      (make migration6-test)
 set -u
+MSGZH=${MSGZH:-build/tests/msgzh}
 
 YIBAO=${YIBAO:-build/yibao}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -145,12 +146,19 @@ for req in "$M6"/http/*.req.json; do
 		# every path now answers as docs/ledger.md says ("reversed (2601)
 		# before it arrived"), as the old 2201 path did. A refusal, not a
 		# record replayed: the one difference allowed, and named here.
+		# Refusals now read in Chinese (issue 13): the recorded English
+		# err_msg goes through the message catalogue (tests/tools/msgzh).
 		case $name in
 		15-2207-voided-late) unstamp "$M6/http/$name.refused.json" |
 			sed 's/was already used for another message"/was reversed (2601) before it arrived; send a new message"/' ;;
 		*) unstamp "$M6/http/$name.refused.json" ;;
-		esac >"$T/want"
-		unstamp "$T/out" >"$T/got"
+		esac >"$T/want.en"
+		en=$(sed -n 's/.*"err_msg":"\([^"]*\)".*/\1/p' "$T/want.en")
+		zh=$(printf '%s\n' "$en" | "$MSGZH")
+		awk -v en="\"err_msg\":\"$en\"" -v zh="\"err_msg\":\"$zh\"" \
+			'{ i = index($0, en); if (i) $0 = substr($0, 1, i - 1) zh substr($0, i + length(en)); print }' \
+			"$T/want.en" >"$T/want"
+		unstamp "$T/out" | awk "{ print }" >"$T/got"
 		same "$name: refused as the old binary refused it (stamp aside)" "$T/want" "$T/got"
 	elif [ -f "$M6/http/$name.reversed.json" ]; then
 		: # reversed by a later 2601: its retry is a refused message of its own
