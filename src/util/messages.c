@@ -231,6 +231,31 @@ static const char *kind_words(int code)
 }
 
 /* Translates one message (no prefix handling); 1 if the catalogue had it. */
+/* A quick test before the match: each run of text of fmt occurs in msg,
+ * in order (most formats fail here, at the cost of a strstr or two). */
+static int may_match(const char *fmt, const char *msg)
+{
+	char run[128];
+
+	while (*fmt) {
+		size_t n = 0;
+		while (*fmt && *fmt != '%' && n + 1 < sizeof(run))
+			run[n++] = *fmt++;
+		run[n] = '\0';
+		if (n) {
+			const char *at = strstr(msg, run);
+			if (!at)
+				return 0;
+			msg = at + n;
+		}
+		if (*fmt == '%') {
+			size_t k = conversion(fmt);
+			fmt += k ? k : 2;
+		}
+	}
+	return 1;
+}
+
 /* The number of characters of fmt that are text, not conversions. */
 static size_t literal_len(const char *fmt)
 {
@@ -266,7 +291,7 @@ static int translate(char **o, char *end, const char *msg, int depth)
 		 * format with no words of its own: "postgresql: %s") */
 		if (best && len <= best_len)
 			continue;
-		if (nf && !has_words(fmt))
+		if ((nf && !has_words(fmt)) || !may_match(fmt, nf ? msg + nf : msg))
 			continue;
 		c.count = 0;
 		if (match(fmt, nf ? msg + nf : msg, nmsg - nf, &c)) {
