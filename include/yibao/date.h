@@ -20,6 +20,11 @@ void yb_date_to_ymd(yb_date day, int *y, int *m, int *d);
 int yb_date_parse(yb_date *out, const char *s, size_t len);
 /* "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DD" (midnight) or "YYYYMMDDHHMMSS". */
 int yb_datetime_parse(yb_datetime *out, const char *s, size_t len);
+/* The same, also as clients of the national interface write them: a date
+ * as yyyy-M-d or yyyy/M/d; a time after it as H:mm:ss (after ' ' or 'T'),
+ * with fractions of a second, and +08:00 (China Standard Time) at the end. */
+int yb_date_parse_loose(yb_date *out, const char *s, size_t len);
+int yb_datetime_parse_loose(yb_datetime *out, const char *s, size_t len);
 
 /* Writes "YYYY-MM-DD" (11 bytes with NUL). */
 void yb_date_format(char *buf, yb_date day);

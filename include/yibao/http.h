@@ -48,6 +48,7 @@ int64_t yb_monotonic_us(void);
 
 typedef struct yb_envelope {
 	yb_json_doc *doc;
+	yb_json_doc *input_doc;  /* input sent as a string holding the object */
 	char infno[8];
 	char msgid[32];
 	char fixmedins_code[32];
@@ -58,6 +59,10 @@ typedef struct yb_envelope {
 	yb_datetime inf_time;    /* 0 when absent */
 	const yb_json *input;
 } yb_envelope;
+/* Tolerated as the national platform tolerates them (docs/interface.md,
+ * "Tolerance"): infno with a letter suffix ("2203A", then the transaction
+ * of the same input, else refused by name), "" for inf_time, input as a
+ * string that holds the object. */
 
 /* Parses a request envelope. On failure returns YB_EINVALID (or
  * YB_ENOTFOUND, YB_ENOMEM) with a message naming the field; the fields read

@@ -5,6 +5,7 @@
 #include "yibao/error.h"
 #include "yibao/nhsa.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Copies an optional code into out[cap] ("" when absent, null or ""). */
@@ -34,6 +35,26 @@ static int get_admdvs(const yb_json *root, const char *key, char out[7])
 	return 0;
 }
 
+/* input: an object, or (as some HIS send it) a string that holds one. */
+static int read_input(yb_envelope *e, const yb_json *root)
+{
+	static const yb_json_limits lim = {YB_HTTP_JSON_DEPTH, YB_HTTP_JSON_STRING};
+	const yb_json *v = yb_json_get(root, "input");
+
+	if (v && v->type == YB_JSON_STRING) {
+		if (yb_json_parse(&e->input_doc, v->str, v->len, &lim) < 0) {
+			char why[256];
+			snprintf(why, sizeof(why), "%s", yb_error_msg());
+			return yb_error_set(YB_EINVALID, "input: a string that is not a JSON object (%s)", why);
+		}
+		e->input = yb_json_root(e->input_doc);
+		if (e->input->type != YB_JSON_OBJECT)
+			return yb_error_set(YB_EINVALID, "input: a string that is not a JSON object");
+		return 0;
+	}
+	return yb_jget_object(root, NULL, "input", 1, &e->input);
+}
+
 int yb_envelope_parse(yb_envelope *e, const char *body, size_t len)
 {
 	static const yb_json_limits lim = {YB_HTTP_JSON_DEPTH, YB_HTTP_JSON_STRING};
@@ -53,7 +74,11 @@ int yb_envelope_parse(yb_envelope *e, const char *body, size_t len)
 			yb_error_set(rc, "infno: not a transaction number");
 		return rc;
 	}
-	if (strspn(e->infno, "0123456789") != strlen(e->infno) || strlen(e->infno) < 4) {
+	/* digits, and a variant's letter at the end ("2203A") */
+	if (strspn(e->infno, "0123456789") < 4 ||
+	    strspn(e->infno, "0123456789") + strspn(e->infno + strspn(e->infno, "0123456789"),
+						    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(e->infno) ||
+	    strlen(e->infno) > strspn(e->infno, "0123456789") + 1) {
 		e->infno[0] = '\0';
 		return yb_error_set(YB_EINVALID, "infno: not a transaction number");
 	}
@@ -67,18 +92,18 @@ int yb_envelope_parse(yb_envelope *e, const char *body, size_t len)
 	/* inf_time: "yyyy-MM-dd HH:mm:ss"; "" as absent */
 	t = yb_json_get(root, "inf_time");
 	if (t && t->type != YB_JSON_NULL && !(t->type == YB_JSON_STRING && t->len == 0)) {
-		if (t->type != YB_JSON_STRING || yb_datetime_parse(&e->inf_time, t->str, t->len) < 0)
+		if (t->type != YB_JSON_STRING || yb_datetime_parse_loose(&e->inf_time, t->str, t->len) < 0)
 			return yb_error_set(YB_EINVALID, "inf_time: not a time (yyyy-MM-dd HH:mm:ss)");
 	}
-	if ((rc = yb_jget_object(root, NULL, "input", 1, &e->input)) < 0)
-		return rc;
-	return 0;
+	return read_input(e, root);
 }
 
 void yb_envelope_free(yb_envelope *e)
 {
 	yb_json_free(e->doc);
+	yb_json_free(e->input_doc);
 	e->doc = NULL;
+	e->input_doc = NULL;
 	e->input = NULL;
 }
 

@@ -48,12 +48,26 @@ static const txn_def table[] = {
 	{"9002", txn_9002, 0, "sign out"},
 };
 
+/* Variants of a transaction that some provinces' HIS send under a letter
+ * suffix with the same input as the base (docs/interface.md, "Tolerance").
+ * Other suffixes are refused as unknown transactions. */
+static const struct {
+	const char *variant, *base;
+} variants[] = {
+	{"2203A", "2203"},
+	{"2206A", "2206"},
+	{"2207A", "2207"},
+};
+
 const txn_def *txn_find(const char *infno)
 {
 	size_t i;
 
 	if (!infno)
 		return NULL;
+	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		if (strcmp(variants[i].variant, infno) == 0)
+			infno = variants[i].base;
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strcmp(table[i].infno, infno) == 0)
 			return &table[i];

@@ -3,6 +3,8 @@
 #include "yibao/date.h"
 #include "yibao/error.h"
 
+#include <string.h>
+
 
 yb_date yb_date_from_ymd(int y, int m, int d)
 {
@@ -105,6 +107,73 @@ int yb_datetime_parse(yb_datetime *out, const char *s, size_t len)
 		return bad("time (YYYY-MM-DD HH:MM:SS)");
 	}
 	if (hh > 23 || mm > 59 || ss > 59)
+		return bad("time (YYYY-MM-DD HH:MM:SS)");
+	*out = (yb_datetime)yb_date_from_ymd(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+	return 0;
+}
+
+/* Reads 1 to 2 digits at s[*i] (a month, day or hour as a Windows zh-CN
+ * client writes it: 2026/12/8 8:26:14). */
+static int digits12(const char *s, size_t len, size_t *i, int *v)
+{
+	size_t start = *i;
+
+	*v = 0;
+	while (*i < len && *i - start < 2 && s[*i] >= '0' && s[*i] <= '9')
+		*v = *v * 10 + (s[(*i)++] - '0');
+	return *i > start ? 0 : -1;
+}
+
+/* yyyy-M-d or yyyy/M/d at s; *used gets the length read. */
+static int loose_ymd(const char *s, size_t len, int *y, int *m, int *d, size_t *used)
+{
+	size_t i = 4;
+	char sep;
+
+	if (len < 8 || digits(s, 4, y) || (s[4] != '-' && s[4] != '/'))
+		return -1;
+	sep = s[i++];
+	if (digits12(s, len, &i, m) || i >= len || s[i++] != sep || digits12(s, len, &i, d))
+		return -1;
+	if (*y < 1800 || *y > 9999 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
+		return -1;
+	*used = i;
+	return 0;
+}
+
+int yb_date_parse_loose(yb_date *out, const char *s, size_t len)
+{
+	int y, m, d;
+	size_t used;
+
+	if (yb_date_parse(out, s, len) == 0)
+		return 0;
+	if (loose_ymd(s, len, &y, &m, &d, &used) < 0 || used != len)
+		return bad("date (YYYY-MM-DD)");
+	*out = yb_date_from_ymd(y, m, d);
+	return 0;
+}
+
+int yb_datetime_parse_loose(yb_datetime *out, const char *s, size_t len)
+{
+	int y, m, d, hh, mm, ss;
+	size_t i;
+
+	if (yb_datetime_parse(out, s, len) == 0)
+		return 0;
+	if (loose_ymd(s, len, &y, &m, &d, &i) < 0 || i >= len || (s[i] != ' ' && s[i] != 'T'))
+		return bad("time (YYYY-MM-DD HH:MM:SS)");
+	i++;
+	if (digits12(s, len, &i, &hh) || i + 6 > len || s[i] != ':' || digits(s + i + 1, 2, &mm) ||
+	    s[i + 3] != ':' || digits(s + i + 4, 2, &ss))
+		return bad("time (YYYY-MM-DD HH:MM:SS)");
+	i += 6;
+	if (i < len && s[i] == '.') /* fractions of a second, as ISO clients send them */
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+	if (i + 6 == len && memcmp(s + i, "+08:00", 6) == 0) /* China Standard Time only */
+		i += 6;
+	if (i != len || hh > 23 || mm > 59 || ss > 59)
 		return bad("time (YYYY-MM-DD HH:MM:SS)");
 	*out = (yb_datetime)yb_date_from_ymd(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
 	return 0;

@@ -45,6 +45,11 @@ int yb_jpath_error(const yb_jpath *p, const char *key, const char *fmt, ...)
 	return yb_error_set(YB_EINVALID, "%s: %s", path, msg);
 }
 
+/* The member of a typed getter (number, date, time): also NULL when it is
+ * "", which the national platform takes as absent (HIS send "begntime": ""). */
+static int typed_member(const yb_json *obj, const yb_jpath *p, const char *key,
+			int required, const yb_json **out);
+
 /* The member, or NULL when absent or null; error when required. */
 static int member(const yb_json *obj, const yb_jpath *p, const char *key,
 		  int required, const yb_json **out)
@@ -61,6 +66,21 @@ static int member(const yb_json *obj, const yb_jpath *p, const char *key,
 	}
 	*out = v;
 	return 0;
+}
+
+static int typed_member(const yb_json *obj, const yb_jpath *p, const char *key,
+			int required, const yb_json **out)
+{
+	int rc = member(obj, p, key, required, out);
+
+	if (rc == 0 && *out && (*out)->type == YB_JSON_STRING && (*out)->len == 0) {
+		*out = NULL;
+		if (required) {
+			yb_jpath_error(p, key, "missing");
+			return YB_ENOTFOUND;
+		}
+	}
+	return rc;
 }
 
 int yb_jget_str(const yb_json *obj, const yb_jpath *p, const char *key,
@@ -96,7 +116,7 @@ int yb_jget_decimal(const yb_json *obj, const yb_jpath *p, const char *key,
 {
 	const yb_json *v;
 	int64_t x;
-	int rc = member(obj, p, key, required, &v);
+	int rc = typed_member(obj, p, key, required, &v);
 
 	if (present)
 		*present = 0;
@@ -119,11 +139,11 @@ int yb_jget_date(const yb_json *obj, const yb_jpath *p, const char *key,
 		 int required, yb_date *out)
 {
 	const yb_json *v;
-	int rc = member(obj, p, key, required, &v);
+	int rc = typed_member(obj, p, key, required, &v);
 
 	if (rc || !v)
 		return rc;
-	if (v->type != YB_JSON_STRING || yb_date_parse(out, v->str, v->len) < 0)
+	if (v->type != YB_JSON_STRING || yb_date_parse_loose(out, v->str, v->len) < 0)
 		return yb_jpath_error(p, key, "not a date (YYYY-MM-DD)");
 	return 0;
 }
@@ -132,11 +152,11 @@ int yb_jget_datetime(const yb_json *obj, const yb_jpath *p, const char *key,
 		     int required, yb_datetime *out)
 {
 	const yb_json *v;
-	int rc = member(obj, p, key, required, &v);
+	int rc = typed_member(obj, p, key, required, &v);
 
 	if (rc || !v)
 		return rc;
-	if (v->type != YB_JSON_STRING || yb_datetime_parse(out, v->str, v->len) < 0)
+	if (v->type != YB_JSON_STRING || yb_datetime_parse_loose(out, v->str, v->len) < 0)
 		return yb_jpath_error(p, key, "not a time (YYYY-MM-DD HH:MM:SS)");
 	return 0;
 }

@@ -229,6 +229,40 @@ static void ages(void **state)
 	assert_int_equal(yb_age(date("1955-12-31"), date("2023-12-30")), 67);
 }
 
+/* The forms clients of the national interface write (docs/interface.md,
+ * "Tolerance"): each one read as the canonical time it names. */
+static void loose_forms(void **state)
+{
+	yb_datetime t = 0, want = (yb_datetime)yb_date_from_ymd(2026, 12, 8) * 86400 + 8 * 3600 + 26 * 60 + 14;
+	yb_date d = 0;
+	const char *ok_times[] = {"2026-12-08 08:26:14", "2026/12/8 8:26:14", "2026-12-8 8:26:14",
+				  "2026-12-08T08:26:14", "2026-12-08T08:26:14.123", "2026-12-08T08:26:14+08:00",
+				  "2026-12-08T08:26:14.5+08:00", "20261208082614"};
+	const char *bad[] = {"2026/12/8", "2026/12/8 8:26", "2026/12-8 8:26:14", "2026/13/8 8:26:14",
+			     "2026/2/30 8:26:14", "2026/12/8 24:00:00", "2026-12-08T08:26:14Z",
+			     "2026-12-08T08:26:14+09:00", "2026/12/8  8:26:14", "2026/12/008 8:26:14"};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok_times) / sizeof(ok_times[0]); i++) {
+		if (yb_datetime_parse_loose(&t, ok_times[i], strlen(ok_times[i])) != 0 || t != want)
+			print_error("'%s': %s\n", ok_times[i], yb_error_msg());
+		assert_int_equal(t, want);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (yb_datetime_parse_loose(&t, bad[i], strlen(bad[i])) != YB_EINVALID)
+			print_error("'%s' was taken\n", bad[i]);
+		assert_int_equal(yb_datetime_parse_loose(&t, bad[i], strlen(bad[i])), YB_EINVALID);
+	}
+	assert_int_equal(yb_date_parse_loose(&d, "2026/12/8", 9), 0);
+	assert_int_equal(d, yb_date_from_ymd(2026, 12, 8));
+	assert_int_equal(yb_date_parse_loose(&d, "2026-1-31", 9), 0);
+	assert_int_equal(d, yb_date_from_ymd(2026, 1, 31));
+	assert_int_equal(yb_date_parse_loose(&d, "2026/2/29", 9), YB_EINVALID);
+	/* the strict parsers stay strict */
+	assert_int_equal(yb_date_parse(&d, "2026/12/8", 9), YB_EINVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +275,7 @@ int main(void)
 		cmocka_unit_test(format_round_trip),
 		cmocka_unit_test(datetime_date_negative),
 		cmocka_unit_test(ages),
+		cmocka_unit_test(loose_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
