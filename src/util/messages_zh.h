@@ -497,3 +497,5 @@
 {"not a decimal ratio (at most 4 decimals)", "{f} 不是有效比例（至多 4 位小数）"},
 {"not a decimal price (at most 6 decimals)", "{f} 不是有效单价（至多 6 位小数）"},
 {"not a decimal number", "{f} 不是有效数值"},
+{"input: a string that is not a JSON object (%s)", "input 为字符串，但不是 JSON 对象（{1}）"},
+{"input: a string that is not a JSON object", "input 为字符串，但不是 JSON 对象"},
