@@ -443,7 +443,7 @@ typedef struct yb_cat_req {
 	const char *name_has;        /* NULL any; else names containing it */
 	int chrgitm_lv;              /* 0 any */
 	int capped;                  /* 1: rows with a unit price cap (1318) */
-	int selfpay;                 /* 1: class B or a first self-pay ratio (1319) */
+	int selfpay;                 /* 1: class-B rows, whose first self-pay ratio it is (1319) */
 	yb_date on;                  /* YB_DATE_NONE any; else rows in force that day */
 	yb_date since;               /* YB_DATE_NONE any; else version day on or after */
 	long page_num;               /* 0: by version, the first page_size rows after

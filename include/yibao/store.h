@@ -690,7 +690,7 @@ typedef struct yb_cat_filter {
 	const char *name_has;    /* names containing this text */
 	int chrgitm_lv;          /* this class (YB_CLASS_*) */
 	int capped;              /* 1: rows with a unit price cap */
-	int selfpay;             /* 1: class-B rows and rows with a first self-pay ratio */
+	int selfpay;             /* 1: class-B rows (a first self-pay ratio is theirs) */
 	yb_date on;              /* rows in force on this day */
 	yb_date since;           /* rows whose version day is this day or later */
 	const char *first;       /* codes whose first character is one of these

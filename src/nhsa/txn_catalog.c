@@ -552,8 +552,8 @@ int txn_1318(txn_ctx *c, const yb_json *input, yb_buf *out)
 	return paged(c, input, out, "hilist_code", 1, 0, rec_1318);
 }
 
-/* 1319 医保目录先自付比例信息查询: class-B rows and rows with a first
- * self-pay ratio. */
+/* 1319 医保目录先自付比例信息查询: class-B rows, with their first
+ * self-pay ratio (0 included). */
 int txn_1319(txn_ctx *c, const yb_json *input, yb_buf *out)
 {
 	return paged(c, input, out, "hilist_code", 0, 1, rec_1319);

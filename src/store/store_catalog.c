@@ -24,7 +24,7 @@
 #define VDAY "COALESCE(NULLIF(c.begndate, ''), '1970-01-01')"
 
 /* $1 region; $2 $3 after (day, code); $4 code; $5 name pattern; $6 class;
- * $7 capped; $8 first self-pay; $9 in force on; $10 since; $11-$14 first
+ * $7 capped; $8 class B (first self-pay); $9 in force on; $10 since; $11-$14 first
  * characters, $15 1: none of them. */
 #define CAT_WHERE(C) \
 	" FROM catalogue c WHERE (c.admdvs = $1 OR (c.admdvs = '' AND NOT EXISTS" \
@@ -34,7 +34,7 @@
 	" AND ($5 = '' OR c.med_list_name LIKE $5 ESCAPE '\\')" \
 	" AND ($6 = 0 OR c.chrgitm_lv = $6)" \
 	" AND ($7 = 0 OR c.pric_uplmt_amt >= 0)" \
-	" AND ($8 = 0 OR c.chrgitm_lv = 2 OR c.selfpay_prop > 0)" \
+	" AND ($8 = 0 OR c.chrgitm_lv = 2)" \
 	" AND ($9 = '' OR ((c.begndate = '' OR c.begndate" C " <= $9) AND c.enddate" C " >= $9))" \
 	" AND ($10 = '' OR " VDAY C " >= $10)" \
 	" AND ($11 = '' OR (substr(c.med_list_codg, 1, 1) IN ($11, $12, $13, $14)) = ($15 = 0))"
