@@ -218,10 +218,12 @@ static int file_page(txn_ctx *c, const layout *lo, const char *ver, long n, yb_c
 	return yb_ledger_catalog(c->ledger, &q, pg);
 }
 
-/* "<infno>_<version of the last record, or 0>": the file's name. */
-static void file_name(char *out, size_t cap, const char *infno, const yb_cat_page *pg)
+/* "<infno>_<the version to ask from next>": the file's name (an empty
+ * file is named after the version asked). */
+static void file_name(char *out, size_t cap, const char *infno, const char *ver,
+		      const yb_cat_page *pg)
 {
-	snprintf(out, cap, "%s_%s", infno, pg->n ? pg->rows[pg->n - 1].ver : "0");
+	snprintf(out, cap, "%s_%s", infno, pg->n ? pg->rows[pg->n - 1].ver : ver);
 }
 
 /* input: data{ver, page_size (an extension: records in the file, default
@@ -249,7 +251,7 @@ static int download(txn_ctx *c, const yb_json *input, yb_buf *out, const char *i
 		return rc;
 	if ((rc = file_page(c, lo, ver, n, &pg)) < 0)
 		return txn_from_ledger(rc, "data");
-	file_name(name, sizeof(name), infno, &pg);
+	file_name(name, sizeof(name), infno, ver, &pg);
 	memcpy(name + strlen(name), ".zip", 5);
 	snprintf(fq, sizeof(fq), FILE_PREFIX "%s/%ld/%s", infno, n, ver);
 	yb_datetime_format(end, c->now + 86400);
@@ -312,7 +314,7 @@ int txn_9102(txn_ctx *c, const yb_json *input, yb_buf *out)
 	if ((rc = file_page(c, lo, ver, n, &pg)) < 0)
 		return rc == YB_EINVALID ? yb_jpath_error(&dp, "file_qury_no", "no such file") : rc;
 	file_text(&text, lo, &pg);
-	file_name(name, sizeof(name), infno, &pg);
+	file_name(name, sizeof(name), infno, ver, &pg);
 	yb_cat_page_free(&pg);
 	if (text.oom) {
 		yb_buf_free(&text);
