@@ -90,7 +90,7 @@ END { exit bad }
 # call (arrows point down, never up or sideways: ledger and fund are side
 # by side and do not call each other; admin and nhsa are side by side).
 OWNERS='
-buf:util date:util error:util json:util mask:util money:util messages:util
+buf:util date:util error:util json:util mask:util money:util messages:util zip:util
 policy:policy policy_diag:policy
 engine:engine rules:rules enroll:enroll drg:drg
 store:store copy:store

@@ -135,6 +135,7 @@ typedef struct yb_response {
 	int status;              /* HTTP status */
 	int infcode;
 	yb_buf body;
+	const char *content_type; /* NULL: JSON; else the body's type (a file, 9102) */
 	/* for the access log */
 	char infno[8];
 	char msgid[32];

@@ -407,4 +407,69 @@ int yb_ledger_query_fees(yb_ledger *l, const char *fixmedins_code, const char *p
 int yb_ledger_query_accums(yb_ledger *l, const char *psn_no, const char *cum_ym,
 			   yb_buf *out);
 
+/* ------------------------------------------------ catalogue downloads */
+
+/* The national lists (1301-1319) served from the store's catalogue
+ * (ledger_catalog.c; docs/interface.md, "Catalogue downloads"). Structs in
+ * and out: the national interface writes the answers and the files. */
+
+/* 目录类别 (list_type), told by a code's first character as the national
+ * coding writes it: X and Z 101 (西药中成药), T 102 (中药饮片), C 301
+ * (医用耗材), any other 201 (医疗服务项目). 103 (医疗机构制剂) and 104
+ * (民族药) cannot be told from a code: no row is of them. */
+enum {
+	YB_LIST_DRUG = 101, YB_LIST_HERB = 102, YB_LIST_PREP = 103,
+	YB_LIST_ETHNIC = 104, YB_LIST_SERVICE = 201, YB_LIST_MATERIAL = 301
+};
+int yb_list_type(const char *codg);
+
+/* A row's version: its version day (begndate; 1970-01-01 when it has none)
+ * as yyyyMMdd, then its code: "20240101XA10BAE054A001010100683". Versions
+ * compare as text in the order the rows are served. */
+#define YB_CAT_VER_MAX (8 + YB_CODE_MAX)
+void yb_cat_ver_format(char out[YB_CAT_VER_MAX], yb_date day, const char *codg);
+/* NULL, "" and "0" are "from the first" (*day YB_DATE_NONE); else 8 digits
+ * of a day and a code of fewer than YB_CODE_MAX bytes (none: every row of
+ * that day and after). YB_EINVALID "ver: ..." otherwise. */
+int yb_cat_ver_parse(const char *ver, yb_date *day, char codg[YB_CODE_MAX]);
+
+#define YB_CAT_PAGE_MAX 1000 /* rows in one answer or file */
+
+typedef struct yb_cat_req {
+	const char *fixmedins_code;  /* the list of its place of care (就医地目录) */
+	int list_type;               /* YB_LIST_*, 0 any */
+	const char *ver;             /* rows after this version (yb_cat_ver_parse) */
+	const char *codg;            /* NULL any; else this code */
+	const char *name_has;        /* NULL any; else names containing it */
+	int chrgitm_lv;              /* 0 any */
+	int capped;                  /* 1: rows with a unit price cap (1318) */
+	int selfpay;                 /* 1: class-B rows, whose first self-pay ratio it is (1319) */
+	yb_date on;                  /* YB_DATE_NONE any; else rows in force that day */
+	yb_date since;               /* YB_DATE_NONE any; else version day on or after */
+	long page_num;               /* 0: by version, the first page_size rows after
+				      * ver; else that page (from 1), and the total */
+	long page_size;              /* 1 .. YB_CAT_PAGE_MAX */
+} yb_cat_req;
+
+typedef struct yb_cat_rec {
+	yb_cat_item it;              /* it.admdvs: the row's list ("" everywhere) */
+	int list_type;
+	yb_date vday;                /* version day */
+	char ver[YB_CAT_VER_MAX];
+} yb_cat_rec;
+
+typedef struct yb_cat_page {
+	yb_cat_rec *rows;            /* owned: yb_cat_page_free() */
+	size_t n;
+	long total;                  /* by page_num: every matching row; else n */
+	char admdvs[7];              /* the region whose list was read ("" everywhere) */
+} yb_cat_page;
+
+/* The rows of q from the list of the institution's place of care: the
+ * region covering its admdvs most narrowly, with the list valid everywhere
+ * for the codes that region's lacks (as fee lines are split). One read
+ * snapshot. YB_EINVALID names the field of q ("ver: ..."). */
+int yb_ledger_catalog(yb_ledger *l, const yb_cat_req *q, yb_cat_page *out);
+void yb_cat_page_free(yb_cat_page *p);
+
 #endif

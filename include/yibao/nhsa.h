@@ -82,6 +82,8 @@ typedef struct txn_ctx {
 	char req[80];                /* what it asked: infno and a digest of input (txn_msg) */
 	/* out */
 	const char *node;            /* NULL: out is the output; else {"node": out} */
+	const char *content_type;    /* NULL: the answer is the JSON envelope; else out
+				      * is the whole body, of this type (9102's file) */
 	char warn[TXN_WARN_MAX + 1]; /* warn_msg; "" none */
 	const char *subject;         /* certificate number looked up, or NULL */
 	int subject_kind;
@@ -109,10 +111,11 @@ const txn_def *txn_find(const char *infno);
 /* Every transaction, for documentation and tests; *n gets the count. */
 const txn_def *txn_all(size_t *n);
 
-/* The success answer of a transaction that returned 0 with out: the
- * record's answer as it was sent (before migration 6), or the answer
- * built from out, the stamp (the record's, on a retry) and c's warn and
- * node. own: the request's stamp. Appended to body. */
+/* The success answer of a transaction that returned 0 with out: out
+ * itself when c->content_type is set (a file), the record's answer as it
+ * was sent (before migration 6), or the answer built from out, the stamp
+ * (the record's, on a retry) and c's warn and node. own: the request's
+ * stamp. Appended to body. */
 void txn_answer(yb_buf *body, const txn_ctx *c, const yb_stamp *own, const yb_buf *out);
 
 /* A 30-character id: admdvs (6) + yyyyMMddHHmmss (14) + a 10-digit serial

@@ -674,6 +674,38 @@ int yb_tx_export_screen(yb_store_tx *tx, FILE *setl, FILE *fee, FILE *trac, FILE
 
 /* Calls fn for every catalogue item (to build the in-memory catalogue). */
 int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg);
+
+/* The catalogue as the national downloads read it (1301-1319;
+ * src/store/store_catalog.c, one text for both backends). Rows come in
+ * version order: by version day (the row's begndate; 1970-01-01, day 0,
+ * for a row loaded without one), then by code, bytewise. Every member
+ * narrows the rows; 0, NULL and YB_DATE_NONE narrow nothing. */
+typedef struct yb_cat_filter {
+	const char *admdvs;      /* the list of this region, and of the list valid
+				  * everywhere ("") the codes the region's lacks;
+				  * "" or NULL: the list valid everywhere alone */
+	yb_date after_day;       /* rows after (after_day, after_codg) in version */
+	const char *after_codg;  /* order; after_day YB_DATE_NONE: from the first */
+	const char *codg;        /* exactly this code */
+	const char *name_has;    /* names containing this text */
+	int chrgitm_lv;          /* this class (YB_CLASS_*) */
+	int capped;              /* 1: rows with a unit price cap */
+	int selfpay;             /* 1: class-B rows (a first self-pay ratio is theirs) */
+	yb_date on;              /* rows in force on this day */
+	yb_date since;           /* rows whose version day is this day or later */
+	const char *first;       /* codes whose first character is one of these
+				  * (at most 4 characters) ... */
+	int first_not;           /* ... 1: is none of them */
+} yb_cat_filter;
+/* The matching rows in version order, skipping `skip`, at most `limit`
+ * (>= 0); strings of the row are valid during the call only. */
+int yb_tx_each_cat(yb_store_tx *tx, const yb_cat_filter *f, long skip, long limit,
+		   int (*fn)(const yb_cat_item *, void *), void *arg);
+/* How many rows match. */
+int yb_tx_count_cat(yb_store_tx *tx, const yb_cat_filter *f, long *n);
+/* The regions that have a list ("" the list valid everywhere), in order;
+ * *n <= cap. */
+int yb_tx_cat_regions(yb_store_tx *tx, char (*out)[7], size_t cap, size_t *n);
 /* Runs every invariant check; calls fn once per violation with a message.
  * *checked gets the number of settlements examined. */
 int yb_tx_check(yb_store_tx *tx, void (*fn)(const char *msg, void *), void *arg,

@@ -155,6 +155,7 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 	memset(&env, 0, sizeof(env));
 	resp->status = 200;
 	resp->infcode = 0;
+	resp->content_type = NULL;
 	resp->infno[0] = resp->msgid[0] = resp->fixmedins_code[0] = '\0';
 	resp->subject[0] = resp->err[0] = '\0';
 	if (!h->no_auth) {
@@ -212,9 +213,11 @@ void yb_handle(yb_handler *h, const yb_request *req, yb_response *resp)
 	}
 	yb_buf_clear(&resp->body);
 	txn_answer(&resp->body, &ctx, &stamp, &obuf);
+	resp->content_type = ctx.content_type;
 done:
 	if (resp->body.oom) {
 		yb_buf_free(&resp->body);
+		resp->content_type = NULL;
 		resp->status = 500;
 		resp->infcode = -1;
 		yb_buf_puts(&resp->body, "{\"infcode\":-1,\"err_msg\":\"out of memory\"}");

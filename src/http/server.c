@@ -105,7 +105,8 @@ static enum MHD_Result send_resp(yb_server *s, struct MHD_Connection *conn,
 		free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json;charset=UTF-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				r->content_type ? r->content_type : "application/json;charset=UTF-8");
 	if (atomic_load(&s->stopping))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ok = MHD_queue_response(conn, (unsigned int)r->status, resp);

@@ -105,6 +105,11 @@ void txn_answer(yb_buf *body, const txn_ctx *c, const yb_stamp *own, const yb_bu
 	yb_stamp kept;
 	yb_answer a;
 
+	if (c->content_type) {
+		/* a file (9102): the body is the file, no envelope */
+		yb_buf_put(body, out->ptr ? out->ptr : "", out->len);
+		return;
+	}
 	if (c->answer.replayed && c->answer.as_sent) {
 		/* a record from before migration 6: the answer as it was sent */
 		yb_buf_put(body, out->ptr ? out->ptr : "", out->len);

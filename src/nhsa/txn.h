@@ -40,6 +40,17 @@ int txn_check_cert(txn_ctx *c, const char *psn_no, const char *cert_type,
 int txn_read_cert(const yb_json *d, const yb_jpath *dp, char type[4], const char **no);
 
 /* ---- transactions ---- */
+int txn_1301(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1302(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1303(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1305(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1306(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1312(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1316(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1317(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1318(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_1319(txn_ctx *c, const yb_json *input, yb_buf *out);
+int txn_9102(txn_ctx *c, const yb_json *input, yb_buf *out);
 int txn_3101(txn_ctx *c, const yb_json *input, yb_buf *out);
 int txn_3102(txn_ctx *c, const yb_json *input, yb_buf *out);
 int txn_3501(txn_ctx *c, const yb_json *input, yb_buf *out);

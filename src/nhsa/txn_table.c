@@ -16,6 +16,16 @@
 /* Sorted by infno; txn_find() is a linear scan over a few dozen rows. */
 static const txn_def table[] = {
 	{"1101", txn_1101, TXN_F_READ, "person and insurance lookup"},
+	{"1301", txn_1301, TXN_F_READ, "Western and patent drugs list download"},
+	{"1302", txn_1302, TXN_F_READ, "herbal pieces list download"},
+	{"1303", txn_1303, TXN_F_READ, "hospital preparations list download"},
+	{"1305", txn_1305, TXN_F_READ, "medical services list download"},
+	{"1306", txn_1306, TXN_F_READ, "medical consumables list download"},
+	{"1312", txn_1312, TXN_F_READ, "insurance list query"},
+	{"1316", txn_1316, TXN_F_READ, "medical list to insurance list matching query"},
+	{"1317", txn_1317, TXN_F_READ, "institution list matching query"},
+	{"1318", txn_1318, TXN_F_READ, "insurance list price caps query"},
+	{"1319", txn_1319, TXN_F_READ, "insurance list first self-pay ratios query"},
 	{"2201", txn_2201, TXN_F_LEDGER, "outpatient registration"},
 	{"2202", txn_2202, TXN_F_LEDGER, "cancel an outpatient registration"},
 	{"2203", txn_2203, TXN_F_LEDGER, "visit and diagnoses"},
@@ -46,6 +56,7 @@ static const txn_def table[] = {
 	{"5206", txn_5206, TXN_F_READ, "a person's accumulators"},
 	{"9001", txn_9001, 0, "sign in"},
 	{"9002", txn_9002, 0, "sign out"},
+	{"9102", txn_9102, TXN_F_READ, "file download"},
 };
 
 /* Variants of a transaction that some provinces' HIS send under a letter

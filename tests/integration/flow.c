@@ -27,7 +27,11 @@
  * "_same_as": "NN" the body byte for byte the same as step NN's,
  * "_same_setl_as": "NN" setlinfo and setldetail equal to step NN's but
  * for setl_id and setl_time, "_identities": true the four identities of
- * NHSA.md hold in output.setlinfo. Institutions and their secrets come
+ * NHSA.md hold in output.setlinfo, "_file": the answer is a file (9102):
+ * a ZIP of one entry named "name", holding "rows" lines of "cols"
+ * tab-separated columns; "row"[i] gives line i's non-empty columns by
+ * number ({"0": "XA10...", "82": "..."}), every other column must be
+ * empty. Institutions and their secrets come
  * from the fixmedins records of DATA.jsonl. FLOW_VERBOSE=1 prints every
  * answer.
  *
@@ -47,6 +51,7 @@
 #include "yibao/money.h"
 #include "yibao/http.h"
 #include "yibao/nhsa.h"
+#include "yibao/zip.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -513,6 +518,62 @@ done:
 	return rc;
 }
 
+/* Column `col` of the line [s, e): *f and its length *n. */
+static void column(const char *s, const char *e, long col, const char **f, size_t *n)
+{
+	const char *t;
+
+	for (; col > 0 && s < e; s++)
+		if (*s == '\t')
+			col--;
+	t = memchr(s, '\t', (size_t)(e - s));
+	*f = s;
+	*n = col > 0 ? 0 : (size_t)((t ? t : e) - s);
+}
+
+/* The "_file" pattern (above) against a file answer. */
+static int file_check(const yb_json *spec, const yb_buf *body, char *why, size_t wcap)
+{
+	const char *name, *data, *s, *e, *f, *want_name = meta_str(spec, "name");
+	const yb_json *rows = yb_json_get(spec, "row"), *row;
+	long want_rows = meta_str(spec, "rows") ? strtol(meta_str(spec, "rows"), NULL, 10) : -1;
+	long want_cols = meta_str(spec, "cols") ? strtol(meta_str(spec, "cols"), NULL, 10) : -1;
+	long line, col, tabs;
+	size_t nl, n, fn;
+	char key[24];
+
+	if (yb_zip_first(body->ptr ? body->ptr : "", body->len, &name, &nl, &data, &n) < 0)
+		return snprintf(why, wcap, "answer not a file: %s: %.200s", yb_error_msg(),
+				body->ptr ? body->ptr : ""), -1;
+	if (want_name && (strlen(want_name) != nl || memcmp(want_name, name, nl) != 0))
+		return snprintf(why, wcap, "file named %.*s, want %s", (int)nl, name, want_name), -1;
+	row = rows ? rows->child : NULL;
+	for (s = data, line = 0; s < data + n; s = e + 1, line++) {
+		if (!(e = memchr(s, '\n', (size_t)(data + n - s))))
+			return snprintf(why, wcap, "line %ld: no line break at the end", line + 1), -1;
+		for (f = s, tabs = 0; f < e; f++)
+			tabs += *f == '\t';
+		if (want_cols >= 0 && tabs + 1 != want_cols)
+			return snprintf(why, wcap, "line %ld: %ld columns, want %ld", line + 1, tabs + 1, want_cols), -1;
+		for (col = 0; row && col <= tabs; col++) {
+			const char *w;
+			snprintf(key, sizeof(key), "%ld", col);
+			w = meta_str(row, key) ? meta_str(row, key) : "";
+			column(s, e, col, &f, &fn);
+			if (strlen(w) != fn || memcmp(w, f, fn) != 0)
+				return snprintf(why, wcap, "line %ld, column %ld: \"%.*s\", want \"%s\"", line + 1,
+						col, (int)fn, f, w), -1;
+		}
+		if (row)
+			row = row->next;
+	}
+	if (want_rows >= 0 && line != want_rows)
+		return snprintf(why, wcap, "%ld lines, want %ld", line, want_rows), -1;
+	if (row)
+		return snprintf(why, wcap, "%ld lines, fewer than \"row\" gives", line), -1;
+	return 0;
+}
+
 /* Checks an answer against the expected file. */
 static int check_step(run *r, const char *file, int status, const yb_buf *body, char *why,
 		      size_t wcap)
@@ -553,6 +614,10 @@ static int check_step(run *r, const char *file, int status, const yb_buf *body, 
 				 same, r->answers[i], body->ptr ? body->ptr : "");
 			goto done;
 		}
+	}
+	if (yb_json_get(wr, "_file")) {
+		rc = file_check(yb_json_get(wr, "_file"), body, why, wcap);
+		goto done;
 	}
 	if (yb_json_parse(&got, body->ptr ? body->ptr : "", body->len, NULL) < 0) {
 		snprintf(why, wcap, "answer not JSON: %.200s", body->ptr ? body->ptr : "");

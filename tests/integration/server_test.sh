@@ -178,6 +178,22 @@ msg s9002.json 9002 H34060300101202403010900000002 $CLINIC '{"signOut":{"sign_no
 call $CLINIC $CLINIC_SECRET "$T/s9002.json"
 expect "9002 sign out" 200 0 "\"sign_no\":\"$SIGN_NO\""
 
+# ------------------------------------------ 1301 and its file (9102)
+
+msg cat.json 1301 H34060300101202403010900000040 $CLINIC '{"data":{"ver":"0","page_size":"3"}}'
+call $CLINIC $CLINIC_SECRET "$T/cat.json"
+expect "1301 from version 0: a file reference" 200 0 '"file_qury_no":"plc/1301/3/0"'
+msg file.json 9102 H34060300101202403010900000041 $CLINIC '{"fsDownloadIn":{"file_qury_no":"plc/1301/3/0","filename":"x.zip","fixmedins_code":"plc"}}'
+ts=$(date +%s) n=$(nonce)
+STATUS=$(curl -s -D "$T/file.hdr" -o "$T/file.zip" -w '%{http_code}' -X POST -H "x-tif-paasid: $CLINIC" \
+	-H "x-tif-timestamp: $ts" -H "x-tif-nonce: $n" -H "x-tif-signature: $(sig "$ts" $CLINIC_SECRET "$n")" \
+	--data-binary @"$T/file.json" "$URL")
+[ "$STATUS" = 200 ] && grep -qi '^content-type: application/octet-stream' "$T/file.hdr" &&
+	[ "$(head -c 4 "$T/file.zip" | od -An -tx1 | tr -d ' \n')" = 504b0304 ] &&
+	[ "$(grep -c "$(printf '\t')1970" "$T/file.zip")" -ge 1 ] &&
+	ok "9102: the file as application/octet-stream, a ZIP" ||
+	bad "9102: the file as application/octet-stream, a ZIP" "HTTP $STATUS: $(cat "$T/file.hdr")"
+
 # --------------------------------------------------------------- 1101
 
 msg p1.json 1101 H34060300101202403010900000003 $CLINIC '{"data":{"mdtrt_cert_type":"02","mdtrt_cert_no":"'$CERT1'","psn_name":"'$NAME1'","begntime":"2024-03-01"}}'
