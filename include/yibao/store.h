@@ -579,8 +579,38 @@ int yb_tx_audit(yb_store_tx *tx, yb_audit_rec *r);
  * are valid during the call only. */
 int yb_tx_each_audit(yb_store_tx *tx, int64_t from, long limit,
 		     int (*fn)(const yb_audit_rec *, void *), void *arg);
-/* The hash of one row, as yb_tx_audit computes it. */
+/* The hash of one row, as yb_tx_audit computes it: keyed when this
+ * process has the audit key (below), plain SHA-256 otherwise. */
 void yb_audit_hash(char out[65], const yb_audit_rec *r);
+
+/* The audit chain's key (docs/admin-api.md, "The audit log"): a secret
+ * that is not in the store, read once from a file (its bytes, at least 16).
+ * With it every new row's hash is an HMAC-SHA256 ("k:" and 62 hex digits),
+ * which nobody without the key can recompute after changing a row. path
+ * NULL or "": $YIBAO_AUDIT_KEY_FILE, else no key. */
+int yb_audit_key_load(const char *path);
+int yb_audit_keyed(void);
+
+/* Walks the chain row by row, oldest first, for yibao check and
+ * /audit/verify: yb_audit_check_row returns NULL for a good row, else the
+ * problem. A keyed row cannot be checked without the key (counted in
+ * unverified); a plain row after a keyed one is a problem (the chain was
+ * rewritten from there by someone without the key). */
+typedef struct yb_audit_walk {
+	int64_t expect;          /* start at 1 */
+	char prev[65];
+	int keyed_seen;
+	long unverified;
+} yb_audit_walk;
+const char *yb_audit_check_row(yb_audit_walk *w, const yb_audit_rec *r);
+
+/* The head (last seq and hash) kept outside the store: verifies every line
+ * of the anchor file at path ("seq hash time", one a line: the row must
+ * still be there with that hash, the log no shorter), then appends the
+ * current head. Each problem goes to fn; *bad counts them. The file is
+ * created if absent; it is the operator's to keep elsewhere too. */
+int yb_store_audit_anchor(yb_store *st, const char *path,
+			  void (*fn)(const char *msg, void *arg), void *arg, long *bad);
 
 /* A person's account and settlements, for the history of a person. */
 typedef struct yb_acct_info {

@@ -367,8 +367,7 @@ typedef struct audit_walk {
 	int64_t last;
 	long n;
 	/* verify */
-	char prev[65];
-	int64_t expect;
+	yb_audit_walk walk;
 	long problems;
 } audit_walk;
 
@@ -431,23 +430,14 @@ int yb_admin_audit_list(yb_admin *a, const yb_actor *who, const yb_admin_in *in,
 static int verify_row(const yb_audit_rec *r, void *arg)
 {
 	audit_walk *x = arg;
-	yb_audit_rec c = *r;
-	char h[65];
+	const char *problem = yb_audit_check_row(&x->walk, r);
 
-	snprintf(c.prev_hash, sizeof(c.prev_hash), "%s", x->prev);
-	yb_audit_hash(h, &c);
-	if (r->seq != x->expect || strcmp(r->prev_hash, x->prev) != 0 || strcmp(h, r->hash) != 0) {
-		if (x->problems++ < 20) {
-			yb_jw_obj(x->w, NULL);
-			yb_jw_int(x->w, "seq", r->seq);
-			yb_jw_str(x->w, "problem", r->seq != x->expect ? "a gap in the sequence before this row"
-				  : strcmp(r->prev_hash, x->prev) != 0 ? "prev_hash is not the previous row's hash"
-				  : "the row does not hash to its stored hash: changed after it was written");
-			yb_jw_end(x->w, '}');
-		}
+	if (problem && x->problems++ < 20) {
+		yb_jw_obj(x->w, NULL);
+		yb_jw_int(x->w, "seq", r->seq);
+		yb_jw_str(x->w, "problem", problem);
+		yb_jw_end(x->w, '}');
 	}
-	snprintf(x->prev, sizeof(x->prev), "%s", r->hash);
-	x->expect = r->seq + 1;
 	x->last = r->seq;
 	x->n++;
 	return 0;
@@ -462,7 +452,7 @@ static int verify_tx(yb_store_tx *tx, admin_unit *u)
 
 	memset(&x, 0, sizeof(x));
 	x.w = &w;
-	x.expect = 1;
+	x.walk.expect = 1;
 	yb_jw_init(&w, u->out);
 	yb_jw_obj(&w, NULL);
 	yb_jw_arr(&w, "problems");
@@ -475,7 +465,9 @@ static int verify_tx(yb_store_tx *tx, admin_unit *u)
 	yb_jw_bool(&w, "ok", x.problems == 0);
 	yb_jw_int(&w, "records", x.n);
 	yb_jw_int(&w, "last_seq", x.last);
-	yb_jw_str(&w, "last_hash", x.prev);
+	yb_jw_str(&w, "last_hash", x.walk.prev);
+	yb_jw_bool(&w, "keyed", yb_audit_keyed());
+	yb_jw_int(&w, "unverified", x.walk.unverified);
 	yb_jw_end(&w, '}');
 	return 0;
 }

@@ -142,24 +142,58 @@ int cmd_cancel(int argc, char **argv)
 	return code;
 }
 
+static void anchor_problem(const char *msg, void *arg)
+{
+	yb_buf_printf(arg, "violation: %s\n", msg);
+}
+
+/* The audit chain's head against the anchor file kept outside the store,
+ * then the head appended to it (yb_store_audit_anchor). */
+static int check_anchor(yb_ledger *l, const char *path, yb_buf *report, long *violations)
+{
+	long bad = 0;
+	int rc = yb_store_audit_anchor(yb_ledger_store(l), path, anchor_problem, report, &bad);
+
+	if (rc < 0)
+		return rc;
+	*violations += bad;
+	yb_buf_printf(report, "audit anchor %s: %s\n", path, bad ? "the log does not keep what it anchored"
+							       : "the log keeps every anchored head; head appended");
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
-	const char *db = take_db(&argc, argv);
+	const char *db = take_db(&argc, argv), *anchor = NULL, *key = NULL;
 	yb_buf report = YB_BUF_INIT;
 	yb_ledger *l = NULL;
 	long violations = 0;
-	int rc, code;
+	int rc, code, i;
 
-	if (argc != 1) {
-		cli_error("usage: yibao check --db PATH");
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--audit-anchor") == 0 && i + 1 < argc)
+			anchor = argv[++i];
+		else if (strcmp(argv[i], "--audit-key") == 0 && i + 1 < argc)
+			key = argv[++i];
+		else {
+			cli_error("usage: yibao check --db PATH [--audit-key FILE] [--audit-anchor FILE]");
+			return 2;
+		}
+	}
+	if (yb_audit_key_load(key) < 0) {
+		cli_error("check: %s", yb_error_msg());
 		return 2;
 	}
 	if ((code = open_ledger("check", db, &l)))
 		return code;
-	if ((rc = yb_ledger_check(l, &report, &violations)) < 0)
+	if ((rc = yb_ledger_check(l, &report, &violations)) < 0 ||
+	    (anchor && (rc = check_anchor(l, anchor, &report, &violations)) < 0))
 		code = fail("check", rc);
 	else
 		code = violations ? 1 : 0;
+	if (!yb_audit_keyed())
+		yb_buf_puts(&report, "note: the audit chain is checked without its key (--audit-key):"
+				     " keyed rows are counted, not verified\n");
 	if (report.ptr)
 		fputs(report.ptr, code ? stderr : stdout);
 	yb_buf_free(&report);

@@ -125,6 +125,12 @@ int cmd_serve(int argc, char **argv)
 			so.listen = argv[++i];
 		else if (strcmp(argv[i], "--policy-dir") == 0 && i + 1 < argc)
 			policy_dir = argv[++i];
+		else if (strcmp(argv[i], "--audit-key") == 0 && i + 1 < argc) {
+			if (yb_audit_key_load(argv[++i]) < 0) {
+				cli_error("serve: %s", yb_error_msg());
+				return 2;
+			}
+		}
 		else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
 			if (parse_threads(argv[++i], &so.threads) < 0) {
 				cli_error("serve: --threads: not a number from 1 to 1024\n%s", usage);

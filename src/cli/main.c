@@ -1,5 +1,7 @@
 /* yibao: entry point and subcommand dispatch. */
 #include "cli.h"
+#include "yibao/error.h"
+#include "yibao/store.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +57,12 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0)
 		return usage(stdout);
+	/* every command that may append to the audit log signs with the same
+	 * key: $YIBAO_AUDIT_KEY_FILE (serve and check also take --audit-key) */
+	if (yb_audit_key_load(NULL) < 0) {
+		cli_error("%s", yb_error_msg());
+		return 2;
+	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);

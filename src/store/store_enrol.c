@@ -28,9 +28,11 @@
 #include "yibao/error.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------ helpers */
 
@@ -808,48 +810,116 @@ int yb_tx_end_sessions(yb_store_tx *tx, const char *staff_id, yb_datetime when)
 
 /* ------------------------------------------------------ the audit log */
 
-static void hash_field(EVP_MD_CTX *ctx, const char *s)
-{
-	char len[24];
-	size_t n = s ? strlen(s) : 0;
+/* ------------------------------------------------------ the chain's key */
 
-	snprintf(len, sizeof(len), "%zu:", n);
-	EVP_DigestUpdate(ctx, len, strlen(len));
-	if (n)
-		EVP_DigestUpdate(ctx, s, n);
+#define AUDIT_KEY_MAX 256
+
+static unsigned char audit_key[AUDIT_KEY_MAX];
+static size_t audit_key_len;
+
+int yb_audit_key_load(const char *path)
+{
+	FILE *f;
+	size_t n;
+
+	if (!path || !*path)
+		path = getenv("YIBAO_AUDIT_KEY_FILE");
+	if (!path || !*path)
+		return 0;
+	if (!(f = fopen(path, "rb")))
+		return yb_error_set(YB_EINVALID, "--audit-key: cannot open %s", path);
+	n = fread(audit_key, 1, sizeof(audit_key), f);
+	fclose(f);
+	if (n < 16) {
+		audit_key_len = 0;
+		return yb_error_set(YB_EINVALID, "--audit-key: %s holds fewer than 16 bytes", path);
+	}
+	audit_key_len = n;
+	return 0;
+}
+
+int yb_audit_keyed(void)
+{
+	return audit_key_len > 0;
+}
+
+/* The fields of a row, each length-prefixed, as the hash reads them. */
+static void row_text(yb_buf *b, const yb_audit_rec *r)
+{
+	const char *f[9];
+	char num[2][24];
+	size_t i;
+
+	snprintf(num[0], sizeof(num[0]), "%lld", (long long)r->seq);
+	snprintf(num[1], sizeof(num[1]), "%lld", (long long)r->rec_time);
+	f[0] = r->prev_hash, f[1] = num[0], f[2] = num[1], f[3] = r->staff_id, f[4] = r->action;
+	f[5] = r->object, f[6] = r->before, f[7] = r->after, f[8] = r->request_id;
+	for (i = 0; i < 9; i++) {
+		size_t n = f[i] ? strlen(f[i]) : 0;
+		yb_buf_printf(b, "%zu:", n);
+		if (n)
+			yb_buf_put(b, f[i], n);
+	}
+}
+
+/* keyed: "k:" and 62 hex digits of HMAC-SHA256; else 64 of SHA-256. */
+static void hash_row(char out[65], const yb_audit_rec *r, int keyed)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i, k = 0;
+	yb_buf b = YB_BUF_INIT;
+
+	out[0] = '\0';
+	row_text(&b, r);
+	if (b.oom ||
+	    (keyed ? !HMAC(EVP_sha256(), audit_key, (int)audit_key_len, (const unsigned char *)b.ptr, b.len, md, &n)
+		   : EVP_Digest(b.ptr, b.len, md, &n, EVP_sha256(), NULL) != 1)) {
+		yb_buf_free(&b);
+		return;
+	}
+	yb_buf_free(&b);
+	if (keyed) {
+		out[k++] = 'k';
+		out[k++] = ':';
+	}
+	for (i = 0; i < n && k + 2 < 65; i++) {
+		out[k++] = hex[md[i] >> 4];
+		out[k++] = hex[md[i] & 15];
+	}
+	out[k] = '\0';
 }
 
 void yb_audit_hash(char out[65], const yb_audit_rec *r)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	char num[2][24];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	hash_row(out, r, yb_audit_keyed());
+}
 
-	snprintf(num[0], sizeof(num[0]), "%lld", (long long)r->seq);
-	snprintf(num[1], sizeof(num[1]), "%lld", (long long)r->rec_time);
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		out[0] = '\0';
-		EVP_MD_CTX_free(ctx);
-		return;
+const char *yb_audit_check_row(yb_audit_walk *w, const yb_audit_rec *r)
+{
+	yb_audit_rec x = *r;
+	int keyed = strncmp(r->hash, "k:", 2) == 0;
+	const char *problem = NULL;
+	char h[65];
+
+	if (r->seq != w->expect)
+		problem = "follows a gap in the sequence";
+	else if (strcmp(r->prev_hash, w->prev) != 0)
+		problem = "has a prev_hash that is not the previous row's hash";
+	else if (!keyed && w->keyed_seen)
+		problem = "is unkeyed after keyed rows: the chain was rewritten from here";
+	else if (keyed && !yb_audit_keyed())
+		w->unverified++;
+	else {
+		snprintf(x.prev_hash, sizeof(x.prev_hash), "%s", w->prev);
+		hash_row(h, &x, keyed);
+		if (strcmp(h, r->hash) != 0)
+			problem = "does not hash to its stored hash: changed after it was written";
 	}
-	hash_field(ctx, r->prev_hash);
-	hash_field(ctx, num[0]);
-	hash_field(ctx, num[1]);
-	hash_field(ctx, r->staff_id);
-	hash_field(ctx, r->action);
-	hash_field(ctx, r->object);
-	hash_field(ctx, r->before);
-	hash_field(ctx, r->after);
-	hash_field(ctx, r->request_id);
-	EVP_DigestFinal_ex(ctx, md, &n);
-	EVP_MD_CTX_free(ctx);
-	for (i = 0; i < n && i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * i] = '\0';
+	w->keyed_seen |= keyed;
+	snprintf(w->prev, sizeof(w->prev), "%s", r->hash);
+	w->expect = r->seq + 1;
+	return problem;
 }
 
 int yb_tx_audit_lock(yb_store_tx *tx)
@@ -870,6 +940,11 @@ int yb_tx_audit(yb_store_tx *tx, yb_audit_rec *a)
 	a->seq = cell_int(&r, 0, 0) + 1;
 	cell_text(&r, 0, 1, a->prev_hash, sizeof(a->prev_hash));
 	res_free(&r);
+	/* a keyed log takes keyed rows only: an unkeyed one would read as the
+	 * chain rewritten (yb_audit_check_row) */
+	if (strncmp(a->prev_hash, "k:", 2) == 0 && !yb_audit_keyed())
+		return yb_error_set(YB_EREFUSED, "audit: the log is keyed; give its key (--audit-key FILE or"
+				    " $YIBAO_AUDIT_KEY_FILE)");
 	if (!a->before)
 		a->before = "null";
 	if (!a->after)
@@ -1051,35 +1126,38 @@ static const struct {
 typedef struct chain_ck {
 	void (*fn)(const char *, void *);
 	void *arg;
-	char prev[65];
+	yb_audit_walk w;
 	long bad;
 } chain_ck;
+
+static void staff_vs_chain(yb_store_tx *tx, chain_ck *c);
 
 static int check_row(const yb_audit_rec *a, void *arg)
 {
 	chain_ck *c = arg;
-	yb_audit_rec x = *a;
-	char h[65], msg[256];
+	const char *problem = yb_audit_check_row(&c->w, a);
+	char msg[256];
 
-	snprintf(x.prev_hash, sizeof(x.prev_hash), "%s", c->prev);
-	yb_audit_hash(h, &x);
-	if (strcmp(h, a->hash) != 0 && c->bad++ < 100) {
-		snprintf(msg, sizeof(msg), "audit log: row %lld does not hash to its stored hash:"
-			 " changed after it was written (%.12s...)", (long long)a->seq, a->hash);
+	if (problem && c->bad++ < 100) {
+		snprintf(msg, sizeof(msg), "audit log: row %lld %s (%.12s...)", (long long)a->seq, problem,
+			 a->hash);
 		c->fn(msg, c->arg);
 	}
-	snprintf(c->prev, sizeof(c->prev), "%s", a->hash);
 	return 0;
 }
 
 int yb_store_enrol_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg)
 {
-	chain_ck c = {fn, arg, "", 0};
+	chain_ck c;
 	int64_t from = 1, seen;
 	size_t i, k;
 	res r;
 	int rc;
 
+	memset(&c, 0, sizeof(c));
+	c.fn = fn;
+	c.arg = arg;
+	c.w.expect = 1;
 	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		if ((rc = run(tx, checks[i].sql, NULL, 0, &r, NULL)) < 0)
 			return yb_error_prefix(rc, "%s", checks[i].name);
@@ -1106,5 +1184,121 @@ int yb_store_enrol_check(yb_store_tx *tx, void (*fn)(const char *, void *), void
 		}
 		res_free(&r);
 	} while (seen == 10000);
+	staff_vs_chain(tx, &c);
+	return 0;
+}
+
+/* ------------------------------------------------ staff against the chain */
+
+/* The state a staff row must have: the last record of a change to it
+ * (staff.create, staff.disable; not a login). */
+static void staff_vs_chain(yb_store_tx *tx, chain_ck *c)
+{
+	res r;
+	size_t k;
+
+	if (run(tx, "SELECT s.staff_id, s.role, s.disabled, coalesce((SELECT a.after_json FROM audit_log a"
+		" WHERE a.object = 'staff:' || s.staff_id AND a.action LIKE 'staff.%' ORDER BY a.seq DESC"
+		" LIMIT 1), '')"
+		" FROM staff s ORDER BY s.staff_id", NULL, 0, &r, NULL) < 0)
+		return;
+	for (k = 0; k < r.rows; k++) {
+		const char *after = cell(&r, k, 3);
+		char role[64], disabled[32], msg[256];
+		snprintf(role, sizeof(role), "\"role\":\"%s\"", cell(&r, k, 1));
+		snprintf(disabled, sizeof(disabled), "\"disabled\":%s", cell_int(&r, k, 2) ? "true" : "false");
+		if (!*after)
+			snprintf(msg, sizeof(msg), "staff %s: no audit record made this account", cell(&r, k, 0));
+		else if (!strstr(after, role) || !strstr(after, disabled))
+			snprintf(msg, sizeof(msg), "staff %s: role %s%s is not what the audit log last recorded:"
+				 " changed outside the administration", cell(&r, k, 0), cell(&r, k, 1),
+				 cell_int(&r, k, 2) ? " (disabled)" : "");
+		else
+			continue;
+		c->fn(msg, c->arg);
+	}
+	res_free(&r);
+}
+
+/* ------------------------------------------------------- the anchor file */
+
+typedef struct anchor_job {
+	const char *path;
+	void (*fn)(const char *, void *);
+	void *arg;
+	long bad;
+	int64_t head_seq;
+	char head_hash[65];
+} anchor_job;
+
+static void anchor_problem(anchor_job *j, const char *fmt, long long seq)
+{
+	char msg[256];
+	snprintf(msg, sizeof(msg), fmt, seq, j->path);
+	j->fn(msg, j->arg);
+	j->bad++;
+}
+
+static int anchor_work(yb_store_tx *tx, void *arg)
+{
+	anchor_job *j = arg;
+	char line[256], hash[80];
+	long long seq;
+	FILE *f;
+	res r;
+	int rc;
+
+	if ((rc = run(tx, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r, NULL)) < 0)
+		return rc;
+	j->head_seq = r.rows ? cell_int(&r, 0, 0) : 0;
+	snprintf(j->head_hash, sizeof(j->head_hash), "%s", r.rows ? cell(&r, 0, 1) : "");
+	res_free(&r);
+	if (!(f = fopen(j->path, "r")))
+		return 0; /* a first anchor */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lld %79s", &seq, hash) != 2)
+			continue;
+		if (seq > j->head_seq) {
+			anchor_problem(j, "audit anchor: row %lld of %s is gone: the log was cut back", seq);
+			continue;
+		}
+		{
+			yb_sqlv v[] = {I(seq)};
+			if ((rc = run(tx, "SELECT hash FROM audit_log WHERE seq = $1", v, NV(v), &r, NULL)) < 0)
+				break;
+			if (!r.rows)
+				anchor_problem(j, "audit anchor: row %lld of %s is gone", seq);
+			else if (strcmp(cell(&r, 0, 0), hash) != 0)
+				anchor_problem(j, "audit anchor: row %lld has another hash than %s keeps: rewritten", seq);
+			res_free(&r);
+		}
+	}
+	fclose(f);
+	return rc < 0 ? rc : 0;
+}
+
+int yb_store_audit_anchor(yb_store *st, const char *path,
+			  void (*fn)(const char *msg, void *arg), void *arg, long *bad)
+{
+	anchor_job j = {path, fn, arg, 0, 0, ""};
+	char when[24];
+	time_t now = time(NULL);
+	struct tm tm;
+	FILE *f;
+	int rc;
+
+	*bad = 0;
+	if ((rc = yb_store_read(st, anchor_work, &j)) < 0)
+		return rc;
+	*bad = j.bad;
+	if (j.bad || j.head_seq == 0)
+		return 0; /* a broken log is not anchored again */
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	if (!(f = fopen(path, "a")))
+		return yb_error_set(YB_ERROR, "--audit-anchor: cannot append to %s", path);
+	fprintf(f, "%lld %s %s\n", (long long)j.head_seq, j.head_hash, when);
+	if (fclose(f) != 0)
+		return yb_error_set(YB_ERROR, "--audit-anchor: cannot write %s", path);
 	return 0;
 }

@@ -515,3 +515,9 @@
 {"zip: entry compressed (method %u), not stored", "ZIP 条目经过压缩（方法 {1}），不是存储方式"},
 {"zip: entry larger than the archive", "ZIP 条目大于整个文件"},
 {"zip: CRC-32 does not match", "ZIP 文件 CRC-32 校验不符"},
+/* the audit chain's key and anchor (src/store/store_enrol.c) */
+{"--audit-key: cannot open %s", "--audit-key：无法打开 {1}"},
+{"--audit-key: %s holds fewer than 16 bytes", "--audit-key：{1} 少于 16 字节"},
+{"audit: the log is keyed; give its key (--audit-key FILE or $YIBAO_AUDIT_KEY_FILE)", "审计日志已加密钥，请提供其密钥（--audit-key 文件或 $YIBAO_AUDIT_KEY_FILE）"},
+{"--audit-anchor: cannot append to %s", "--audit-anchor：无法追加写入 {1}"},
+{"--audit-anchor: cannot write %s", "--audit-anchor：无法写入 {1}"},

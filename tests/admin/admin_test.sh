@@ -434,6 +434,46 @@ if command -v sqlite3 >/dev/null 2>&1 && [ -f "$T/db" ] && sqlite3 "$T/db" 'SELE
 	"$YIBAO" check --db "$T/t.db" >"$T/out" 2>&1
 	grep -q 'matched payment without its coverage' "$T/out" && ok "a covered period without its payment is found" ||
 		bad "coverage check" "$(cat "$T/out")"
+	# A keyed chain (issue 12 F7): the key outside the store, the head
+	# anchored outside it; a rewrite without the key, a cut log and a role
+	# changed in the store are found.
+	K="$T/k.db"
+	head -c 32 /dev/urandom > "$T/audit.key"
+	for s in ka kb kc; do
+		YIBAO_AUDIT_KEY_FILE="$T/audit.key" "$YIBAO" staff add --db "$K" --id "$s" --role clerk \
+			--password-file "$T/pw" >/dev/null 2>&1 || bad "keyed staff add $s"
+	done
+	sqlite3 "$K" "SELECT hash FROM audit_log" | grep -qv '^k:' && bad "an unkeyed row in a keyed log" ||
+		ok "with a key, every audit row is keyed (k:...)"
+	"$YIBAO" check --db "$K" --audit-key "$T/audit.key" --audit-anchor "$T/anchor" >"$T/out" 2>&1 &&
+		[ "$(wc -l < "$T/anchor")" -eq 1 ] && ok "keyed chain verified; its head anchored outside the store" ||
+		bad "keyed check" "$(cat "$T/out")"
+	"$YIBAO" staff add --db "$K" --id kd --role clerk --password-file "$T/pw" >"$T/out" 2>&1
+	[ $? -ne 0 ] && grep -q 'the log is keyed' "$T/out" && ok "appending without the key to a keyed log is refused" ||
+		bad "unkeyed append" "$(cat "$T/out")"
+	cp "$K" "$T/k1.db"
+	sqlite3 "$T/k1.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET object='staff:zz',
+		hash='0000000000000000000000000000000000000000000000000000000000000000' WHERE seq=2;
+		UPDATE audit_log SET prev_hash=(SELECT hash FROM audit_log WHERE seq=2) WHERE seq=3"
+	"$YIBAO" check --db "$T/k1.db" --audit-key "$T/audit.key" >"$T/out" 2>&1
+	[ $? -ne 0 ] && grep -q 'row 2 is unkeyed after keyed rows' "$T/out" &&
+		ok "a row rewritten without the key is found" || bad "keyed rewrite not found" "$(cat "$T/out")"
+	cp "$K" "$T/k2.db"
+	sqlite3 "$T/k2.db" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq=3;
+		UPDATE audit_head SET seq=2, hash=(SELECT hash FROM audit_log WHERE seq=2)"
+	"$YIBAO" check --db "$T/k2.db" --audit-key "$T/audit.key" >"$T/out" 2>&1
+	[ $? -ne 0 ] && grep -q 'staff kc: no audit record made this account' "$T/out" &&
+		ok "a cut log: the account its lost row made has no record" || bad "cut check" "$(cat "$T/out")"
+	cp "$T/anchor" "$T/anchor2"
+	"$YIBAO" check --db "$T/k2.db" --audit-key "$T/audit.key" --audit-anchor "$T/anchor2" >"$T/out" 2>&1
+	[ $? -ne 0 ] && grep -q 'row 3 of .* is gone' "$T/out" && ok "the anchor finds the log cut back" ||
+		bad "cut log not found by the anchor" "$(cat "$T/out")"
+	cp "$K" "$T/k3.db"
+	sqlite3 "$T/k3.db" "UPDATE staff SET role='administrator' WHERE staff_id='kb'"
+	"$YIBAO" check --db "$T/k3.db" --audit-key "$T/audit.key" >"$T/out" 2>&1
+	[ $? -ne 0 ] && grep -q 'staff kb: role administrator is not what the audit log last recorded' "$T/out" &&
+		ok "a role changed in the store, not through the administration, is found" ||
+		bad "role change not found" "$(cat "$T/out")"
 else
 	echo "note: no sqlite3 (or not a SQLite store): tampering part skipped"
 fi
