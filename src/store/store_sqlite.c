@@ -1586,20 +1586,40 @@ static int gen_exec(yb_conn *c, const char *text, const yb_sqlv *v, int n,
 	return frc < 0 ? frc : 0;
 }
 
-const yb_store_sql_ops yb_store_sqlite_sql_ops = {0, gen_exec};
-
+/* This backend's operations (store_impl.h), by subject. */
 const yb_store_ops yb_store_sqlite_ops = {
-	"sqlite", be_open, be_close, conn_open, conn_close,
-	tx_begin, tx_commit, tx_rollback, tx_savepoint, tx_release, tx_rollback_to,
-	put_fixmedins, put_psn, put_mulaid, put_catalogue,
-	get_fixmedins, get_psn, get_mulaid, get_accums,
-	next_setl_id, put_settlement, get_settlement, mark_cancelled,
-	each_catalogue, check,
-};
-
-const yb_store_visit_ops yb_store_sqlite_visit_ops = {
-	put_psn_reg, get_psn_regs, next_mdtrt_id, put_mdtrt, upd_mdtrt, get_mdtrt,
-	each_mdtrt, find_stay, put_fee, each_fee, set_fee_setl, unsettle_fees, del_fee,
-	get_idem_rec, put_idem_rec, set_idem_state, each_setl, get_setl_funds,
-	find_setl_by_msgid, reconcile,
+	.name = "sqlite",
+	/* connections and transaction control */
+	.open = be_open, .close = be_close, .conn_open = conn_open, .conn_close = conn_close,
+	.begin = tx_begin, .commit = tx_commit, .rollback = tx_rollback, .savepoint = tx_savepoint,
+	.release = tx_release, .rollback_to = tx_rollback_to,
+	/* institutions */
+	.put_fixmedins = put_fixmedins, .get_fixmedins = get_fixmedins,
+	/* persons, insurance periods, registrations */
+	.put_psn = put_psn, .get_psn = get_psn, .put_psn_reg = put_psn_reg,
+	.get_psn_regs = get_psn_regs,
+	/* accounts and mutual aid */
+	.put_mulaid = put_mulaid, .get_mulaid = get_mulaid,
+	/* accumulators */
+	.get_accums = get_accums,
+	/* catalogue */
+	.put_catalogue = put_catalogue, .each_catalogue = each_catalogue,
+	/* visits */
+	.next_mdtrt_id = next_mdtrt_id, .put_mdtrt = put_mdtrt, .upd_mdtrt = upd_mdtrt,
+	.get_mdtrt = get_mdtrt, .each_mdtrt = each_mdtrt, .find_stay = find_stay,
+	/* fee lines */
+	.put_fee = put_fee, .each_fee = each_fee, .set_fee_setl = set_fee_setl,
+	.unsettle_fees = unsettle_fees, .del_fee = del_fee,
+	/* settlements */
+	.next_setl_id = next_setl_id, .put_settlement = put_settlement,
+	.get_settlement = get_settlement, .mark_cancelled = mark_cancelled, .each_setl = each_setl,
+	.get_setl_funds = get_setl_funds, .find_setl_by_msgid = find_setl_by_msgid,
+	.reconcile = reconcile,
+	/* idempotency records */
+	.get_idem_rec = get_idem_rec, .put_idem_rec = put_idem_rec,
+	.set_idem_state = set_idem_state,
+	/* the generic runner */
+	.sql = gen_exec,
+	/* check */
+	.check = check,
 };
