@@ -72,19 +72,30 @@ struct yb_backend {
 };
 
 enum {
+	/* connections and transactions */
 	S_BEGIN_READ, S_BEGIN_WRITE, S_EXCL_LOCK, S_COMMIT, S_ROLLBACK, S_SAVEPOINT,
 	S_RELEASE, S_ROLLBACK_TO,
-	S_PUT_FIX, S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_COUNT_MULAID, S_PUT_MULAID,
-	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_LOCK, S_GET_PSN_ALL, S_GET_PSN_CERT,
-	S_GET_PSN_CERT_LOCK, S_GET_INSU, S_GET_MULAID, S_GET_BALC, S_GET_BALC_LOCK,
-	S_GET_ACCUMS, S_PUT_IDEM, S_NEXT_IDS, S_PUT_SETL,
-	S_PUT_SETL_ALL, S_PUT_MOV, S_GET_IDEM_FIX, S_GET_IDEM_PSN_FIX,
-	S_GET_SETL, S_GET_SACC, S_GET_MOVS, S_MARK, S_EACH_CAT,
-	/* migration 3 */
-	S_PUT_REG, S_GET_REGS, S_NEXT_MDTRT, S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT,
-	S_EACH_MDTRT, S_FIND_STAY, S_PUT_FEED, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE,
-	S_DEL_FEE, S_GET_IDEM_REC, S_GET_IDEM_REC_PSN, S_SET_IDEM_STATE,
-	S_SET_IDEM_STATE_PSN, S_EACH_SETL, S_GET_FUNDS, S_FIND_SETL_MSGID, S_RECON,
+	/* institutions */
+	S_PUT_FIX, S_GET_FIX,
+	/* persons, insurance periods, registrations */
+	S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_GET_PSN, S_GET_PSN_LOCK, S_GET_PSN_ALL,
+	S_GET_PSN_CERT, S_GET_PSN_CERT_LOCK, S_GET_INSU, S_PUT_REG, S_GET_REGS,
+	/* accounts and mutual aid */
+	S_COUNT_MULAID, S_PUT_MULAID, S_GET_MULAID, S_GET_BALC, S_GET_BALC_LOCK,
+	/* accumulators */
+	S_GET_ACCUMS,
+	/* catalogue */
+	S_PUT_CAT, S_EACH_CAT,
+	/* visits */
+	S_NEXT_MDTRT, S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT, S_EACH_MDTRT, S_FIND_STAY,
+	/* fee lines */
+	S_PUT_FEED, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE, S_DEL_FEE,
+	/* settlements */
+	S_NEXT_IDS, S_PUT_SETL, S_PUT_SETL_ALL, S_PUT_MOV, S_GET_SETL, S_GET_SACC,
+	S_GET_MOVS, S_MARK, S_EACH_SETL, S_GET_FUNDS, S_FIND_SETL_MSGID, S_RECON,
+	/* idempotency records */
+	S_PUT_IDEM, S_GET_IDEM_REC, S_GET_IDEM_REC_PSN, S_GET_IDEM_FIX,
+	S_GET_IDEM_PSN_FIX, S_SET_IDEM_STATE, S_SET_IDEM_STATE_PSN,
 	S_COUNT
 };
 
@@ -115,8 +126,11 @@ enum {
 
 /* Every statement names psn_no (or bound_psn_no) when it touches a
  * person-scoped table, so that a sharded cluster routes it to one shard
- * (tests/pg/shard_test.sh reads the server's statement log to prove it). */
+ * (tests/pg/shard_test.sh reads the server's statement log to prove it).
+ * Where store_sqlite.c gets rows in the order of SQLite's primary key,
+ * the statement here writes that order out. */
 static const char *const sql[S_COUNT] = {
+	/* ---- connections and transactions */
 	[S_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
 	[S_BEGIN_WRITE] = "BEGIN ISOLATION LEVEL READ COMMITTED",
 	[S_EXCL_LOCK] = "SELECT pg_advisory_xact_lock(" EXCLUSIVE_LOCK ")",
@@ -125,10 +139,13 @@ static const char *const sql[S_COUNT] = {
 	[S_SAVEPOINT] = "SAVEPOINT unit",
 	[S_RELEASE] = "RELEASE SAVEPOINT unit",
 	[S_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT unit",
+	/* ---- institutions */
 	[S_PUT_FIX] = "INSERT INTO fixmedins VALUES($1, $2, $3, $4, $5, $6, $7)"
 		" ON CONFLICT(fixmedins_code) DO UPDATE SET fixmedins_name = EXCLUDED.fixmedins_name,"
 		" fixmedins_type = EXCLUDED.fixmedins_type, hosp_lv = EXCLUDED.hosp_lv,"
 		" prim_flag = EXCLUDED.prim_flag, admdvs = EXCLUDED.admdvs, secret = EXCLUDED.secret",
+	[S_GET_FIX] = "SELECT " FIX_COLS " FROM fixmedins f WHERE fixmedins_code = $1",
+	/* ---- persons, insurance periods, registrations */
 	[S_PUT_PSN] = "INSERT INTO psn VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(psn_no)"
 		" DO UPDATE SET certno = EXCLUDED.certno, psn_name = EXCLUDED.psn_name,"
 		" gend = EXCLUDED.gend, brdy = EXCLUDED.brdy, insu_admdvs = EXCLUDED.insu_admdvs",
@@ -137,18 +154,6 @@ static const char *const sql[S_COUNT] = {
 		" enddate = EXCLUDED.enddate, psn_insu_stas = EXCLUDED.psn_insu_stas",
 	/* an account opens once; a later load of the person leaves it alone */
 	[S_PUT_ACCT] = "INSERT INTO acct VALUES($1, $2, $2) ON CONFLICT(psn_no) DO NOTHING",
-	/* bindings ended by unbinding (unbind_time, migration 4) are history */
-	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no = $1"
-		" AND bound_psn_no <> $2 AND unbind_time = 0",
-	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES($1, $2, $3)"
-		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time = 0"
-		" DO UPDATE SET bind_time = EXCLUDED.bind_time",
-	[S_PUT_CAT] = "INSERT INTO catalogue VALUES($9, $1, $2, $3, $4, $5, $6, $7, $8)"
-		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate = EXCLUDED.enddate,"
-		" med_list_name = EXCLUDED.med_list_name, chrgitm_lv = EXCLUDED.chrgitm_lv,"
-		" selfpay_prop = EXCLUDED.selfpay_prop, pric_uplmt_amt = EXCLUDED.pric_uplmt_amt,"
-		" flags = EXCLUDED.flags",
-	[S_GET_FIX] = "SELECT " FIX_COLS " FROM fixmedins f WHERE fixmedins_code = $1",
 	/* the person, the account and the period covering day $2, at once */
 	[S_GET_PSN] = "SELECT " PSN_COLS ", coalesce(a.balc, 0), i.* FROM psn p"
 		" LEFT JOIN acct a ON a.psn_no = p.psn_no"
@@ -181,21 +186,59 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_PSN_CERT_LOCK] = "SELECT " PSN_COLS ", a.balc FROM psn p JOIN acct a ON a.psn_no = p.psn_no"
 		" WHERE p.certno = $1 ORDER BY p.psn_no LIMIT 1 FOR UPDATE OF a",
 	[S_GET_INSU] = INSU_OF("$1"),
+	[S_PUT_REG] = "INSERT INTO psn_reg VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(psn_no, kind,"
+		" type, admdvs, begndate) DO UPDATE SET enddate = EXCLUDED.enddate",
+	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no = $1"
+		" ORDER BY " REG_ORDER,
+	/* ---- accounts and mutual aid */
+	/* bindings ended by unbinding (unbind_time, migration 4) are history */
+	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no = $1"
+		" AND bound_psn_no <> $2 AND unbind_time = 0",
+	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES($1, $2, $3)"
+		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time = 0"
+		" DO UPDATE SET bind_time = EXCLUDED.bind_time",
 	[S_GET_MULAID] = "SELECT initiator_psn_no, bind_time FROM mulaid WHERE bound_psn_no = $1"
 		" AND unbind_time = 0 ORDER BY bind_time, initiator_psn_no LIMIT 7",
 	[S_GET_BALC] = "SELECT balc FROM acct WHERE psn_no = $1",
 	[S_GET_BALC_LOCK] = "SELECT balc FROM acct WHERE psn_no = $1 FOR UPDATE",
+	/* ---- accumulators */
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no = $1 AND year = $2",
-	/* S_GET_IDEM_REC with the institution a unit reads next: one row
-	 * always, NULLs for what is missing */
-	[S_GET_IDEM_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
-		" LEFT JOIN idem r ON r.fixmedins_code = $1 AND r.msgid = $2"
-		" LEFT JOIN fixmedins f ON f.fixmedins_code = $1",
-	[S_GET_IDEM_PSN_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
-		" LEFT JOIN idem r ON r.psn_no = $1 AND r.fixmedins_code = $2 AND r.msgid = $3"
-		" LEFT JOIN fixmedins f ON f.fixmedins_code = $2",
-	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response, state,"
-		" req, ref, fmt, stamp) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+	/* ---- catalogue */
+	[S_PUT_CAT] = "INSERT INTO catalogue VALUES($9, $1, $2, $3, $4, $5, $6, $7, $8)"
+		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate = EXCLUDED.enddate,"
+		" med_list_name = EXCLUDED.med_list_name, chrgitm_lv = EXCLUDED.chrgitm_lv,"
+		" selfpay_prop = EXCLUDED.selfpay_prop, pric_uplmt_amt = EXCLUDED.pric_uplmt_amt,"
+		" flags = EXCLUDED.flags",
+	/* by region, newest version first: yb_catalogue_find() takes the
+	 * first version that covers the day (as in store_sqlite.c); COLLATE "C"
+	 * sorts as SQLite does, whatever the database's locale */
+	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
+		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
+		" ORDER BY admdvs COLLATE \"C\", med_list_codg COLLATE \"C\", begndate COLLATE \"C\" DESC",
+	/* ---- visits */
+	[S_NEXT_MDTRT] = "SELECT nextval('mdtrt_seq') FROM generate_series(1, $1::integer)",
+	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES($17, $1, $2, $3, $4, $5, $6,"
+		" $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype = $3, med_type = $4, begntime = $5, endtime = $6,"
+		" dise_codg = $7, dise_name = $8, diagnoses = $9, ipt_otp_no = $10, dscg_way = $11,"
+		" status = $12, mid_setl_dedc = $13, final_setl_id = $14"
+		" WHERE psn_no = $1 AND mdtrt_id = $2",
+	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 AND mdtrt_id = $2",
+	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 ORDER BY seq",
+	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1"
+		" AND med_type BETWEEN 21 AND 29 AND status IN ('admitted', 'discharged')"
+		" AND begntime <= $2 AND (endtime = 0 OR endtime >= $2) AND mdtrt_id <> $3 LIMIT 1",
+	/* ---- fee lines */
+	[S_PUT_FEED] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES($1, $2, $3,"
+		" $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
+		" $22, $23, $24, $25, $26)",
+	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2"
+		" ORDER BY feedetl_sn COLLATE \"C\"",
+	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id = $4 WHERE psn_no = $1 AND mdtrt_id = $2"
+		" AND feedetl_sn = $3",
+	[S_UNSETTLE] = "UPDATE feedetail SET setl_id = '' WHERE psn_no = $1 AND setl_id = $2",
+	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2 AND feedetl_sn = $3",
+	/* ---- settlements */
 	[S_NEXT_IDS] = "SELECT nextval('setl_seq') FROM generate_series(1, $1::integer)",
 	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES($1, $2, $3, $4, $5,"
 		" $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
@@ -235,46 +278,6 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id = $1 ORDER BY amount, psn_no",
 	[S_MARK] = "WITH u AS (UPDATE setl SET cancelled = 1 WHERE psn_no = $1 AND setl_id = $2"
 		" AND cancelled = 0 RETURNING 1) SELECT 1 / count(*)::integer FROM u",
-	/* by region, newest version first: yb_catalogue_find() takes the
-	 * first version that covers the day (as in store_sqlite.c); COLLATE "C"
-	 * sorts as SQLite does, whatever the database's locale */
-	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
-		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
-		" ORDER BY admdvs COLLATE \"C\", med_list_codg COLLATE \"C\", begndate COLLATE \"C\" DESC",
-	/* migration 3: as store_sqlite.c, with the orders SQLite gives by its
-	 * primary keys written out */
-	[S_PUT_REG] = "INSERT INTO psn_reg VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(psn_no, kind,"
-		" type, admdvs, begndate) DO UPDATE SET enddate = EXCLUDED.enddate",
-	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no = $1"
-		" ORDER BY " REG_ORDER,
-	[S_NEXT_MDTRT] = "SELECT nextval('mdtrt_seq') FROM generate_series(1, $1::integer)",
-	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES($17, $1, $2, $3, $4, $5, $6,"
-		" $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype = $3, med_type = $4, begntime = $5, endtime = $6,"
-		" dise_codg = $7, dise_name = $8, diagnoses = $9, ipt_otp_no = $10, dscg_way = $11,"
-		" status = $12, mid_setl_dedc = $13, final_setl_id = $14"
-		" WHERE psn_no = $1 AND mdtrt_id = $2",
-	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 AND mdtrt_id = $2",
-	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 ORDER BY seq",
-	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1"
-		" AND med_type BETWEEN 21 AND 29 AND status IN ('admitted', 'discharged')"
-		" AND begntime <= $2 AND (endtime = 0 OR endtime >= $2) AND mdtrt_id <> $3 LIMIT 1",
-	[S_PUT_FEED] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES($1, $2, $3,"
-		" $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
-		" $22, $23, $24, $25, $26)",
-	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2"
-		" ORDER BY feedetl_sn COLLATE \"C\"",
-	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id = $4 WHERE psn_no = $1 AND mdtrt_id = $2"
-		" AND feedetl_sn = $3",
-	[S_UNSETTLE] = "UPDATE feedetail SET setl_id = '' WHERE psn_no = $1 AND setl_id = $2",
-	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2 AND feedetl_sn = $3",
-	[S_GET_IDEM_REC] = "SELECT " IDEM_COLS " FROM idem r"
-		" WHERE fixmedins_code = $1 AND msgid = $2",
-	[S_GET_IDEM_REC_PSN] = "SELECT " IDEM_COLS " FROM idem r"
-		" WHERE psn_no = $1 AND fixmedins_code = $2 AND msgid = $3",
-	[S_SET_IDEM_STATE] = "UPDATE idem SET state = $3 WHERE fixmedins_code = $1 AND msgid = $2",
-	[S_SET_IDEM_STATE_PSN] = "UPDATE idem SET state = $4 WHERE psn_no = $1 AND fixmedins_code = $2"
-		" AND msgid = $3",
 	[S_EACH_SETL] = "SELECT " SETL_COLS ", cancelled, mid_setl FROM setl WHERE psn_no = $1"
 		" AND mdtrt_id = $2 ORDER BY setl_id COLLATE \"C\"",
 	[S_GET_FUNDS] = "SELECT fund_pay_type, inscp_scp_amt, crt_payb_lmt_amt, fund_payamt,"
@@ -290,6 +293,24 @@ static const char *const sql[S_COUNT] = {
 		" WHERE fixmedins_code = $1 AND setl_time >= $2 AND setl_time < $3"
 		" AND ($4::integer = 0 OR insutype = $4)"
 		" AND ($5::integer = 0 OR (CASE WHEN med_type BETWEEN 21 AND 29 THEN 21 ELSE 11 END) = $5)",
+	/* ---- idempotency records */
+	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response, state,"
+		" req, ref, fmt, stamp) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+	[S_GET_IDEM_REC] = "SELECT " IDEM_COLS " FROM idem r"
+		" WHERE fixmedins_code = $1 AND msgid = $2",
+	[S_GET_IDEM_REC_PSN] = "SELECT " IDEM_COLS " FROM idem r"
+		" WHERE psn_no = $1 AND fixmedins_code = $2 AND msgid = $3",
+	/* S_GET_IDEM_REC with the institution a unit reads next: one row
+	 * always, NULLs for what is missing */
+	[S_GET_IDEM_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
+		" LEFT JOIN idem r ON r.fixmedins_code = $1 AND r.msgid = $2"
+		" LEFT JOIN fixmedins f ON f.fixmedins_code = $1",
+	[S_GET_IDEM_PSN_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
+		" LEFT JOIN idem r ON r.psn_no = $1 AND r.fixmedins_code = $2 AND r.msgid = $3"
+		" LEFT JOIN fixmedins f ON f.fixmedins_code = $2",
+	[S_SET_IDEM_STATE] = "UPDATE idem SET state = $3 WHERE fixmedins_code = $1 AND msgid = $2",
+	[S_SET_IDEM_STATE_PSN] = "UPDATE idem SET state = $4 WHERE psn_no = $1 AND fixmedins_code = $2"
+		" AND msgid = $3",
 };
 
 /* A statement sent and not yet answered. */
@@ -393,7 +414,7 @@ static yb_date col_date(const PGresult *r, int row, int i)
 /* ------------------------------------------------------------- errors */
 
 #define K_CHECK (-1) /* a check query, sent as text */
-#define K_SQL (-2)   /* a statement of the generic runner (migration 4) */
+#define K_SQL (-2)   /* a statement of the generic runner */
 
 static const char *stmt_sql(int k)
 {

@@ -59,18 +59,30 @@ struct yb_backend {
 };
 
 enum {
+	/* connections and transactions */
 	S_BEGIN_READ, S_BEGIN_WRITE, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE,
 	S_ROLLBACK_TO,
-	S_PUT_FIX, S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_COUNT_MULAID, S_PUT_MULAID,
-	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_CERT, S_GET_INSU, S_GET_MULAID,
-	S_GET_ACCUMS, S_PUT_IDEM, S_PUT_SETL, S_PUT_FEE, S_PUT_DETAIL,
-	S_PUT_SACC, S_UPD_ACCUM, S_PUT_MOV, S_UPD_ACCT, S_GET_SETL, S_GET_SACC,
-	S_GET_MOVS, S_MARK, S_EACH_CAT, S_HAS_MULAID,
-	/* migration 3 */
-	S_PUT_REG, S_GET_REGS, S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT, S_EACH_MDTRT,
-	S_FIND_STAY, S_PUT_FEE2, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE, S_DEL_FEE,
-	S_GET_IDEM_REC, S_SET_IDEM_STATE, S_EACH_SETL, S_GET_FUNDS, S_FIND_SETL_MSGID,
-	S_RECON,
+	/* institutions */
+	S_PUT_FIX, S_GET_FIX,
+	/* persons, insurance periods, registrations */
+	S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_GET_PSN, S_GET_PSN_CERT, S_GET_INSU,
+	S_PUT_REG, S_GET_REGS,
+	/* accounts and mutual aid */
+	S_COUNT_MULAID, S_PUT_MULAID, S_GET_MULAID, S_HAS_MULAID,
+	/* accumulators */
+	S_GET_ACCUMS,
+	/* catalogue */
+	S_PUT_CAT, S_EACH_CAT,
+	/* visits */
+	S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT, S_EACH_MDTRT, S_FIND_STAY,
+	/* fee lines */
+	S_PUT_FEE2, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE, S_DEL_FEE,
+	/* settlements */
+	S_PUT_SETL, S_PUT_FEE, S_PUT_DETAIL, S_PUT_SACC, S_UPD_ACCUM, S_PUT_MOV,
+	S_UPD_ACCT, S_GET_SETL, S_GET_SACC, S_GET_MOVS, S_MARK, S_EACH_SETL,
+	S_GET_FUNDS, S_FIND_SETL_MSGID, S_RECON,
+	/* idempotency records */
+	S_PUT_IDEM, S_GET_IDEM_REC, S_SET_IDEM_STATE,
 	S_COUNT
 };
 
@@ -89,6 +101,7 @@ enum {
 	" flags, fulamt_ownpay_amt, overlmt_amt, preselfpay_amt, inscp_scp_amt, memo, setl_id"
 
 static const char *const sql[S_COUNT] = {
+	/* ---- connections and transactions */
 	[S_BEGIN_READ] = "BEGIN",
 	[S_BEGIN_WRITE] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
@@ -96,9 +109,13 @@ static const char *const sql[S_COUNT] = {
 	[S_SAVEPOINT] = "SAVEPOINT unit",
 	[S_RELEASE] = "RELEASE unit",
 	[S_ROLLBACK_TO] = "ROLLBACK TO unit",
+	/* ---- institutions */
 	[S_PUT_FIX] = "INSERT INTO fixmedins VALUES(?1,?2,?3,?4,?5,?6,?7)"
 		" ON CONFLICT(fixmedins_code) DO UPDATE SET fixmedins_name=?2,"
 		" fixmedins_type=?3, hosp_lv=?4, prim_flag=?5, admdvs=?6, secret=?7",
+	[S_GET_FIX] = "SELECT fixmedins_code, fixmedins_name, fixmedins_type, hosp_lv,"
+		" prim_flag, admdvs, secret FROM fixmedins WHERE fixmedins_code=?1",
+	/* ---- persons, insurance periods, registrations */
 	[S_PUT_PSN] = "INSERT INTO psn(psn_no, certno, psn_name, gend, brdy, insu_admdvs)"
 		" VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no)"
 		" DO UPDATE SET certno=?2, psn_name=?3, gend=?4, brdy=?5, insu_admdvs=?6",
@@ -109,16 +126,6 @@ static const char *const sql[S_COUNT] = {
 	/* an account opens once; a later load of the person leaves it alone
 	 * (balances move only by settlements and cancels) */
 	[S_PUT_ACCT] = "INSERT INTO acct VALUES(?1,?2,?2) ON CONFLICT(psn_no) DO NOTHING",
-	/* bindings ended by unbinding (unbind_time, migration 4) are history */
-	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no=?1"
-		" AND bound_psn_no<>?2 AND unbind_time=0",
-	[S_PUT_MULAID] = "INSERT INTO mulaid(bound_psn_no, initiator_psn_no, bind_time) VALUES(?1,?2,?3)"
-		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time=0 DO UPDATE SET bind_time=?3",
-	[S_PUT_CAT] = "INSERT INTO catalogue VALUES(?9,?1,?2,?3,?4,?5,?6,?7,?8)"
-		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate=?3,"
-		" med_list_name=?4, chrgitm_lv=?5, selfpay_prop=?6, pric_uplmt_amt=?7, flags=?8",
-	[S_GET_FIX] = "SELECT fixmedins_code, fixmedins_name, fixmedins_type, hosp_lv,"
-		" prim_flag, admdvs, secret FROM fixmedins WHERE fixmedins_code=?1",
 	[S_GET_PSN] = "SELECT p.psn_no, certno, psn_name, gend, brdy, insu_admdvs,"
 		" coalesce(a.balc, 0) FROM psn p LEFT JOIN acct a ON a.psn_no=p.psn_no"
 		" WHERE p.psn_no=?1",
@@ -127,12 +134,53 @@ static const char *const sql[S_COUNT] = {
 		" WHERE p.certno=?1 LIMIT 1",
 	[S_GET_INSU] = "SELECT insutype, psn_type, begndate, enddate, psn_insu_stas"
 		" FROM psn_insu WHERE psn_no=?1 AND begndate<=?2 AND enddate>=?2",
+	[S_PUT_REG] = "INSERT INTO psn_reg(psn_no, kind, type, admdvs, begndate, enddate)"
+		" VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no, kind,"
+		" type, admdvs, begndate) DO UPDATE SET enddate=?6",
+	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no=?1",
+	/* ---- accounts and mutual aid */
+	/* bindings ended by unbinding (unbind_time, migration 4) are history */
+	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no=?1"
+		" AND bound_psn_no<>?2 AND unbind_time=0",
+	[S_PUT_MULAID] = "INSERT INTO mulaid(bound_psn_no, initiator_psn_no, bind_time) VALUES(?1,?2,?3)"
+		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time=0 DO UPDATE SET bind_time=?3",
 	[S_GET_MULAID] = "SELECT m.initiator_psn_no, coalesce(a.balc, 0), m.bind_time"
 		" FROM mulaid m LEFT JOIN acct a ON a.psn_no=m.initiator_psn_no"
 		" WHERE m.bound_psn_no=?1 AND m.unbind_time=0",
+	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2"
+		" AND unbind_time=0",
+	/* ---- accumulators */
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no=?1 AND year=?2",
-	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response,"
-		" state, req, ref, fmt, stamp) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+	/* ---- catalogue */
+	[S_PUT_CAT] = "INSERT INTO catalogue VALUES(?9,?1,?2,?3,?4,?5,?6,?7,?8)"
+		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate=?3,"
+		" med_list_name=?4, chrgitm_lv=?5, selfpay_prop=?6, pric_uplmt_amt=?7, flags=?8",
+	/* newest version first: yb_catalogue_find() takes the first version
+	 * that covers the day, so a version loaded with a later begndate
+	 * supersedes an older (or undated, '') one from that day on */
+	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
+		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
+		" ORDER BY admdvs, med_list_codg, begndate DESC",
+	/* ---- visits */
+	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES(?17,?1,?2,?3,?4,?5,?6,"
+		"?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype=?5, med_type=?6, begntime=?7, endtime=?8,"
+		" dise_codg=?9, dise_name=?10, diagnoses=?11, ipt_otp_no=?12, dscg_way=?13,"
+		" status=?14, mid_setl_dedc=?15, final_setl_id=?16 WHERE psn_no=?1 AND mdtrt_id=?2",
+	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND mdtrt_id=?2",
+	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 ORDER BY seq",
+	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND med_type BETWEEN 21 AND 29"
+		" AND status IN ('admitted', 'discharged') AND begntime<=?2"
+		" AND (endtime=0 OR endtime>=?2) AND mdtrt_id<>?3 LIMIT 1",
+	/* ---- fee lines */
+	[S_PUT_FEE2] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES(?1,?2,?3,?4,"
+		"?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
+	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2",
+	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id=?4 WHERE psn_no=?1 AND mdtrt_id=?2"
+		" AND feedetl_sn=?3",
+	[S_UNSETTLE] = "UPDATE feedetail SET setl_id='' WHERE psn_no=?1 AND setl_id=?2",
+	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2 AND feedetl_sn=?3",
+	/* ---- settlements */
 	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES(?1,?2,?3,?4,?5,?6,?7,"
 		"?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,"
 		"?26,?27,?28,?29,?30,?31,?32,?33,?34)",
@@ -147,38 +195,6 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_SACC] = "SELECT bucket, delta FROM setl_accum WHERE psn_no=?1 AND setl_id=?2",
 	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id=?1 ORDER BY amount",
 	[S_MARK] = "UPDATE setl SET cancelled=1 WHERE psn_no=?1 AND setl_id=?2 AND cancelled=0",
-	/* newest version first: yb_catalogue_find() takes the first version
-	 * that covers the day, so a version loaded with a later begndate
-	 * supersedes an older (or undated, '') one from that day on */
-	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
-		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
-		" ORDER BY admdvs, med_list_codg, begndate DESC",
-	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2"
-		" AND unbind_time=0",
-	[S_PUT_REG] = "INSERT INTO psn_reg(psn_no, kind, type, admdvs, begndate, enddate)"
-		" VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no, kind,"
-		" type, admdvs, begndate) DO UPDATE SET enddate=?6",
-	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no=?1",
-	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES(?17,?1,?2,?3,?4,?5,?6,"
-		"?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
-	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype=?5, med_type=?6, begntime=?7, endtime=?8,"
-		" dise_codg=?9, dise_name=?10, diagnoses=?11, ipt_otp_no=?12, dscg_way=?13,"
-		" status=?14, mid_setl_dedc=?15, final_setl_id=?16 WHERE psn_no=?1 AND mdtrt_id=?2",
-	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND mdtrt_id=?2",
-	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 ORDER BY seq",
-	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND med_type BETWEEN 21 AND 29"
-		" AND status IN ('admitted', 'discharged') AND begntime<=?2"
-		" AND (endtime=0 OR endtime>=?2) AND mdtrt_id<>?3 LIMIT 1",
-	[S_PUT_FEE2] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES(?1,?2,?3,?4,"
-		"?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
-	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2",
-	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id=?4 WHERE psn_no=?1 AND mdtrt_id=?2"
-		" AND feedetl_sn=?3",
-	[S_UNSETTLE] = "UPDATE feedetail SET setl_id='' WHERE psn_no=?1 AND setl_id=?2",
-	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2 AND feedetl_sn=?3",
-	[S_GET_IDEM_REC] = "SELECT psn_no, infno, state, req, ref, response, fmt, stamp FROM idem"
-		" WHERE fixmedins_code=?1 AND msgid=?2",
-	[S_SET_IDEM_STATE] = "UPDATE idem SET state=?3 WHERE fixmedins_code=?1 AND msgid=?2",
 	[S_EACH_SETL] = "SELECT " SETL_COLS ", cancelled, mid_setl FROM setl WHERE psn_no=?1"
 		" AND mdtrt_id=?2 ORDER BY setl_id",
 	[S_GET_FUNDS] = "SELECT fund_pay_type, inscp_scp_amt, crt_payb_lmt_amt, fund_payamt,"
@@ -191,6 +207,12 @@ static const char *const sql[S_COUNT] = {
 		" WHERE fixmedins_code=?1 AND setl_time>=?2 AND setl_time<?3"
 		" AND (?4=0 OR insutype=?4)"
 		" AND (?5=0 OR (CASE WHEN med_type BETWEEN 21 AND 29 THEN 21 ELSE 11 END)=?5)",
+	/* ---- idempotency records */
+	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response,"
+		" state, req, ref, fmt, stamp) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+	[S_GET_IDEM_REC] = "SELECT psn_no, infno, state, req, ref, response, fmt, stamp FROM idem"
+		" WHERE fixmedins_code=?1 AND msgid=?2",
+	[S_SET_IDEM_STATE] = "UPDATE idem SET state=?3 WHERE fixmedins_code=?1 AND msgid=?2",
 };
 
 #define GEN_CACHE 64 /* statements of the generic runner kept prepared */
