@@ -8,7 +8,32 @@
  * Durability: writes happen only inside yb_store_submit(); the store runs
  * concurrent units of work in one database transaction (group commit), each
  * inside its own savepoint so that one failing unit rolls back alone, and
- * returns to each caller only after the commit is on disk. */
+ * returns to each caller only after the commit is on disk.
+ *
+ * Where the SQL is written (all of it in src/store/), by one rule:
+ *  - Per backend, as a function of the operations table (yb_store_ops in
+ *    store_impl.h; its SQL once in store_sqlite.c, once in store_pg.c):
+ *    the hot path, what the national interface reads and writes in real
+ *    time and yibao load writes in bulk (persons, registrations,
+ *    accounts, accumulators, institutions, catalogue, visits, fee lines,
+ *    settlements, cancels, idempotency records, and the queries of them);
+ *    anything whose SQL differs between SQLite and PostgreSQL (row locks,
+ *    sequences, collation, array parameters); and anything that batches
+ *    or reads ahead (store_pg.c's pipeline, one statement for all of a
+ *    settlement's rows, numbers taken in batches).
+ *  - Shared, one text for both backends through the generic runner
+ *    (yb_store_sql in store_impl.h): work off the hot path whose SQL reads
+ *    the same in both - the bureau's records, enrolment, staff and audit
+ *    log (store_enrol.c), supervision's history and findings
+ *    (store_rules.c). A shared text never asks which backend runs it; one
+ *    that would have to becomes a backend function.
+ * The checks of yibao check are shared texts too (checks.h, run by each
+ * backend's check); the schema is a numbered list of migrations per
+ * backend (schema_sqlite.h, schema_pg.h). Exceptions today, through the
+ * runner on the settlement path: a chronic-disease visit's applications
+ * (yb_tx_get_chronics) and, with supervision rules on, store_rules.c's
+ * history and findings (not yet tuned, docs/performance.md); they move
+ * into the table when they must be faster. */
 #ifndef YB_STORE_H
 #define YB_STORE_H
 
