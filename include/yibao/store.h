@@ -1,5 +1,5 @@
 /* The store: durable state behind the ledger. One interface, two backends:
- * store_sqlite.c (embedded default) and, later, store_pg.c (PostgreSQL).
+ * store_sqlite.c (embedded default) and store_pg.c (PostgreSQL).
  * Callers never see SQL; they see records and person-scoped operations.
  *
  * Ownership: a yb_store is opened once and shared by all threads. A
@@ -268,7 +268,7 @@ typedef struct yb_setl_stored {
 
 /* -------------------------------------------------------------- store */
 
-/* url: "postgresql://..." or "postgres://..." selects PostgreSQL (later);
+/* url: "postgresql://..." or "postgres://..." selects PostgreSQL;
  * anything else is a SQLite file path, created if absent. */
 int yb_store_open(yb_store **out, const char *url);
 void yb_store_close(yb_store *st);
@@ -327,7 +327,7 @@ int yb_tx_next_setl_id(yb_store_tx *tx, char out[YB_ID_MAX]);
 int yb_tx_put_settlement(yb_store_tx *tx, const yb_setl_row *r);
 int yb_tx_get_settlement(yb_store_tx *tx, const char *setl_id, yb_setl_stored *out);
 int yb_tx_mark_cancelled(yb_store_tx *tx, const char *psn_no, const char *setl_id);
-/* ---- migration 3: registrations, visits, fee lines, richer idempotency */
+/* ---- registrations, visits, fee lines, idempotency records, settlements' queries */
 int yb_tx_put_psn_reg(yb_store_tx *tx, const yb_psn_reg_rec *r);
 /* A person's registrations of both kinds; *n <= cap. */
 int yb_tx_get_psn_regs(yb_store_tx *tx, const char *psn_no, yb_psn_reg_rec *out,
@@ -385,7 +385,7 @@ int yb_tx_find_setl_by_msgid(yb_store_tx *tx, const char *psn_no, const char *fi
 int yb_tx_reconcile(yb_store_tx *tx, const char *fixmedins_code, int insutype,
 		    int clr_type, yb_datetime from, yb_datetime to, yb_recon_rows *out);
 
-/* ---- migration 4: the bureau's own records (issue 8, docs/enrolment.md,
+/* ---- the bureau's own records (issue 8, docs/enrolment.md,
  * docs/admin-api.md). Written once for both backends (store_enrol.c). A
  * unit of work that reads facts, decides and writes takes the audit lock
  * first (yb_tx_audit_lock): every such unit then runs alone, across
@@ -618,8 +618,8 @@ int yb_tx_get_acct(yb_store_tx *tx, const char *psn_no, yb_acct_info *out);
 int yb_tx_each_psn_setl(yb_store_tx *tx, const char *psn_no,
 			int (*fn)(const yb_setl_row *, int cancelled, void *), void *arg);
 
-/* Supervision (migration 5, issue 7; src/store/store_rules.c, one text for
- * both backends). Days are yb_date numbers, amounts fen, counts scale 4. */
+/* ---- supervision's history and findings (issue 7; src/store/store_rules.c,
+ * one text for both backends). Days are yb_date numbers, amounts fen, counts scale 4. */
 /* A standing settlement's care (begntime, days, main diagnosis) and the
  * fingerprint of its lines. */
 typedef struct yb_setl_care {
