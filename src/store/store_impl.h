@@ -21,9 +21,9 @@ enum { YB_SQLV_TEXT, YB_SQLV_INT, YB_SQLV_NULL };
 /* One result row: n columns as text, NULL for SQL NULL; < 0 stops. */
 typedef int (*yb_sql_row)(void *arg, int n, const char *const *cols);
 
-/* A backend's operations: one table, by subject. Where the SQL of an
- * operation is written (here, per backend, or once over the generic
- * runner) is the rule at the top of include/yibao/store.h. */
+/* A backend's operations: one table, by subject. Whether an operation is
+ * a member here (its SQL written per backend) or is written once over the
+ * generic runner follows the rule at the top of include/yibao/store.h. */
 typedef struct yb_store_ops {
 	const char *name;
 
