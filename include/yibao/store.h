@@ -1,5 +1,5 @@
 /* The store: durable state behind the ledger. One interface, two backends:
- * store_sqlite.c (embedded default) and, later, store_pg.c (PostgreSQL).
+ * store_sqlite.c (embedded default) and store_pg.c (PostgreSQL).
  * Callers never see SQL; they see records and person-scoped operations.
  *
  * Ownership: a yb_store is opened once and shared by all threads. A
@@ -8,7 +8,32 @@
  * Durability: writes happen only inside yb_store_submit(); the store runs
  * concurrent units of work in one database transaction (group commit), each
  * inside its own savepoint so that one failing unit rolls back alone, and
- * returns to each caller only after the commit is on disk. */
+ * returns to each caller only after the commit is on disk.
+ *
+ * Where the SQL is written (all of it in src/store/), by one rule:
+ *  - Per backend, as a function of the operations table (yb_store_ops in
+ *    store_impl.h; its SQL once in store_sqlite.c, once in store_pg.c):
+ *    the hot path, what the national interface reads and writes in real
+ *    time and yibao load writes in bulk (persons, registrations,
+ *    accounts, accumulators, institutions, catalogue, visits, fee lines,
+ *    settlements, cancels, idempotency records, and the queries of them);
+ *    anything whose SQL differs between SQLite and PostgreSQL (row locks,
+ *    sequences, collation, array parameters); and anything that batches
+ *    or reads ahead (store_pg.c's pipeline, one statement for all of a
+ *    settlement's rows, numbers taken in batches).
+ *  - Shared, one text for both backends through the generic runner
+ *    (yb_store_sql in store_impl.h): work off the hot path whose SQL reads
+ *    the same in both - the bureau's records, enrolment, staff and audit
+ *    log (store_enrol.c), supervision's history and findings
+ *    (store_rules.c). A shared text never asks which backend runs it; one
+ *    that would have to becomes a backend function.
+ * The checks of yibao check are shared texts too (checks.h, run by each
+ * backend's check); the schema is a numbered list of migrations per
+ * backend (schema_sqlite.h, schema_pg.h). Exceptions today, through the
+ * runner on the settlement path: a chronic-disease visit's applications
+ * (yb_tx_get_chronics) and, with supervision rules on, store_rules.c's
+ * history and findings (not yet tuned, docs/performance.md); they move
+ * into the table when they must be faster. */
 #ifndef YB_STORE_H
 #define YB_STORE_H
 
@@ -243,7 +268,7 @@ typedef struct yb_setl_stored {
 
 /* -------------------------------------------------------------- store */
 
-/* url: "postgresql://..." or "postgres://..." selects PostgreSQL (later);
+/* url: "postgresql://..." or "postgres://..." selects PostgreSQL;
  * anything else is a SQLite file path, created if absent. */
 int yb_store_open(yb_store **out, const char *url);
 void yb_store_close(yb_store *st);
@@ -302,7 +327,7 @@ int yb_tx_next_setl_id(yb_store_tx *tx, char out[YB_ID_MAX]);
 int yb_tx_put_settlement(yb_store_tx *tx, const yb_setl_row *r);
 int yb_tx_get_settlement(yb_store_tx *tx, const char *setl_id, yb_setl_stored *out);
 int yb_tx_mark_cancelled(yb_store_tx *tx, const char *psn_no, const char *setl_id);
-/* ---- migration 3: registrations, visits, fee lines, richer idempotency */
+/* ---- registrations, visits, fee lines, idempotency records, settlements' queries */
 int yb_tx_put_psn_reg(yb_store_tx *tx, const yb_psn_reg_rec *r);
 /* A person's registrations of both kinds; *n <= cap. */
 int yb_tx_get_psn_regs(yb_store_tx *tx, const char *psn_no, yb_psn_reg_rec *out,
@@ -360,7 +385,7 @@ int yb_tx_find_setl_by_msgid(yb_store_tx *tx, const char *psn_no, const char *fi
 int yb_tx_reconcile(yb_store_tx *tx, const char *fixmedins_code, int insutype,
 		    int clr_type, yb_datetime from, yb_datetime to, yb_recon_rows *out);
 
-/* ---- migration 4: the bureau's own records (issue 8, docs/enrolment.md,
+/* ---- the bureau's own records (issue 8, docs/enrolment.md,
  * docs/admin-api.md). Written once for both backends (store_enrol.c). A
  * unit of work that reads facts, decides and writes takes the audit lock
  * first (yb_tx_audit_lock): every such unit then runs alone, across
@@ -623,8 +648,8 @@ int yb_tx_get_acct(yb_store_tx *tx, const char *psn_no, yb_acct_info *out);
 int yb_tx_each_psn_setl(yb_store_tx *tx, const char *psn_no,
 			int (*fn)(const yb_setl_row *, int cancelled, void *), void *arg);
 
-/* Supervision (migration 5, issue 7; src/store/store_rules.c, one text for
- * both backends). Days are yb_date numbers, amounts fen, counts scale 4. */
+/* ---- supervision's history and findings (issue 7; src/store/store_rules.c,
+ * one text for both backends). Days are yb_date numbers, amounts fen, counts scale 4. */
 /* A standing settlement's care (begntime, days, main diagnosis) and the
  * fingerprint of its lines. */
 typedef struct yb_setl_care {

@@ -73,13 +73,11 @@ typedef struct writer {
 
 struct yb_store_tx {
 	const yb_store_ops *ops;
-	const yb_store_visit_ops *vops;
 	yb_conn *conn;
 };
 
 struct yb_store {
 	const yb_store_ops *ops;
-	const yb_store_visit_ops *vops;
 	yb_backend *be;
 	writer *writers;
 	int n_writers;
@@ -131,7 +129,7 @@ static int run_unit(writer *w, yb_store_tx *tx, job *j)
 static int run_group_once(writer *w, job *first)
 {
 	const yb_store_ops *ops = w->st->ops;
-	yb_store_tx tx = {ops, w->st->vops, w->conn};
+	yb_store_tx tx = {ops, w->conn};
 	job *j;
 	int rc;
 
@@ -339,7 +337,6 @@ int yb_store_read(yb_store *st, yb_store_work work, void *arg)
 	if (!c && (rc = st->ops->conn_open(st->be, &c, 0)) < 0)
 		return rc;
 	tx.ops = st->ops;
-	tx.vops = st->vops;
 	tx.conn = c;
 	if ((rc = st->ops->begin(c, YB_TX_READ)) >= 0) {
 		rc = work(&tx, arg);
@@ -387,13 +384,10 @@ int yb_store_open(yb_store **out, const char *url)
 
 	if (!(st = calloc(1, sizeof(*st))))
 		return yb_error_set(YB_ENOMEM, "out of memory");
-	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
 		st->ops = &yb_store_pg_ops;
-		st->vops = &yb_store_pg_visit_ops;
-	} else {
+	else
 		st->ops = &yb_store_sqlite_ops;
-		st->vops = &yb_store_sqlite_visit_ops;
-	}
 	atomic_init(&st->max_group, MAX_GROUP);
 	pthread_mutex_init(&st->rmu, NULL);
 	if ((rc = st->ops->open(&st->be, url, &n)) < 0) {
@@ -455,60 +449,72 @@ void yb_store_close(yb_store *st)
 
 /* ------------------------------------------- operations, by dispatch */
 
+/* institutions */
 int yb_tx_put_fixmedins(yb_store_tx *tx, const yb_fixmedins_rec *r) { return tx->ops->put_fixmedins(tx->conn, r); }
-int yb_tx_put_psn(yb_store_tx *tx, const yb_psn_rec *r) { return tx->ops->put_psn(tx->conn, r); }
-int yb_tx_put_mulaid(yb_store_tx *tx, const yb_mulaid_rec *r) { return tx->ops->put_mulaid(tx->conn, r); }
-int yb_tx_put_catalogue(yb_store_tx *tx, const yb_cat_item *it) { return tx->ops->put_catalogue(tx->conn, it); }
 int yb_tx_get_fixmedins(yb_store_tx *tx, const char *code, yb_fixmedins_rec *out) { return tx->ops->get_fixmedins(tx->conn, code, out); }
+
+/* persons, insurance periods, registrations */
+int yb_tx_put_psn(yb_store_tx *tx, const yb_psn_rec *r) { return tx->ops->put_psn(tx->conn, r); }
 int yb_tx_get_psn(yb_store_tx *tx, const char *psn_no, yb_date on, yb_psn_rec *out) { return tx->ops->get_psn(tx->conn, psn_no, NULL, on, out); }
 int yb_tx_get_psn_by_certno(yb_store_tx *tx, const char *certno, yb_date on, yb_psn_rec *out) { return tx->ops->get_psn(tx->conn, NULL, certno, on, out); }
+int yb_tx_put_psn_reg(yb_store_tx *tx, const yb_psn_reg_rec *r) { return tx->ops->put_psn_reg(tx->conn, r); }
+int yb_tx_get_psn_regs(yb_store_tx *tx, const char *p, yb_psn_reg_rec *out, size_t cap, size_t *n) { return tx->ops->get_psn_regs(tx->conn, p, out, cap, n); }
+
+/* accounts and mutual aid */
+int yb_tx_put_mulaid(yb_store_tx *tx, const yb_mulaid_rec *r) { return tx->ops->put_mulaid(tx->conn, r); }
 int yb_tx_get_mulaid(yb_store_tx *tx, const char *psn_no, yb_mulaid_row *out, size_t *n) { return tx->ops->get_mulaid(tx->conn, psn_no, out, n); }
+
+/* accumulators */
 int yb_tx_get_accums(yb_store_tx *tx, const char *psn_no, int year, yb_accum_row *out, int *n) { return tx->ops->get_accums(tx->conn, psn_no, year, out, n); }
+
+/* catalogue */
+int yb_tx_put_catalogue(yb_store_tx *tx, const yb_cat_item *it) { return tx->ops->put_catalogue(tx->conn, it); }
+int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg) { return tx->ops->each_catalogue(tx->conn, fn, arg); }
+
+/* visits */
+int yb_tx_next_mdtrt_id(yb_store_tx *tx, char out[YB_ID_MAX]) { return tx->ops->next_mdtrt_id(tx->conn, out); }
+int yb_tx_put_mdtrt(yb_store_tx *tx, const yb_mdtrt_rec *r) { return tx->ops->put_mdtrt(tx->conn, r); }
+int yb_tx_upd_mdtrt(yb_store_tx *tx, const yb_mdtrt_rec *r) { return tx->ops->upd_mdtrt(tx->conn, r); }
+int yb_tx_get_mdtrt(yb_store_tx *tx, const char *p, const char *d, yb_mdtrt_rec *out) { return tx->ops->get_mdtrt(tx->conn, p, d, out); }
+int yb_tx_each_mdtrt(yb_store_tx *tx, const char *p, int (*fn)(const yb_mdtrt_rec *, void *), void *arg) { return tx->ops->each_mdtrt(tx->conn, p, fn, arg); }
+int yb_tx_find_stay(yb_store_tx *tx, const char *p, yb_datetime t, const char *x, yb_mdtrt_rec *out) { return tx->ops->find_stay(tx->conn, p, t, x, out); }
+
+/* fee lines */
+int yb_tx_put_fee(yb_store_tx *tx, const char *p, const char *d, const yb_fee_row *r) { return tx->ops->put_fee(tx->conn, p, d, r); }
+int yb_tx_each_fee(yb_store_tx *tx, const char *p, const char *d, int (*fn)(const yb_fee_row *, void *), void *arg) { return tx->ops->each_fee(tx->conn, p, d, fn, arg); }
+int yb_tx_set_fee_setl(yb_store_tx *tx, const char *p, const char *d, const char *sn, const char *s) { return tx->ops->set_fee_setl(tx->conn, p, d, sn, s); }
+int yb_tx_unsettle_fees(yb_store_tx *tx, const char *p, const char *s) { return tx->ops->unsettle_fees(tx->conn, p, s); }
+int yb_tx_del_fee(yb_store_tx *tx, const char *p, const char *d, const char *sn) { return tx->ops->del_fee(tx->conn, p, d, sn); }
+
+/* settlements */
 int yb_tx_next_setl_id(yb_store_tx *tx, char out[YB_ID_MAX]) { return tx->ops->next_setl_id(tx->conn, out); }
 int yb_tx_put_settlement(yb_store_tx *tx, const yb_setl_row *r) { return tx->ops->put_settlement(tx->conn, r); }
 int yb_tx_get_settlement(yb_store_tx *tx, const char *setl_id, yb_setl_stored *out) { return tx->ops->get_settlement(tx->conn, setl_id, out); }
 int yb_tx_mark_cancelled(yb_store_tx *tx, const char *psn_no, const char *setl_id) { return tx->ops->mark_cancelled(tx->conn, psn_no, setl_id); }
-int yb_tx_put_psn_reg(yb_store_tx *tx, const yb_psn_reg_rec *r) { return tx->vops->put_psn_reg(tx->conn, r); }
-int yb_tx_get_psn_regs(yb_store_tx *tx, const char *p, yb_psn_reg_rec *out, size_t cap, size_t *n) { return tx->vops->get_psn_regs(tx->conn, p, out, cap, n); }
-int yb_tx_next_mdtrt_id(yb_store_tx *tx, char out[YB_ID_MAX]) { return tx->vops->next_mdtrt_id(tx->conn, out); }
-int yb_tx_put_mdtrt(yb_store_tx *tx, const yb_mdtrt_rec *r) { return tx->vops->put_mdtrt(tx->conn, r); }
-int yb_tx_upd_mdtrt(yb_store_tx *tx, const yb_mdtrt_rec *r) { return tx->vops->upd_mdtrt(tx->conn, r); }
-int yb_tx_get_mdtrt(yb_store_tx *tx, const char *p, const char *d, yb_mdtrt_rec *out) { return tx->vops->get_mdtrt(tx->conn, p, d, out); }
-int yb_tx_each_mdtrt(yb_store_tx *tx, const char *p, int (*fn)(const yb_mdtrt_rec *, void *), void *arg) { return tx->vops->each_mdtrt(tx->conn, p, fn, arg); }
-int yb_tx_find_stay(yb_store_tx *tx, const char *p, yb_datetime t, const char *x, yb_mdtrt_rec *out) { return tx->vops->find_stay(tx->conn, p, t, x, out); }
-int yb_tx_put_fee(yb_store_tx *tx, const char *p, const char *d, const yb_fee_row *r) { return tx->vops->put_fee(tx->conn, p, d, r); }
-int yb_tx_each_fee(yb_store_tx *tx, const char *p, const char *d, int (*fn)(const yb_fee_row *, void *), void *arg) { return tx->vops->each_fee(tx->conn, p, d, fn, arg); }
-int yb_tx_set_fee_setl(yb_store_tx *tx, const char *p, const char *d, const char *sn, const char *s) { return tx->vops->set_fee_setl(tx->conn, p, d, sn, s); }
-int yb_tx_unsettle_fees(yb_store_tx *tx, const char *p, const char *s) { return tx->vops->unsettle_fees(tx->conn, p, s); }
-int yb_tx_del_fee(yb_store_tx *tx, const char *p, const char *d, const char *sn) { return tx->vops->del_fee(tx->conn, p, d, sn); }
-int yb_tx_get_idem_rec(yb_store_tx *tx, const char *p, const char *f, const char *m, yb_idem_rec *rec, yb_buf *resp) { return tx->vops->get_idem_rec(tx->conn, p, f, m, rec, resp); }
-int yb_tx_put_idem_rec(yb_store_tx *tx, const yb_idem_rec *rec, const char *resp) { return tx->vops->put_idem_rec(tx->conn, rec, resp); }
-int yb_tx_set_idem_state(yb_store_tx *tx, const char *p, const char *f, const char *m, int state) { return tx->vops->set_idem_state(tx->conn, p, f, m, state); }
-int yb_tx_each_setl(yb_store_tx *tx, const char *p, const char *d, int (*fn)(const yb_setl_row *, int, void *), void *arg) { return tx->vops->each_setl(tx->conn, p, d, fn, arg); }
-int yb_tx_get_setl_funds(yb_store_tx *tx, const char *p, const char *s, yb_fund_pay *out, int *n) { return tx->vops->get_setl_funds(tx->conn, p, s, out, n); }
-int yb_tx_find_setl_by_msgid(yb_store_tx *tx, const char *p, const char *f, const char *m, char s[YB_ID_MAX]) { return tx->vops->find_setl_by_msgid(tx->conn, p, f, m, s); }
-int yb_tx_reconcile(yb_store_tx *tx, const char *f, int i, int c, yb_datetime from, yb_datetime to, yb_recon_rows *out) { return tx->vops->reconcile(tx->conn, f, i, c, from, to, out); }
-int yb_tx_each_catalogue(yb_store_tx *tx, int (*fn)(const yb_cat_item *, void *), void *arg) { return tx->ops->each_catalogue(tx->conn, fn, arg); }
+int yb_tx_each_setl(yb_store_tx *tx, const char *p, const char *d, int (*fn)(const yb_setl_row *, int, void *), void *arg) { return tx->ops->each_setl(tx->conn, p, d, fn, arg); }
+int yb_tx_get_setl_funds(yb_store_tx *tx, const char *p, const char *s, yb_fund_pay *out, int *n) { return tx->ops->get_setl_funds(tx->conn, p, s, out, n); }
+int yb_tx_find_setl_by_msgid(yb_store_tx *tx, const char *p, const char *f, const char *m, char s[YB_ID_MAX]) { return tx->ops->find_setl_by_msgid(tx->conn, p, f, m, s); }
+int yb_tx_reconcile(yb_store_tx *tx, const char *f, int i, int c, yb_datetime from, yb_datetime to, yb_recon_rows *out) { return tx->ops->reconcile(tx->conn, f, i, c, from, to, out); }
+
+/* idempotency records */
+int yb_tx_get_idem_rec(yb_store_tx *tx, const char *p, const char *f, const char *m, yb_idem_rec *rec, yb_buf *resp) { return tx->ops->get_idem_rec(tx->conn, p, f, m, rec, resp); }
+int yb_tx_put_idem_rec(yb_store_tx *tx, const yb_idem_rec *rec, const char *resp) { return tx->ops->put_idem_rec(tx->conn, rec, resp); }
+int yb_tx_set_idem_state(yb_store_tx *tx, const char *p, const char *f, const char *m, int state) { return tx->ops->set_idem_state(tx->conn, p, f, m, state); }
+
+/* the generic runner */
+int yb_store_sql(yb_store_tx *tx, const char *sql, const yb_sqlv *v, int n,
+		 yb_sql_row row, void *arg, long *changes)
+{
+	return tx->ops->sql(tx->conn, sql, v, n, row, arg, changes);
+}
+
+/* check: the backend's own, then those of the records written once */
 int yb_tx_check(yb_store_tx *tx, void (*fn)(const char *, void *), void *arg, long *checked)
 {
 	int rc = tx->ops->check(tx->conn, fn, arg, checked);
 	if (rc == 0)
 		rc = yb_store_enrol_check(tx, fn, arg);
 	return rc < 0 ? rc : yb_store_rules_check(tx, fn, arg);
-}
-
-/* ------------------------------------ the generic runner (migration 4) */
-
-int yb_store_sql_pg(yb_store_tx *tx)
-{
-	return tx->ops == &yb_store_pg_ops;
-}
-
-int yb_store_sql(yb_store_tx *tx, const char *sql, const yb_sqlv *v, int n,
-		 yb_sql_row row, void *arg, long *changes)
-{
-	const yb_store_sql_ops *s = yb_store_sql_pg(tx) ? &yb_store_pg_sql_ops : &yb_store_sqlite_sql_ops;
-	return s->exec(tx->conn, sql, v, n, row, arg, changes);
 }
 
 /* ------------------------------------------------ settlement amounts */

@@ -72,19 +72,30 @@ struct yb_backend {
 };
 
 enum {
+	/* connections and transactions */
 	S_BEGIN_READ, S_BEGIN_WRITE, S_EXCL_LOCK, S_COMMIT, S_ROLLBACK, S_SAVEPOINT,
 	S_RELEASE, S_ROLLBACK_TO,
-	S_PUT_FIX, S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_COUNT_MULAID, S_PUT_MULAID,
-	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_LOCK, S_GET_PSN_ALL, S_GET_PSN_CERT,
-	S_GET_PSN_CERT_LOCK, S_GET_INSU, S_GET_MULAID, S_GET_BALC, S_GET_BALC_LOCK,
-	S_GET_ACCUMS, S_PUT_IDEM, S_NEXT_IDS, S_PUT_SETL,
-	S_PUT_SETL_ALL, S_PUT_MOV, S_GET_IDEM_FIX, S_GET_IDEM_PSN_FIX,
-	S_GET_SETL, S_GET_SACC, S_GET_MOVS, S_MARK, S_EACH_CAT,
-	/* migration 3 */
-	S_PUT_REG, S_GET_REGS, S_NEXT_MDTRT, S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT,
-	S_EACH_MDTRT, S_FIND_STAY, S_PUT_FEED, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE,
-	S_DEL_FEE, S_GET_IDEM_REC, S_GET_IDEM_REC_PSN, S_SET_IDEM_STATE,
-	S_SET_IDEM_STATE_PSN, S_EACH_SETL, S_GET_FUNDS, S_FIND_SETL_MSGID, S_RECON,
+	/* institutions */
+	S_PUT_FIX, S_GET_FIX,
+	/* persons, insurance periods, registrations */
+	S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_GET_PSN, S_GET_PSN_LOCK, S_GET_PSN_ALL,
+	S_GET_PSN_CERT, S_GET_PSN_CERT_LOCK, S_GET_INSU, S_PUT_REG, S_GET_REGS,
+	/* accounts and mutual aid */
+	S_COUNT_MULAID, S_PUT_MULAID, S_GET_MULAID, S_GET_BALC, S_GET_BALC_LOCK,
+	/* accumulators */
+	S_GET_ACCUMS,
+	/* catalogue */
+	S_PUT_CAT, S_EACH_CAT,
+	/* visits */
+	S_NEXT_MDTRT, S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT, S_EACH_MDTRT, S_FIND_STAY,
+	/* fee lines */
+	S_PUT_FEED, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE, S_DEL_FEE,
+	/* settlements */
+	S_NEXT_IDS, S_PUT_SETL, S_PUT_SETL_ALL, S_PUT_MOV, S_GET_SETL, S_GET_SACC,
+	S_GET_MOVS, S_MARK, S_EACH_SETL, S_GET_FUNDS, S_FIND_SETL_MSGID, S_RECON,
+	/* idempotency records */
+	S_PUT_IDEM, S_GET_IDEM_REC, S_GET_IDEM_REC_PSN, S_GET_IDEM_FIX,
+	S_GET_IDEM_PSN_FIX, S_SET_IDEM_STATE, S_SET_IDEM_STATE_PSN,
 	S_COUNT
 };
 
@@ -115,8 +126,11 @@ enum {
 
 /* Every statement names psn_no (or bound_psn_no) when it touches a
  * person-scoped table, so that a sharded cluster routes it to one shard
- * (tests/pg/shard_test.sh reads the server's statement log to prove it). */
+ * (tests/pg/shard_test.sh reads the server's statement log to prove it).
+ * Where store_sqlite.c gets rows in the order of SQLite's primary key,
+ * the statement here writes that order out. */
 static const char *const sql[S_COUNT] = {
+	/* ---- connections and transactions */
 	[S_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
 	[S_BEGIN_WRITE] = "BEGIN ISOLATION LEVEL READ COMMITTED",
 	[S_EXCL_LOCK] = "SELECT pg_advisory_xact_lock(" EXCLUSIVE_LOCK ")",
@@ -125,10 +139,13 @@ static const char *const sql[S_COUNT] = {
 	[S_SAVEPOINT] = "SAVEPOINT unit",
 	[S_RELEASE] = "RELEASE SAVEPOINT unit",
 	[S_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT unit",
+	/* ---- institutions */
 	[S_PUT_FIX] = "INSERT INTO fixmedins VALUES($1, $2, $3, $4, $5, $6, $7)"
 		" ON CONFLICT(fixmedins_code) DO UPDATE SET fixmedins_name = EXCLUDED.fixmedins_name,"
 		" fixmedins_type = EXCLUDED.fixmedins_type, hosp_lv = EXCLUDED.hosp_lv,"
 		" prim_flag = EXCLUDED.prim_flag, admdvs = EXCLUDED.admdvs, secret = EXCLUDED.secret",
+	[S_GET_FIX] = "SELECT " FIX_COLS " FROM fixmedins f WHERE fixmedins_code = $1",
+	/* ---- persons, insurance periods, registrations */
 	[S_PUT_PSN] = "INSERT INTO psn VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(psn_no)"
 		" DO UPDATE SET certno = EXCLUDED.certno, psn_name = EXCLUDED.psn_name,"
 		" gend = EXCLUDED.gend, brdy = EXCLUDED.brdy, insu_admdvs = EXCLUDED.insu_admdvs",
@@ -137,18 +154,6 @@ static const char *const sql[S_COUNT] = {
 		" enddate = EXCLUDED.enddate, psn_insu_stas = EXCLUDED.psn_insu_stas",
 	/* an account opens once; a later load of the person leaves it alone */
 	[S_PUT_ACCT] = "INSERT INTO acct VALUES($1, $2, $2) ON CONFLICT(psn_no) DO NOTHING",
-	/* bindings ended by unbinding (unbind_time, migration 4) are history */
-	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no = $1"
-		" AND bound_psn_no <> $2 AND unbind_time = 0",
-	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES($1, $2, $3)"
-		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time = 0"
-		" DO UPDATE SET bind_time = EXCLUDED.bind_time",
-	[S_PUT_CAT] = "INSERT INTO catalogue VALUES($9, $1, $2, $3, $4, $5, $6, $7, $8)"
-		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate = EXCLUDED.enddate,"
-		" med_list_name = EXCLUDED.med_list_name, chrgitm_lv = EXCLUDED.chrgitm_lv,"
-		" selfpay_prop = EXCLUDED.selfpay_prop, pric_uplmt_amt = EXCLUDED.pric_uplmt_amt,"
-		" flags = EXCLUDED.flags",
-	[S_GET_FIX] = "SELECT " FIX_COLS " FROM fixmedins f WHERE fixmedins_code = $1",
 	/* the person, the account and the period covering day $2, at once */
 	[S_GET_PSN] = "SELECT " PSN_COLS ", coalesce(a.balc, 0), i.* FROM psn p"
 		" LEFT JOIN acct a ON a.psn_no = p.psn_no"
@@ -181,21 +186,59 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_PSN_CERT_LOCK] = "SELECT " PSN_COLS ", a.balc FROM psn p JOIN acct a ON a.psn_no = p.psn_no"
 		" WHERE p.certno = $1 ORDER BY p.psn_no LIMIT 1 FOR UPDATE OF a",
 	[S_GET_INSU] = INSU_OF("$1"),
+	[S_PUT_REG] = "INSERT INTO psn_reg VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(psn_no, kind,"
+		" type, admdvs, begndate) DO UPDATE SET enddate = EXCLUDED.enddate",
+	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no = $1"
+		" ORDER BY " REG_ORDER,
+	/* ---- accounts and mutual aid */
+	/* bindings ended by unbinding (unbind_time, migration 4) are history */
+	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no = $1"
+		" AND bound_psn_no <> $2 AND unbind_time = 0",
+	[S_PUT_MULAID] = "INSERT INTO mulaid VALUES($1, $2, $3)"
+		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time = 0"
+		" DO UPDATE SET bind_time = EXCLUDED.bind_time",
 	[S_GET_MULAID] = "SELECT initiator_psn_no, bind_time FROM mulaid WHERE bound_psn_no = $1"
 		" AND unbind_time = 0 ORDER BY bind_time, initiator_psn_no LIMIT 7",
 	[S_GET_BALC] = "SELECT balc FROM acct WHERE psn_no = $1",
 	[S_GET_BALC_LOCK] = "SELECT balc FROM acct WHERE psn_no = $1 FOR UPDATE",
+	/* ---- accumulators */
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no = $1 AND year = $2",
-	/* S_GET_IDEM_REC with the institution a unit reads next: one row
-	 * always, NULLs for what is missing */
-	[S_GET_IDEM_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
-		" LEFT JOIN idem r ON r.fixmedins_code = $1 AND r.msgid = $2"
-		" LEFT JOIN fixmedins f ON f.fixmedins_code = $1",
-	[S_GET_IDEM_PSN_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
-		" LEFT JOIN idem r ON r.psn_no = $1 AND r.fixmedins_code = $2 AND r.msgid = $3"
-		" LEFT JOIN fixmedins f ON f.fixmedins_code = $2",
-	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response, state,"
-		" req, ref, fmt, stamp) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+	/* ---- catalogue */
+	[S_PUT_CAT] = "INSERT INTO catalogue VALUES($9, $1, $2, $3, $4, $5, $6, $7, $8)"
+		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate = EXCLUDED.enddate,"
+		" med_list_name = EXCLUDED.med_list_name, chrgitm_lv = EXCLUDED.chrgitm_lv,"
+		" selfpay_prop = EXCLUDED.selfpay_prop, pric_uplmt_amt = EXCLUDED.pric_uplmt_amt,"
+		" flags = EXCLUDED.flags",
+	/* by region, newest version first: yb_catalogue_find() takes the
+	 * first version that covers the day (as in store_sqlite.c); COLLATE "C"
+	 * sorts as SQLite does, whatever the database's locale */
+	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
+		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
+		" ORDER BY admdvs COLLATE \"C\", med_list_codg COLLATE \"C\", begndate COLLATE \"C\" DESC",
+	/* ---- visits */
+	[S_NEXT_MDTRT] = "SELECT nextval('mdtrt_seq') FROM generate_series(1, $1::integer)",
+	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES($17, $1, $2, $3, $4, $5, $6,"
+		" $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype = $3, med_type = $4, begntime = $5, endtime = $6,"
+		" dise_codg = $7, dise_name = $8, diagnoses = $9, ipt_otp_no = $10, dscg_way = $11,"
+		" status = $12, mid_setl_dedc = $13, final_setl_id = $14"
+		" WHERE psn_no = $1 AND mdtrt_id = $2",
+	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 AND mdtrt_id = $2",
+	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 ORDER BY seq",
+	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1"
+		" AND med_type BETWEEN 21 AND 29 AND status IN ('admitted', 'discharged')"
+		" AND begntime <= $2 AND (endtime = 0 OR endtime >= $2) AND mdtrt_id <> $3 LIMIT 1",
+	/* ---- fee lines */
+	[S_PUT_FEED] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES($1, $2, $3,"
+		" $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
+		" $22, $23, $24, $25, $26)",
+	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2"
+		" ORDER BY feedetl_sn COLLATE \"C\"",
+	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id = $4 WHERE psn_no = $1 AND mdtrt_id = $2"
+		" AND feedetl_sn = $3",
+	[S_UNSETTLE] = "UPDATE feedetail SET setl_id = '' WHERE psn_no = $1 AND setl_id = $2",
+	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2 AND feedetl_sn = $3",
+	/* ---- settlements */
 	[S_NEXT_IDS] = "SELECT nextval('setl_seq') FROM generate_series(1, $1::integer)",
 	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES($1, $2, $3, $4, $5,"
 		" $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
@@ -235,46 +278,6 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id = $1 ORDER BY amount, psn_no",
 	[S_MARK] = "WITH u AS (UPDATE setl SET cancelled = 1 WHERE psn_no = $1 AND setl_id = $2"
 		" AND cancelled = 0 RETURNING 1) SELECT 1 / count(*)::integer FROM u",
-	/* by region, newest version first: yb_catalogue_find() takes the
-	 * first version that covers the day (as in store_sqlite.c); COLLATE "C"
-	 * sorts as SQLite does, whatever the database's locale */
-	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
-		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
-		" ORDER BY admdvs COLLATE \"C\", med_list_codg COLLATE \"C\", begndate COLLATE \"C\" DESC",
-	/* migration 3: as store_sqlite.c, with the orders SQLite gives by its
-	 * primary keys written out */
-	[S_PUT_REG] = "INSERT INTO psn_reg VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(psn_no, kind,"
-		" type, admdvs, begndate) DO UPDATE SET enddate = EXCLUDED.enddate",
-	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no = $1"
-		" ORDER BY " REG_ORDER,
-	[S_NEXT_MDTRT] = "SELECT nextval('mdtrt_seq') FROM generate_series(1, $1::integer)",
-	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES($17, $1, $2, $3, $4, $5, $6,"
-		" $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype = $3, med_type = $4, begntime = $5, endtime = $6,"
-		" dise_codg = $7, dise_name = $8, diagnoses = $9, ipt_otp_no = $10, dscg_way = $11,"
-		" status = $12, mid_setl_dedc = $13, final_setl_id = $14"
-		" WHERE psn_no = $1 AND mdtrt_id = $2",
-	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 AND mdtrt_id = $2",
-	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1 ORDER BY seq",
-	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no = $1"
-		" AND med_type BETWEEN 21 AND 29 AND status IN ('admitted', 'discharged')"
-		" AND begntime <= $2 AND (endtime = 0 OR endtime >= $2) AND mdtrt_id <> $3 LIMIT 1",
-	[S_PUT_FEED] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES($1, $2, $3,"
-		" $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
-		" $22, $23, $24, $25, $26)",
-	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2"
-		" ORDER BY feedetl_sn COLLATE \"C\"",
-	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id = $4 WHERE psn_no = $1 AND mdtrt_id = $2"
-		" AND feedetl_sn = $3",
-	[S_UNSETTLE] = "UPDATE feedetail SET setl_id = '' WHERE psn_no = $1 AND setl_id = $2",
-	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no = $1 AND mdtrt_id = $2 AND feedetl_sn = $3",
-	[S_GET_IDEM_REC] = "SELECT " IDEM_COLS " FROM idem r"
-		" WHERE fixmedins_code = $1 AND msgid = $2",
-	[S_GET_IDEM_REC_PSN] = "SELECT " IDEM_COLS " FROM idem r"
-		" WHERE psn_no = $1 AND fixmedins_code = $2 AND msgid = $3",
-	[S_SET_IDEM_STATE] = "UPDATE idem SET state = $3 WHERE fixmedins_code = $1 AND msgid = $2",
-	[S_SET_IDEM_STATE_PSN] = "UPDATE idem SET state = $4 WHERE psn_no = $1 AND fixmedins_code = $2"
-		" AND msgid = $3",
 	[S_EACH_SETL] = "SELECT " SETL_COLS ", cancelled, mid_setl FROM setl WHERE psn_no = $1"
 		" AND mdtrt_id = $2 ORDER BY setl_id COLLATE \"C\"",
 	[S_GET_FUNDS] = "SELECT fund_pay_type, inscp_scp_amt, crt_payb_lmt_amt, fund_payamt,"
@@ -290,6 +293,24 @@ static const char *const sql[S_COUNT] = {
 		" WHERE fixmedins_code = $1 AND setl_time >= $2 AND setl_time < $3"
 		" AND ($4::integer = 0 OR insutype = $4)"
 		" AND ($5::integer = 0 OR (CASE WHEN med_type BETWEEN 21 AND 29 THEN 21 ELSE 11 END) = $5)",
+	/* ---- idempotency records */
+	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response, state,"
+		" req, ref, fmt, stamp) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+	[S_GET_IDEM_REC] = "SELECT " IDEM_COLS " FROM idem r"
+		" WHERE fixmedins_code = $1 AND msgid = $2",
+	[S_GET_IDEM_REC_PSN] = "SELECT " IDEM_COLS " FROM idem r"
+		" WHERE psn_no = $1 AND fixmedins_code = $2 AND msgid = $3",
+	/* S_GET_IDEM_REC with the institution a unit reads next: one row
+	 * always, NULLs for what is missing */
+	[S_GET_IDEM_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
+		" LEFT JOIN idem r ON r.fixmedins_code = $1 AND r.msgid = $2"
+		" LEFT JOIN fixmedins f ON f.fixmedins_code = $1",
+	[S_GET_IDEM_PSN_FIX] = "SELECT " IDEM_COLS ", " FIX_COLS " FROM (SELECT 1) one"
+		" LEFT JOIN idem r ON r.psn_no = $1 AND r.fixmedins_code = $2 AND r.msgid = $3"
+		" LEFT JOIN fixmedins f ON f.fixmedins_code = $2",
+	[S_SET_IDEM_STATE] = "UPDATE idem SET state = $3 WHERE fixmedins_code = $1 AND msgid = $2",
+	[S_SET_IDEM_STATE_PSN] = "UPDATE idem SET state = $4 WHERE psn_no = $1 AND fixmedins_code = $2"
+		" AND msgid = $3",
 };
 
 /* A statement sent and not yet answered. */
@@ -393,7 +414,7 @@ static yb_date col_date(const PGresult *r, int row, int i)
 /* ------------------------------------------------------------- errors */
 
 #define K_CHECK (-1) /* a check query, sent as text */
-#define K_SQL (-2)   /* a statement of the generic runner (migration 4) */
+#define K_SQL (-2)   /* a statement of the generic runner */
 
 static const char *stmt_sql(int k)
 {
@@ -999,7 +1020,104 @@ static int tx_release(yb_conn *c)
 	return yb_error_set(rc, "%s", msg);
 }
 
-/* ------------------------------------------------------------- loading */
+/* ------------------------------------------- helpers of the operations */
+
+/* Runs statement k now; with must_change, a statement that changed no row
+ * is code/msg (the store's "no such visit" and the like). */
+static int run_now(yb_conn *c, int k, const args *a, int code, const char *msg)
+{
+	PGresult *r;
+	int rc;
+
+	if (!(r = query(c, k, a, &rc)))
+		return rc;
+	if (code && strcmp(PQcmdTuples(r), "1") != 0)
+		return yb_error_set(code, "%s", msg);
+	return 0;
+}
+
+/* Iterations take their result out of the connection first: a callback
+ * may run other operations, even the same one, meanwhile. */
+static PGresult *query_own(yb_conn *c, int k, const args *a, int *rc)
+{
+	return query(c, k, a, rc) ? steal(c, c->nkept - 1) : NULL;
+}
+
+/* setl_seq numbers come in batches per connection, 1, 2, 4, ... then 64
+ * at a time: one round trip in 64 settlements on a busy writer, no numbers
+ * wasted by a command that settles once. Numbers taken and not used leave
+ * gaps, never repeats. */
+static int next_id(yb_conn *c, struct idcache *ic, int k, char prefix, char out[YB_ID_MAX])
+{
+	if (ic->next == ic->n) {
+		args a = {.n = 0};
+		PGresult *r;
+		int rc, i;
+		ic->batch = ic->batch ? (ic->batch * 2 > ID_BATCH ? ID_BATCH : ic->batch * 2) : 1;
+		a_int(&a, ic->batch);
+		if (!(r = query(c, k, &a, &rc)))
+			return rc;
+		for (i = 0; i < PQntuples(r) && i < ID_BATCH; i++)
+			ic->ids[i] = col_int(r, i, 0);
+		ic->n = i;
+		ic->next = 0;
+		if (!i)
+			return yb_error_set(YB_ERROR, "%s: postgresql: no number", stmt_sql(k));
+	}
+	snprintf(out, YB_ID_MAX, "%c%015lld", prefix, ic->ids[ic->next++]);
+	return 0;
+}
+
+/* -------------------------------------------------------------- arrays */
+
+/* A PostgreSQL array literal built for a parameter: {"a","b"} or {1,2}.
+ * Text elements are quoted, with " and \ escaped: the server parses the
+ * literal as data, never as SQL. */
+typedef struct arr {
+	yb_buf b;
+	int n;
+} arr;
+
+static void arr_sep(arr *x)
+{
+	yb_buf_putc(&x->b, x->n++ ? ',' : '{');
+}
+
+static void arr_text(arr *x, const char *s)
+{
+	arr_sep(x);
+	yb_buf_putc(&x->b, '"');
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			yb_buf_putc(&x->b, '\\');
+		yb_buf_putc(&x->b, *s);
+	}
+	yb_buf_putc(&x->b, '"');
+}
+
+static void arr_int(arr *x, long long v)
+{
+	arr_sep(x);
+	yb_buf_printf(&x->b, "%lld", v);
+}
+
+/* Closes the literal; NULL if memory ran out. */
+static const char *arr_end(arr *x)
+{
+	if (!x->n)
+		yb_buf_putc(&x->b, '{');
+	yb_buf_putc(&x->b, '}');
+	return x->b.oom ? NULL : x->b.ptr;
+}
+
+static void arr_free(arr *x, int n)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		yb_buf_free(&x[i].b);
+}
+
+/* -------------------------------------------------------- institutions */
 
 static int put_fixmedins(yb_conn *c, const yb_fixmedins_rec *r)
 {
@@ -1015,81 +1133,6 @@ static int put_fixmedins(yb_conn *c, const yb_fixmedins_rec *r)
 	a_text(&a, r->secret);
 	return query(c, S_PUT_FIX, &a, &rc) ? 0 : rc;
 }
-
-static int put_psn(yb_conn *c, const yb_psn_rec *r)
-{
-	char gend[2] = {r->gend, 0};
-	args a = {.n = 0};
-	int rc;
-
-	a_text(&a, r->psn_no);
-	a_text(&a, r->certno);
-	a_text(&a, r->psn_name);
-	a_text(&a, gend);
-	if (r->brdy == YB_DATE_NONE)
-		a_null(&a);
-	else
-		a_date(&a, r->brdy);
-	a_text(&a, r->insu_admdvs);
-	if ((rc = queue(c, S_PUT_PSN, &a)) < 0)
-		return rc;
-	a.n = 0;
-	a_text(&a, r->psn_no);
-	a_int(&a, r->insutype);
-	a_text(&a, r->psn_type);
-	a_date(&a, r->begndate);
-	a_date(&a, r->enddate);
-	a_int(&a, r->psn_insu_stas);
-	if ((rc = queue(c, S_PUT_INSU, &a)) < 0)
-		return rc;
-	a.n = 0;
-	a_text(&a, r->psn_no);
-	a_int(&a, r->acct_balc);
-	if ((rc = queue(c, S_PUT_ACCT, &a)) < 0)
-		return rc;
-	return flush(c);
-}
-
-static int put_mulaid(yb_conn *c, const yb_mulaid_rec *r)
-{
-	args a = {.n = 0};
-	PGresult *res;
-	int rc;
-	long long n;
-
-	a_text(&a, r->initiator_psn_no);
-	a_text(&a, r->bound_psn_no);
-	if (!(res = query(c, S_COUNT_MULAID, &a, &rc)))
-		return rc;
-	n = col_int(res, 0, 0);
-	if (n >= YB_MAX_MULAID)
-		return yb_error_set(YB_EREFUSED, "initiator %s already has %lld bound persons (A1: at most %d)",
-				    r->initiator_psn_no, n, YB_MAX_MULAID);
-	a.n = 0;
-	a_text(&a, r->bound_psn_no);
-	a_text(&a, r->initiator_psn_no);
-	a_int(&a, r->bind_time);
-	return query(c, S_PUT_MULAID, &a, &rc) ? 0 : rc;
-}
-
-static int put_catalogue(yb_conn *c, const yb_cat_item *it)
-{
-	args a = {.n = 0};
-	int rc;
-
-	a_text(&a, it->med_list_codg);
-	a_date(&a, it->begndate);
-	a_date(&a, it->enddate);
-	a_text(&a, it->med_list_name);
-	a_int(&a, it->chrgitm_lv);
-	a_int(&a, it->selfpay_bp);
-	a_int(&a, it->pric_uplmt);
-	a_int(&a, (long long)it->flags);
-	a_text(&a, it->admdvs);
-	return query(c, S_PUT_CAT, &a, &rc) ? 0 : rc;
-}
-
-/* ------------------------------------------------------------- reading */
 
 /* FIX_COLS from column i: unknown if no row or NULLs (a LEFT JOIN). */
 static int fix_row(const PGresult *r, int i, const char *code, yb_fixmedins_rec *out)
@@ -1123,6 +1166,42 @@ static int get_fixmedins(yb_conn *c, const char *code, yb_fixmedins_rec *out)
 	if (!(r = query(c, S_GET_FIX, &a, &rc)))
 		return rc;
 	return fix_row(r, 0, code, out);
+}
+
+/* --------------------------- persons, insurance periods, registrations */
+
+static int put_psn(yb_conn *c, const yb_psn_rec *r)
+{
+	char gend[2] = {r->gend, 0};
+	args a = {.n = 0};
+	int rc;
+
+	a_text(&a, r->psn_no);
+	a_text(&a, r->certno);
+	a_text(&a, r->psn_name);
+	a_text(&a, gend);
+	if (r->brdy == YB_DATE_NONE)
+		a_null(&a);
+	else
+		a_date(&a, r->brdy);
+	a_text(&a, r->insu_admdvs);
+	if ((rc = queue(c, S_PUT_PSN, &a)) < 0)
+		return rc;
+	a.n = 0;
+	a_text(&a, r->psn_no);
+	a_int(&a, r->insutype);
+	a_text(&a, r->psn_type);
+	a_date(&a, r->begndate);
+	a_date(&a, r->enddate);
+	a_int(&a, r->psn_insu_stas);
+	if ((rc = queue(c, S_PUT_INSU, &a)) < 0)
+		return rc;
+	a.n = 0;
+	a_text(&a, r->psn_no);
+	a_int(&a, r->acct_balc);
+	if ((rc = queue(c, S_PUT_ACCT, &a)) < 0)
+		return rc;
+	return flush(c);
 }
 
 static void read_psn_row(const PGresult *r, yb_psn_rec *out)
@@ -1245,6 +1324,71 @@ static void read_ahead(yb_conn *c, const PGresult *r, const char *psn_no, int ye
 	ah->acc_ok = ah->mul_ok = ah->reg_ok = 1;
 }
 
+static int put_psn_reg(yb_conn *c, const yb_psn_reg_rec *r)
+{
+	args a = {.n = 0};
+
+	a_text(&a, r->psn_no);
+	a_text(&a, r->kind);
+	a_text(&a, r->type);
+	a_text(&a, r->admdvs);
+	a_date(&a, r->begndate);
+	a_date(&a, r->enddate);
+	return run_now(c, S_PUT_REG, &a, 0, NULL);
+}
+
+static int get_psn_regs(yb_conn *c, const char *psn_no, yb_psn_reg_rec *out, size_t cap, size_t *n)
+{
+	args a = {.n = 0};
+	PGresult *r;
+	int rc, i;
+
+	*n = 0;
+	if (take_ahead(c, &c->ahead.reg_ok, psn_no)) {
+		for (; *n < cap && *n < c->ahead.n_regs; (*n)++)
+			out[*n] = c->ahead.regs[*n];
+		return 0;
+	}
+	a_text(&a, psn_no);
+	if (!(r = query(c, S_GET_REGS, &a, &rc)))
+		return rc;
+	for (i = 0; i < PQntuples(r) && *n < cap; i++) {
+		yb_psn_reg_rec *g = &out[(*n)++];
+		memset(g, 0, sizeof(*g));
+		snprintf(g->psn_no, sizeof(g->psn_no), "%s", psn_no);
+		col_text(r, i, 0, g->kind, sizeof(g->kind));
+		col_text(r, i, 1, g->type, sizeof(g->type));
+		col_text(r, i, 2, g->admdvs, sizeof(g->admdvs));
+		g->begndate = col_date(r, i, 3);
+		g->enddate = col_date(r, i, 4);
+	}
+	return 0;
+}
+
+/* --------------------------------------------- accounts and mutual aid */
+
+static int put_mulaid(yb_conn *c, const yb_mulaid_rec *r)
+{
+	args a = {.n = 0};
+	PGresult *res;
+	int rc;
+	long long n;
+
+	a_text(&a, r->initiator_psn_no);
+	a_text(&a, r->bound_psn_no);
+	if (!(res = query(c, S_COUNT_MULAID, &a, &rc)))
+		return rc;
+	n = col_int(res, 0, 0);
+	if (n >= YB_MAX_MULAID)
+		return yb_error_set(YB_EREFUSED, "initiator %s already has %lld bound persons (A1: at most %d)",
+				    r->initiator_psn_no, n, YB_MAX_MULAID);
+	a.n = 0;
+	a_text(&a, r->bound_psn_no);
+	a_text(&a, r->initiator_psn_no);
+	a_int(&a, r->bind_time);
+	return query(c, S_PUT_MULAID, &a, &rc) ? 0 : rc;
+}
+
 static int cmp_psn(const void *x, const void *y)
 {
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
@@ -1303,6 +1447,8 @@ static int get_mulaid(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t
 	return 0;
 }
 
+/* -------------------------------------------------------- accumulators */
+
 static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *out, int *n)
 {
 	args a = {.n = 0};
@@ -1327,103 +1473,326 @@ static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *ou
 	return 0;
 }
 
-static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
+/* ----------------------------------------------------------- catalogue */
+
+static int put_catalogue(yb_conn *c, const yb_cat_item *it)
+{
+	args a = {.n = 0};
+	int rc;
+
+	a_text(&a, it->med_list_codg);
+	a_date(&a, it->begndate);
+	a_date(&a, it->enddate);
+	a_text(&a, it->med_list_name);
+	a_int(&a, it->chrgitm_lv);
+	a_int(&a, it->selfpay_bp);
+	a_int(&a, it->pric_uplmt);
+	a_int(&a, (long long)it->flags);
+	a_text(&a, it->admdvs);
+	return query(c, S_PUT_CAT, &a, &rc) ? 0 : rc;
+}
+
+static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), void *arg)
+{
+	yb_cat_item it;
+	PGresult *r;
+	int rc, i;
+
+	if (!(r = query(c, S_EACH_CAT, NULL, &rc)))
+		return rc;
+	for (i = 0; i < PQntuples(r); i++) {
+		memset(&it, 0, sizeof(it));
+		col_text(r, i, 0, it.med_list_codg, sizeof(it.med_list_codg));
+		it.begndate = col_date(r, i, 1);
+		it.enddate = col_date(r, i, 2);
+		col_text(r, i, 3, it.med_list_name, sizeof(it.med_list_name));
+		it.chrgitm_lv = (int)col_int(r, i, 4);
+		it.selfpay_bp = (int32_t)col_int(r, i, 5);
+		it.pric_uplmt = col_int(r, i, 6);
+		it.flags = (uint32_t)col_int(r, i, 7);
+		col_text(r, i, 8, it.admdvs, sizeof(it.admdvs));
+		if ((rc = fn(&it, arg)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- visits */
+
+static int next_mdtrt_id(yb_conn *c, char out[YB_ID_MAX])
+{
+	return next_id(c, &c->mdtrt_ids, S_NEXT_MDTRT, 'M', out);
+}
+
+static const char *const mdtrt_status[] = {
+	[YB_MDTRT_REGISTERED] = "registered", [YB_MDTRT_ADMITTED] = "admitted",
+	[YB_MDTRT_DISCHARGED] = "discharged", [YB_MDTRT_CANCELLED] = "cancelled",
+};
+
+static const char *status_text(int st)
+{
+	return st > 0 && st <= YB_MDTRT_CANCELLED && mdtrt_status[st] ? mdtrt_status[st] : "";
+}
+
+static int status_code(const char *t)
+{
+	int i;
+	for (i = 1; i <= YB_MDTRT_CANCELLED; i++)
+		if (mdtrt_status[i] && t && strcmp(mdtrt_status[i], t) == 0)
+			return i;
+	return 0;
+}
+
+/* MDTRT_COLS as $1..$16; without the two that never change (fixmedins_code,
+ * msgid, $3 and $4) when `upd`, for S_UPD_MDTRT's $1..$14. */
+static void args_mdtrt(args *a, const yb_mdtrt_rec *r, int upd)
+{
+	a_text(a, r->psn_no);
+	a_text(a, r->mdtrt_id);
+	if (!upd) {
+		a_text(a, r->fixmedins_code);
+		a_text(a, r->msgid);
+	}
+	a_int(a, r->insutype);
+	a_int(a, r->med_type);
+	a_int(a, r->begntime);
+	a_int(a, r->endtime);
+	a_text(a, r->dise_codg);
+	a_text(a, r->dise_name);
+	a_text(a, r->diagnoses[0] ? r->diagnoses : "[]");
+	a_text(a, r->ipt_otp_no);
+	a_int(a, r->dscg_way);
+	a_text(a, status_text(r->status));
+	a_int(a, r->mid_setl_dedc);
+	a_text(a, r->final_setl_id);
+}
+
+static void mdtrt_cols(const PGresult *res, int i, yb_mdtrt_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	col_text(res, i, 0, r->psn_no, sizeof(r->psn_no));
+	col_text(res, i, 1, r->mdtrt_id, sizeof(r->mdtrt_id));
+	col_text(res, i, 2, r->fixmedins_code, sizeof(r->fixmedins_code));
+	col_text(res, i, 3, r->msgid, sizeof(r->msgid));
+	r->insutype = (int)col_int(res, i, 4);
+	r->med_type = (int)col_int(res, i, 5);
+	r->begntime = col_int(res, i, 6);
+	r->endtime = col_int(res, i, 7);
+	col_text(res, i, 8, r->dise_codg, sizeof(r->dise_codg));
+	col_text(res, i, 9, r->dise_name, sizeof(r->dise_name));
+	col_text(res, i, 10, r->diagnoses, sizeof(r->diagnoses));
+	col_text(res, i, 11, r->ipt_otp_no, sizeof(r->ipt_otp_no));
+	r->dscg_way = (int)col_int(res, i, 12);
+	r->status = status_code(col(res, i, 13));
+	r->mid_setl_dedc = col_int(res, i, 14);
+	col_text(res, i, 15, r->final_setl_id, sizeof(r->final_setl_id));
+}
+
+static int put_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
 {
 	args a = {.n = 0};
 
-	a_text(&a, r->fixmedins_code);
-	a_text(&a, r->msgid);
-	a_text(&a, r->psn_no);
-	a_text(&a, r->infno);
-	a_text(&a, resp);
-	a_int(&a, r->state);
-	a_text(&a, r->req);
-	a_text(&a, r->ref);
-	a_int(&a, r->fmt);
-	a_text(&a, r->stamp);
-	return queue(c, S_PUT_IDEM, &a); /* sent with the unit's RELEASE */
+	args_mdtrt(&a, r, 0);
+	a_int(&a, strtoll(r->mdtrt_id + 1, NULL, 10));
+	return run_now(c, S_PUT_MDTRT, &a, 0, NULL);
 }
 
-/* setl_seq numbers come in batches per connection, 1, 2, 4, ... then 64
- * at a time: one round trip in 64 settlements on a busy writer, no numbers
- * wasted by a command that settles once. Numbers taken and not used leave
- * gaps, never repeats. */
-static int next_id(yb_conn *c, struct idcache *ic, int k, char prefix, char out[YB_ID_MAX])
+static int upd_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
 {
-	if (ic->next == ic->n) {
-		args a = {.n = 0};
-		PGresult *r;
-		int rc, i;
-		ic->batch = ic->batch ? (ic->batch * 2 > ID_BATCH ? ID_BATCH : ic->batch * 2) : 1;
-		a_int(&a, ic->batch);
-		if (!(r = query(c, k, &a, &rc)))
-			return rc;
-		for (i = 0; i < PQntuples(r) && i < ID_BATCH; i++)
-			ic->ids[i] = col_int(r, i, 0);
-		ic->n = i;
-		ic->next = 0;
-		if (!i)
-			return yb_error_set(YB_ERROR, "%s: postgresql: no number", stmt_sql(k));
-	}
-	snprintf(out, YB_ID_MAX, "%c%015lld", prefix, ic->ids[ic->next++]);
+	args a = {.n = 0};
+	char msg[96];
+
+	args_mdtrt(&a, r, 1);
+	snprintf(msg, sizeof(msg), "mdtrt_id: no visit %s", r->mdtrt_id);
+	return run_now(c, S_UPD_MDTRT, &a, YB_ENOTFOUND, msg);
+}
+
+/* At most one visit row: 0 and *out, or YB_ENOTFOUND (no message set). */
+static int one_mdtrt(yb_conn *c, int k, const args *a, yb_mdtrt_rec *out)
+{
+	PGresult *r;
+	int rc;
+
+	if (!(r = query(c, k, a, &rc)))
+		return rc;
+	if (PQntuples(r) < 1)
+		return YB_ENOTFOUND;
+	mdtrt_cols(r, 0, out);
 	return 0;
 }
+
+static int get_mdtrt(yb_conn *c, const char *psn_no, const char *mdtrt_id, yb_mdtrt_rec *out)
+{
+	args a = {.n = 0};
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	return one_mdtrt(c, S_GET_MDTRT, &a, out);
+}
+
+static int find_stay(yb_conn *c, const char *psn_no, yb_datetime t, const char *except,
+		     yb_mdtrt_rec *out)
+{
+	args a = {.n = 0};
+
+	a_text(&a, psn_no);
+	a_int(&a, t);
+	a_text(&a, except);
+	return one_mdtrt(c, S_FIND_STAY, &a, out);
+}
+
+static int each_mdtrt(yb_conn *c, const char *psn_no, int (*fn)(const yb_mdtrt_rec *, void *),
+		      void *arg)
+{
+	args a = {.n = 0};
+	yb_mdtrt_rec *m;
+	PGresult *r;
+	int rc = 0, i;
+
+	a_text(&a, psn_no);
+	if (!(r = query_own(c, S_EACH_MDTRT, &a, &rc)))
+		return rc;
+	if (!(m = malloc(sizeof(*m)))) {
+		PQclear(r);
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < PQntuples(r) && rc >= 0; i++) {
+		mdtrt_cols(r, i, m);
+		rc = fn(m, arg);
+	}
+	free(m);
+	PQclear(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* ----------------------------------------------------------- fee lines */
+
+static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const yb_fee_row *r)
+{
+	args a = {.n = 0};
+	yb_buf codes = YB_BUF_INIT;
+	int rc;
+
+	yb_trac_codes_join(&codes, &r->codes);
+	if (codes.oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	a_text(&a, r->feedetl_sn);
+	a_text(&a, r->msgid);
+	a_text(&a, r->chrg_bchno);
+	a_text(&a, r->med_list_codg);
+	a_text(&a, r->medins_list_codg);
+	a_int(&a, r->sumamt);
+	a_int(&a, r->cnt);
+	a_int(&a, r->pric);
+	a_int(&a, r->fee_ocur_time);
+	a_text(&a, r->init_feedetl_sn);
+	a_text(&a, r->rxno);
+	a_text(&a, codes.ptr);
+	a_int(&a, r->trdn_flag);
+	a_int(&a, r->known);
+	a_int(&a, r->chrgitm_lv);
+	a_int(&a, r->selfpay_bp);
+	a_int(&a, r->pric_uplmt);
+	a_int(&a, (long long)r->flags);
+	a_int(&a, r->fulamt_ownpay_amt);
+	a_int(&a, r->overlmt_amt);
+	a_int(&a, r->preselfpay_amt);
+	a_int(&a, r->inscp_scp_amt);
+	a_text(&a, r->memo);
+	a_text(&a, r->setl_id);
+	rc = run_now(c, S_PUT_FEED, &a, 0, NULL);
+	yb_buf_free(&codes);
+	return rc;
+}
+
+static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+		    int (*fn)(const yb_fee_row *, void *), void *arg)
+{
+	args a = {.n = 0};
+	yb_fee_row f;
+	PGresult *r;
+	int rc = 0, i;
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	if (!(r = query_own(c, S_EACH_FEE, &a, &rc)))
+		return rc;
+	for (i = 0; i < PQntuples(r) && rc >= 0; i++) {
+		memset(&f, 0, sizeof(f));
+		col_text(r, i, 0, f.feedetl_sn, sizeof(f.feedetl_sn));
+		col_text(r, i, 1, f.msgid, sizeof(f.msgid));
+		col_text(r, i, 2, f.chrg_bchno, sizeof(f.chrg_bchno));
+		col_text(r, i, 3, f.med_list_codg, sizeof(f.med_list_codg));
+		f.medins_list_codg = col(r, i, 4);
+		f.sumamt = col_int(r, i, 5);
+		f.cnt = col_int(r, i, 6);
+		f.pric = col_int(r, i, 7);
+		f.fee_ocur_time = col_int(r, i, 8);
+		col_text(r, i, 9, f.init_feedetl_sn, sizeof(f.init_feedetl_sn));
+		f.rxno = col(r, i, 10);
+		if ((rc = yb_trac_codes_split(&f.codes, PQgetvalue(r, i, 11), (size_t)PQgetlength(r, i, 11))) < 0)
+			break;
+		f.trdn_flag = (int)col_int(r, i, 12);
+		f.known = (int)col_int(r, i, 13);
+		f.chrgitm_lv = (int)col_int(r, i, 14);
+		f.selfpay_bp = (int32_t)col_int(r, i, 15);
+		f.pric_uplmt = col_int(r, i, 16);
+		f.flags = (uint32_t)col_int(r, i, 17);
+		f.fulamt_ownpay_amt = col_int(r, i, 18);
+		f.overlmt_amt = col_int(r, i, 19);
+		f.preselfpay_amt = col_int(r, i, 20);
+		f.inscp_scp_amt = col_int(r, i, 21);
+		col_text(r, i, 22, f.memo, sizeof(f.memo));
+		col_text(r, i, 23, f.setl_id, sizeof(f.setl_id));
+		rc = fn(&f, arg);
+		yb_trac_codes_free(&f.codes);
+	}
+	PQclear(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int set_fee_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+			const char *feedetl_sn, const char *setl_id)
+{
+	args a = {.n = 0};
+	char msg[160];
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	a_text(&a, feedetl_sn);
+	a_text(&a, setl_id);
+	snprintf(msg, sizeof(msg), "feedetl_sn: no line %s in visit %s", feedetl_sn, mdtrt_id);
+	return run_now(c, S_SET_FEE_SETL, &a, YB_ENOTFOUND, msg);
+}
+
+static int unsettle_fees(yb_conn *c, const char *psn_no, const char *setl_id)
+{
+	args a = {.n = 0};
+
+	a_text(&a, psn_no);
+	a_text(&a, setl_id);
+	return run_now(c, S_UNSETTLE, &a, 0, NULL);
+}
+
+static int del_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const char *feedetl_sn)
+{
+	args a = {.n = 0};
+
+	a_text(&a, psn_no);
+	a_text(&a, mdtrt_id);
+	a_text(&a, feedetl_sn);
+	return run_now(c, S_DEL_FEE, &a, 0, NULL);
+}
+
+/* --------------------------------------------------------- settlements */
 
 static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
 {
 	return next_id(c, &c->setl_ids, S_NEXT_IDS, 'S', out);
 }
-
-/* ------------------------------------------------------------- arrays */
-
-/* A PostgreSQL array literal built for a parameter: {"a","b"} or {1,2}.
- * Text elements are quoted, with " and \ escaped: the server parses the
- * literal as data, never as SQL. */
-typedef struct arr {
-	yb_buf b;
-	int n;
-} arr;
-
-static void arr_sep(arr *x)
-{
-	yb_buf_putc(&x->b, x->n++ ? ',' : '{');
-}
-
-static void arr_text(arr *x, const char *s)
-{
-	arr_sep(x);
-	yb_buf_putc(&x->b, '"');
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			yb_buf_putc(&x->b, '\\');
-		yb_buf_putc(&x->b, *s);
-	}
-	yb_buf_putc(&x->b, '"');
-}
-
-static void arr_int(arr *x, long long v)
-{
-	arr_sep(x);
-	yb_buf_printf(&x->b, "%lld", v);
-}
-
-/* Closes the literal; NULL if memory ran out. */
-static const char *arr_end(arr *x)
-{
-	if (!x->n)
-		yb_buf_putc(&x->b, '{');
-	yb_buf_putc(&x->b, '}');
-	return x->b.oom ? NULL : x->b.ptr;
-}
-
-static void arr_free(arr *x, int n)
-{
-	int i;
-	for (i = 0; i < n; i++)
-		yb_buf_free(&x[i].b);
-}
-
-/* ------------------------------------------------------- settlements */
 
 /* Every write of a settlement is queued; the unit's RELEASE sends them:
  * one statement for the settling person's rows (S_PUT_SETL_ALL), one per
@@ -1594,422 +1963,6 @@ static int mark_cancelled(yb_conn *c, const char *psn_no, const char *setl_id)
 	return send_k(c, S_MARK, &a, 0, YB_EREFUSED, msg);
 }
 
-static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), void *arg)
-{
-	yb_cat_item it;
-	PGresult *r;
-	int rc, i;
-
-	if (!(r = query(c, S_EACH_CAT, NULL, &rc)))
-		return rc;
-	for (i = 0; i < PQntuples(r); i++) {
-		memset(&it, 0, sizeof(it));
-		col_text(r, i, 0, it.med_list_codg, sizeof(it.med_list_codg));
-		it.begndate = col_date(r, i, 1);
-		it.enddate = col_date(r, i, 2);
-		col_text(r, i, 3, it.med_list_name, sizeof(it.med_list_name));
-		it.chrgitm_lv = (int)col_int(r, i, 4);
-		it.selfpay_bp = (int32_t)col_int(r, i, 5);
-		it.pric_uplmt = col_int(r, i, 6);
-		it.flags = (uint32_t)col_int(r, i, 7);
-		col_text(r, i, 8, it.admdvs, sizeof(it.admdvs));
-		if ((rc = fn(&it, arg)) < 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* ------------------------------------- visits, fee lines (migration 3) */
-
-/* Runs statement k now; with must_change, a statement that changed no row
- * is code/msg (the store's "no such visit" and the like). */
-static int run_now(yb_conn *c, int k, const args *a, int code, const char *msg)
-{
-	PGresult *r;
-	int rc;
-
-	if (!(r = query(c, k, a, &rc)))
-		return rc;
-	if (code && strcmp(PQcmdTuples(r), "1") != 0)
-		return yb_error_set(code, "%s", msg);
-	return 0;
-}
-
-static int put_psn_reg(yb_conn *c, const yb_psn_reg_rec *r)
-{
-	args a = {.n = 0};
-
-	a_text(&a, r->psn_no);
-	a_text(&a, r->kind);
-	a_text(&a, r->type);
-	a_text(&a, r->admdvs);
-	a_date(&a, r->begndate);
-	a_date(&a, r->enddate);
-	return run_now(c, S_PUT_REG, &a, 0, NULL);
-}
-
-static int get_psn_regs(yb_conn *c, const char *psn_no, yb_psn_reg_rec *out, size_t cap, size_t *n)
-{
-	args a = {.n = 0};
-	PGresult *r;
-	int rc, i;
-
-	*n = 0;
-	if (take_ahead(c, &c->ahead.reg_ok, psn_no)) {
-		for (; *n < cap && *n < c->ahead.n_regs; (*n)++)
-			out[*n] = c->ahead.regs[*n];
-		return 0;
-	}
-	a_text(&a, psn_no);
-	if (!(r = query(c, S_GET_REGS, &a, &rc)))
-		return rc;
-	for (i = 0; i < PQntuples(r) && *n < cap; i++) {
-		yb_psn_reg_rec *g = &out[(*n)++];
-		memset(g, 0, sizeof(*g));
-		snprintf(g->psn_no, sizeof(g->psn_no), "%s", psn_no);
-		col_text(r, i, 0, g->kind, sizeof(g->kind));
-		col_text(r, i, 1, g->type, sizeof(g->type));
-		col_text(r, i, 2, g->admdvs, sizeof(g->admdvs));
-		g->begndate = col_date(r, i, 3);
-		g->enddate = col_date(r, i, 4);
-	}
-	return 0;
-}
-
-static int next_mdtrt_id(yb_conn *c, char out[YB_ID_MAX])
-{
-	return next_id(c, &c->mdtrt_ids, S_NEXT_MDTRT, 'M', out);
-}
-
-static const char *const mdtrt_status[] = {
-	[YB_MDTRT_REGISTERED] = "registered", [YB_MDTRT_ADMITTED] = "admitted",
-	[YB_MDTRT_DISCHARGED] = "discharged", [YB_MDTRT_CANCELLED] = "cancelled",
-};
-
-static const char *status_text(int st)
-{
-	return st > 0 && st <= YB_MDTRT_CANCELLED && mdtrt_status[st] ? mdtrt_status[st] : "";
-}
-
-static int status_code(const char *t)
-{
-	int i;
-	for (i = 1; i <= YB_MDTRT_CANCELLED; i++)
-		if (mdtrt_status[i] && t && strcmp(mdtrt_status[i], t) == 0)
-			return i;
-	return 0;
-}
-
-/* MDTRT_COLS as $1..$16; without the two that never change (fixmedins_code,
- * msgid, $3 and $4) when `upd`, for S_UPD_MDTRT's $1..$14. */
-static void args_mdtrt(args *a, const yb_mdtrt_rec *r, int upd)
-{
-	a_text(a, r->psn_no);
-	a_text(a, r->mdtrt_id);
-	if (!upd) {
-		a_text(a, r->fixmedins_code);
-		a_text(a, r->msgid);
-	}
-	a_int(a, r->insutype);
-	a_int(a, r->med_type);
-	a_int(a, r->begntime);
-	a_int(a, r->endtime);
-	a_text(a, r->dise_codg);
-	a_text(a, r->dise_name);
-	a_text(a, r->diagnoses[0] ? r->diagnoses : "[]");
-	a_text(a, r->ipt_otp_no);
-	a_int(a, r->dscg_way);
-	a_text(a, status_text(r->status));
-	a_int(a, r->mid_setl_dedc);
-	a_text(a, r->final_setl_id);
-}
-
-static void mdtrt_cols(const PGresult *res, int i, yb_mdtrt_rec *r)
-{
-	memset(r, 0, sizeof(*r));
-	col_text(res, i, 0, r->psn_no, sizeof(r->psn_no));
-	col_text(res, i, 1, r->mdtrt_id, sizeof(r->mdtrt_id));
-	col_text(res, i, 2, r->fixmedins_code, sizeof(r->fixmedins_code));
-	col_text(res, i, 3, r->msgid, sizeof(r->msgid));
-	r->insutype = (int)col_int(res, i, 4);
-	r->med_type = (int)col_int(res, i, 5);
-	r->begntime = col_int(res, i, 6);
-	r->endtime = col_int(res, i, 7);
-	col_text(res, i, 8, r->dise_codg, sizeof(r->dise_codg));
-	col_text(res, i, 9, r->dise_name, sizeof(r->dise_name));
-	col_text(res, i, 10, r->diagnoses, sizeof(r->diagnoses));
-	col_text(res, i, 11, r->ipt_otp_no, sizeof(r->ipt_otp_no));
-	r->dscg_way = (int)col_int(res, i, 12);
-	r->status = status_code(col(res, i, 13));
-	r->mid_setl_dedc = col_int(res, i, 14);
-	col_text(res, i, 15, r->final_setl_id, sizeof(r->final_setl_id));
-}
-
-static int put_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
-{
-	args a = {.n = 0};
-
-	args_mdtrt(&a, r, 0);
-	a_int(&a, strtoll(r->mdtrt_id + 1, NULL, 10));
-	return run_now(c, S_PUT_MDTRT, &a, 0, NULL);
-}
-
-static int upd_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
-{
-	args a = {.n = 0};
-	char msg[96];
-
-	args_mdtrt(&a, r, 1);
-	snprintf(msg, sizeof(msg), "mdtrt_id: no visit %s", r->mdtrt_id);
-	return run_now(c, S_UPD_MDTRT, &a, YB_ENOTFOUND, msg);
-}
-
-/* At most one visit row: 0 and *out, or YB_ENOTFOUND (no message set). */
-static int one_mdtrt(yb_conn *c, int k, const args *a, yb_mdtrt_rec *out)
-{
-	PGresult *r;
-	int rc;
-
-	if (!(r = query(c, k, a, &rc)))
-		return rc;
-	if (PQntuples(r) < 1)
-		return YB_ENOTFOUND;
-	mdtrt_cols(r, 0, out);
-	return 0;
-}
-
-static int get_mdtrt(yb_conn *c, const char *psn_no, const char *mdtrt_id, yb_mdtrt_rec *out)
-{
-	args a = {.n = 0};
-
-	a_text(&a, psn_no);
-	a_text(&a, mdtrt_id);
-	return one_mdtrt(c, S_GET_MDTRT, &a, out);
-}
-
-static int find_stay(yb_conn *c, const char *psn_no, yb_datetime t, const char *except,
-		     yb_mdtrt_rec *out)
-{
-	args a = {.n = 0};
-
-	a_text(&a, psn_no);
-	a_int(&a, t);
-	a_text(&a, except);
-	return one_mdtrt(c, S_FIND_STAY, &a, out);
-}
-
-/* Iterations take their result out of the connection first: a callback
- * may run other operations, even the same one, meanwhile. */
-static PGresult *query_own(yb_conn *c, int k, const args *a, int *rc)
-{
-	return query(c, k, a, rc) ? steal(c, c->nkept - 1) : NULL;
-}
-
-static int each_mdtrt(yb_conn *c, const char *psn_no, int (*fn)(const yb_mdtrt_rec *, void *),
-		      void *arg)
-{
-	args a = {.n = 0};
-	yb_mdtrt_rec *m;
-	PGresult *r;
-	int rc = 0, i;
-
-	a_text(&a, psn_no);
-	if (!(r = query_own(c, S_EACH_MDTRT, &a, &rc)))
-		return rc;
-	if (!(m = malloc(sizeof(*m)))) {
-		PQclear(r);
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	}
-	for (i = 0; i < PQntuples(r) && rc >= 0; i++) {
-		mdtrt_cols(r, i, m);
-		rc = fn(m, arg);
-	}
-	free(m);
-	PQclear(r);
-	return rc < 0 ? rc : 0;
-}
-
-static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const yb_fee_row *r)
-{
-	args a = {.n = 0};
-	yb_buf codes = YB_BUF_INIT;
-	int rc;
-
-	yb_trac_codes_join(&codes, &r->codes);
-	if (codes.oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-
-	a_text(&a, psn_no);
-	a_text(&a, mdtrt_id);
-	a_text(&a, r->feedetl_sn);
-	a_text(&a, r->msgid);
-	a_text(&a, r->chrg_bchno);
-	a_text(&a, r->med_list_codg);
-	a_text(&a, r->medins_list_codg);
-	a_int(&a, r->sumamt);
-	a_int(&a, r->cnt);
-	a_int(&a, r->pric);
-	a_int(&a, r->fee_ocur_time);
-	a_text(&a, r->init_feedetl_sn);
-	a_text(&a, r->rxno);
-	a_text(&a, codes.ptr);
-	a_int(&a, r->trdn_flag);
-	a_int(&a, r->known);
-	a_int(&a, r->chrgitm_lv);
-	a_int(&a, r->selfpay_bp);
-	a_int(&a, r->pric_uplmt);
-	a_int(&a, (long long)r->flags);
-	a_int(&a, r->fulamt_ownpay_amt);
-	a_int(&a, r->overlmt_amt);
-	a_int(&a, r->preselfpay_amt);
-	a_int(&a, r->inscp_scp_amt);
-	a_text(&a, r->memo);
-	a_text(&a, r->setl_id);
-	rc = run_now(c, S_PUT_FEED, &a, 0, NULL);
-	yb_buf_free(&codes);
-	return rc;
-}
-
-static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
-		    int (*fn)(const yb_fee_row *, void *), void *arg)
-{
-	args a = {.n = 0};
-	yb_fee_row f;
-	PGresult *r;
-	int rc = 0, i;
-
-	a_text(&a, psn_no);
-	a_text(&a, mdtrt_id);
-	if (!(r = query_own(c, S_EACH_FEE, &a, &rc)))
-		return rc;
-	for (i = 0; i < PQntuples(r) && rc >= 0; i++) {
-		memset(&f, 0, sizeof(f));
-		col_text(r, i, 0, f.feedetl_sn, sizeof(f.feedetl_sn));
-		col_text(r, i, 1, f.msgid, sizeof(f.msgid));
-		col_text(r, i, 2, f.chrg_bchno, sizeof(f.chrg_bchno));
-		col_text(r, i, 3, f.med_list_codg, sizeof(f.med_list_codg));
-		f.medins_list_codg = col(r, i, 4);
-		f.sumamt = col_int(r, i, 5);
-		f.cnt = col_int(r, i, 6);
-		f.pric = col_int(r, i, 7);
-		f.fee_ocur_time = col_int(r, i, 8);
-		col_text(r, i, 9, f.init_feedetl_sn, sizeof(f.init_feedetl_sn));
-		f.rxno = col(r, i, 10);
-		if ((rc = yb_trac_codes_split(&f.codes, PQgetvalue(r, i, 11), (size_t)PQgetlength(r, i, 11))) < 0)
-			break;
-		f.trdn_flag = (int)col_int(r, i, 12);
-		f.known = (int)col_int(r, i, 13);
-		f.chrgitm_lv = (int)col_int(r, i, 14);
-		f.selfpay_bp = (int32_t)col_int(r, i, 15);
-		f.pric_uplmt = col_int(r, i, 16);
-		f.flags = (uint32_t)col_int(r, i, 17);
-		f.fulamt_ownpay_amt = col_int(r, i, 18);
-		f.overlmt_amt = col_int(r, i, 19);
-		f.preselfpay_amt = col_int(r, i, 20);
-		f.inscp_scp_amt = col_int(r, i, 21);
-		col_text(r, i, 22, f.memo, sizeof(f.memo));
-		col_text(r, i, 23, f.setl_id, sizeof(f.setl_id));
-		rc = fn(&f, arg);
-		yb_trac_codes_free(&f.codes);
-	}
-	PQclear(r);
-	return rc < 0 ? rc : 0;
-}
-
-static int set_fee_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
-			const char *feedetl_sn, const char *setl_id)
-{
-	args a = {.n = 0};
-	char msg[160];
-
-	a_text(&a, psn_no);
-	a_text(&a, mdtrt_id);
-	a_text(&a, feedetl_sn);
-	a_text(&a, setl_id);
-	snprintf(msg, sizeof(msg), "feedetl_sn: no line %s in visit %s", feedetl_sn, mdtrt_id);
-	return run_now(c, S_SET_FEE_SETL, &a, YB_ENOTFOUND, msg);
-}
-
-static int unsettle_fees(yb_conn *c, const char *psn_no, const char *setl_id)
-{
-	args a = {.n = 0};
-
-	a_text(&a, psn_no);
-	a_text(&a, setl_id);
-	return run_now(c, S_UNSETTLE, &a, 0, NULL);
-}
-
-static int del_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const char *feedetl_sn)
-{
-	args a = {.n = 0};
-
-	a_text(&a, psn_no);
-	a_text(&a, mdtrt_id);
-	a_text(&a, feedetl_sn);
-	return run_now(c, S_DEL_FEE, &a, 0, NULL);
-}
-
-/* By (fixmedins_code, msgid), unique in the database as in SQLite; on a
- * cluster sharded by person (sharded=1 in the URL), within the person the
- * request names: one shard. A unit of a person reads its institution
- * next: in the same statement (design note 4). */
-static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_code,
-			const char *msgid, yb_idem_rec *rec, yb_buf *resp)
-{
-	int k = by_person(c, psn_no) ? S_GET_IDEM_REC_PSN : S_GET_IDEM_REC;
-	int ahead = psn_no && c->mode == YB_TX_WRITE;
-	args a = {.n = 0};
-	PGresult *r;
-	int rc;
-
-	if (k == S_GET_IDEM_REC_PSN)
-		a_text(&a, psn_no);
-	a_text(&a, fixmedins_code);
-	a_text(&a, msgid);
-	if (ahead)
-		k = k == S_GET_IDEM_REC_PSN ? S_GET_IDEM_PSN_FIX : S_GET_IDEM_FIX;
-	if (!(r = query(c, k, &a, &rc)))
-		return rc;
-	if (ahead) {
-		drop_ahead(c);
-		snprintf(c->ahead.fix_code, sizeof(c->ahead.fix_code), "%s", fixmedins_code);
-		c->ahead.fix_col = IDEM_NCOLS;
-		c->ahead.fix = steal(c, c->nkept - 1);
-		r = c->ahead.fix;
-	}
-	if (PQntuples(r) < 1 || PQgetisnull(r, 0, 0))
-		return YB_ENOTFOUND;
-	memset(rec, 0, sizeof(*rec));
-	snprintf(rec->fixmedins_code, sizeof(rec->fixmedins_code), "%s", fixmedins_code);
-	snprintf(rec->msgid, sizeof(rec->msgid), "%s", msgid);
-	col_text(r, 0, 0, rec->psn_no, sizeof(rec->psn_no));
-	col_text(r, 0, 1, rec->infno, sizeof(rec->infno));
-	rec->state = (int)col_int(r, 0, 2);
-	col_text(r, 0, 3, rec->req, sizeof(rec->req));
-	col_text(r, 0, 4, rec->ref, sizeof(rec->ref));
-	rec->fmt = (int)col_int(r, 0, 6);
-	col_text(r, 0, 7, rec->stamp, sizeof(rec->stamp));
-	if (resp)
-		yb_buf_put(resp, PQgetvalue(r, 0, 5), (size_t)PQgetlength(r, 0, 5));
-	return 0;
-}
-
-static int set_idem_state(yb_conn *c, const char *psn_no, const char *fixmedins_code,
-			  const char *msgid, int state)
-{
-	int k = by_person(c, psn_no) ? S_SET_IDEM_STATE_PSN : S_SET_IDEM_STATE;
-	args a = {.n = 0};
-	char msg[96];
-
-	if (k == S_SET_IDEM_STATE_PSN)
-		a_text(&a, psn_no);
-	a_text(&a, fixmedins_code);
-	a_text(&a, msgid);
-	a_int(&a, state);
-	snprintf(msg, sizeof(msg), "msgid: no message %s", msgid);
-	return run_now(c, k, &a, YB_ENOTFOUND, msg);
-}
-
 static int each_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
 		     int (*fn)(const yb_setl_row *, int, void *), void *arg)
 {
@@ -2099,66 +2052,87 @@ static int reconcile(yb_conn *c, const char *fixmedins_code, int insutype, int c
 	return 0;
 }
 
-/* ------------------------------------------------------------- checks */
+/* ------------------------------------------------- idempotency records */
 
-/* The checks shared with SQLite (checks.h), then these, which stand in
- * for SQLite's PRAGMA foreign_key_check where a sharded cluster cannot
- * keep the constraint. They run in one REPEATABLE READ snapshot. */
-static const yb_store_check pg_checks[] = {
-	{"foreign key broken in acct_mov (account)", "SELECT m.setl_id, 0 FROM acct_mov m"
-	 " WHERE NOT EXISTS (SELECT 1 FROM acct a WHERE a.psn_no = m.psn_no)"},
-	{"foreign key broken in setl (person)", "SELECT s.setl_id, 0 FROM setl s"
-	 " WHERE NOT EXISTS (SELECT 1 FROM psn p WHERE p.psn_no = s.psn_no)"},
-	{"foreign key broken in setl (institution)", "SELECT s.setl_id, 0 FROM setl s"
-	 " WHERE NOT EXISTS (SELECT 1 FROM fixmedins f WHERE f.fixmedins_code = s.fixmedins_code)"}
-};
-
-
-/* Check queries are run once, not prepared: PQsendQueryParams. */
-static PGresult *query_text(yb_conn *c, const char *text, int *rc)
+/* By (fixmedins_code, msgid), unique in the database as in SQLite; on a
+ * cluster sharded by person (sharded=1 in the URL), within the person the
+ * request names: one shard. A unit of a person reads its institution
+ * next: in the same statement (design note 4). */
+static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			const char *msgid, yb_idem_rec *rec, yb_buf *resp)
 {
-	if ((*rc = flush(c)) < 0)
-		return NULL;
-	if (PQsendQueryParams(c->pg, text, 0, NULL, NULL, NULL, NULL, 0) != 1) {
-		*rc = conn_lost(c, "check");
-		return NULL;
-	}
-	c->q[c->nq].k = K_CHECK;
-	c->q[c->nq].keep = 1;
-	c->q[c->nq].fail_code = 0;
-	c->nq++;
-	if ((*rc = flush(c)) < 0)
-		return NULL;
-	return c->nkept ? c->kept[0] : NULL;
-}
-
-static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *checked)
-{
+	int k = by_person(c, psn_no) ? S_GET_IDEM_REC_PSN : S_GET_IDEM_REC;
+	int ahead = psn_no && c->mode == YB_TX_WRITE;
+	args a = {.n = 0};
 	PGresult *r;
-	size_t i;
-	int rc, row;
+	int rc;
 
-	*checked = 0;
-	if (!(r = query_text(c, "SELECT count(*) FROM setl", &rc)))
-		return rc < 0 ? rc : yb_error_set(YB_ERROR, "check: postgresql: no result");
-	*checked = (long)col_int(r, 0, 0);
-	for (i = 0; i < YB_STORE_N_CHECKS + sizeof(pg_checks) / sizeof(pg_checks[0]); i++) {
-		const yb_store_check *k = i < YB_STORE_N_CHECKS ? &yb_store_checks[i]
-							: &pg_checks[i - YB_STORE_N_CHECKS];
-		if (!(r = query_text(c, k->sql, &rc)))
-			return yb_error_prefix(rc < 0 ? rc : YB_ERROR, "%s", k->name);
-		for (row = 0; row < PQntuples(r); row++) {
-			char msg[512];
-			snprintf(msg, sizeof(msg), "%s: %s (%lld)", k->name, col(r, row, 0),
-				 col_int(r, row, 1));
-			fn(msg, arg);
-		}
+	if (k == S_GET_IDEM_REC_PSN)
+		a_text(&a, psn_no);
+	a_text(&a, fixmedins_code);
+	a_text(&a, msgid);
+	if (ahead)
+		k = k == S_GET_IDEM_REC_PSN ? S_GET_IDEM_PSN_FIX : S_GET_IDEM_FIX;
+	if (!(r = query(c, k, &a, &rc)))
+		return rc;
+	if (ahead) {
+		drop_ahead(c);
+		snprintf(c->ahead.fix_code, sizeof(c->ahead.fix_code), "%s", fixmedins_code);
+		c->ahead.fix_col = IDEM_NCOLS;
+		c->ahead.fix = steal(c, c->nkept - 1);
+		r = c->ahead.fix;
 	}
-	drop_kept(c);
+	if (PQntuples(r) < 1 || PQgetisnull(r, 0, 0))
+		return YB_ENOTFOUND;
+	memset(rec, 0, sizeof(*rec));
+	snprintf(rec->fixmedins_code, sizeof(rec->fixmedins_code), "%s", fixmedins_code);
+	snprintf(rec->msgid, sizeof(rec->msgid), "%s", msgid);
+	col_text(r, 0, 0, rec->psn_no, sizeof(rec->psn_no));
+	col_text(r, 0, 1, rec->infno, sizeof(rec->infno));
+	rec->state = (int)col_int(r, 0, 2);
+	col_text(r, 0, 3, rec->req, sizeof(rec->req));
+	col_text(r, 0, 4, rec->ref, sizeof(rec->ref));
+	rec->fmt = (int)col_int(r, 0, 6);
+	col_text(r, 0, 7, rec->stamp, sizeof(rec->stamp));
+	if (resp)
+		yb_buf_put(resp, PQgetvalue(r, 0, 5), (size_t)PQgetlength(r, 0, 5));
 	return 0;
 }
 
-/* ------------------------------------- the generic runner (migration 4) */
+static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
+{
+	args a = {.n = 0};
+
+	a_text(&a, r->fixmedins_code);
+	a_text(&a, r->msgid);
+	a_text(&a, r->psn_no);
+	a_text(&a, r->infno);
+	a_text(&a, resp);
+	a_int(&a, r->state);
+	a_text(&a, r->req);
+	a_text(&a, r->ref);
+	a_int(&a, r->fmt);
+	a_text(&a, r->stamp);
+	return queue(c, S_PUT_IDEM, &a); /* sent with the unit's RELEASE */
+}
+
+static int set_idem_state(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			  const char *msgid, int state)
+{
+	int k = by_person(c, psn_no) ? S_SET_IDEM_STATE_PSN : S_SET_IDEM_STATE;
+	args a = {.n = 0};
+	char msg[96];
+
+	if (k == S_SET_IDEM_STATE_PSN)
+		a_text(&a, psn_no);
+	a_text(&a, fixmedins_code);
+	a_text(&a, msgid);
+	a_int(&a, state);
+	snprintf(msg, sizeof(msg), "msgid: no message %s", msgid);
+	return run_now(c, k, &a, YB_ENOTFOUND, msg);
+}
+
+/* -------------------------------------------------- the generic runner */
 
 /* One statement of store_enrol.c, sent as text with its values (not
  * prepared: these are the bureau's occasional writes, not settlements),
@@ -2207,20 +2181,98 @@ static int gen_exec(yb_conn *c, const char *text, const yb_sqlv *v, int n,
 	return rc < 0 ? rc : 0;
 }
 
-const yb_store_sql_ops yb_store_pg_sql_ops = {1, gen_exec};
+/* -------------------------------------------------------------- checks */
 
-const yb_store_ops yb_store_pg_ops = {
-	"postgresql", be_open, be_close, conn_open, conn_close,
-	tx_begin, tx_commit, tx_rollback, tx_savepoint, tx_release, tx_rollback_to,
-	put_fixmedins, put_psn, put_mulaid, put_catalogue,
-	get_fixmedins, get_psn, get_mulaid, get_accums,
-	next_setl_id, put_settlement, get_settlement, mark_cancelled,
-	each_catalogue, check,
+/* The checks shared with SQLite (checks.h), then these, which stand in
+ * for SQLite's PRAGMA foreign_key_check where a sharded cluster cannot
+ * keep the constraint. They run in one REPEATABLE READ snapshot. */
+static const yb_store_check pg_checks[] = {
+	{"foreign key broken in acct_mov (account)", "SELECT m.setl_id, 0 FROM acct_mov m"
+	 " WHERE NOT EXISTS (SELECT 1 FROM acct a WHERE a.psn_no = m.psn_no)"},
+	{"foreign key broken in setl (person)", "SELECT s.setl_id, 0 FROM setl s"
+	 " WHERE NOT EXISTS (SELECT 1 FROM psn p WHERE p.psn_no = s.psn_no)"},
+	{"foreign key broken in setl (institution)", "SELECT s.setl_id, 0 FROM setl s"
+	 " WHERE NOT EXISTS (SELECT 1 FROM fixmedins f WHERE f.fixmedins_code = s.fixmedins_code)"}
 };
 
-const yb_store_visit_ops yb_store_pg_visit_ops = {
-	put_psn_reg, get_psn_regs, next_mdtrt_id, put_mdtrt, upd_mdtrt, get_mdtrt,
-	each_mdtrt, find_stay, put_fee, each_fee, set_fee_setl, unsettle_fees, del_fee,
-	get_idem_rec, put_idem_rec, set_idem_state, each_setl, get_setl_funds,
-	find_setl_by_msgid, reconcile,
+/* Check queries are run once, not prepared: PQsendQueryParams. */
+static PGresult *query_text(yb_conn *c, const char *text, int *rc)
+{
+	if ((*rc = flush(c)) < 0)
+		return NULL;
+	if (PQsendQueryParams(c->pg, text, 0, NULL, NULL, NULL, NULL, 0) != 1) {
+		*rc = conn_lost(c, "check");
+		return NULL;
+	}
+	c->q[c->nq].k = K_CHECK;
+	c->q[c->nq].keep = 1;
+	c->q[c->nq].fail_code = 0;
+	c->nq++;
+	if ((*rc = flush(c)) < 0)
+		return NULL;
+	return c->nkept ? c->kept[0] : NULL;
+}
+
+static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *checked)
+{
+	PGresult *r;
+	size_t i;
+	int rc, row;
+
+	*checked = 0;
+	if (!(r = query_text(c, "SELECT count(*) FROM setl", &rc)))
+		return rc < 0 ? rc : yb_error_set(YB_ERROR, "check: postgresql: no result");
+	*checked = (long)col_int(r, 0, 0);
+	for (i = 0; i < YB_STORE_N_CHECKS + sizeof(pg_checks) / sizeof(pg_checks[0]); i++) {
+		const yb_store_check *k = i < YB_STORE_N_CHECKS ? &yb_store_checks[i]
+							: &pg_checks[i - YB_STORE_N_CHECKS];
+		if (!(r = query_text(c, k->sql, &rc)))
+			return yb_error_prefix(rc < 0 ? rc : YB_ERROR, "%s", k->name);
+		for (row = 0; row < PQntuples(r); row++) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s: %s (%lld)", k->name, col(r, row, 0),
+				 col_int(r, row, 1));
+			fn(msg, arg);
+		}
+	}
+	drop_kept(c);
+	return 0;
+}
+
+/* This backend's operations (store_impl.h), by subject. */
+const yb_store_ops yb_store_pg_ops = {
+	.name = "postgresql",
+	/* connections and transaction control */
+	.open = be_open, .close = be_close, .conn_open = conn_open, .conn_close = conn_close,
+	.begin = tx_begin, .commit = tx_commit, .rollback = tx_rollback, .savepoint = tx_savepoint,
+	.release = tx_release, .rollback_to = tx_rollback_to,
+	/* institutions */
+	.put_fixmedins = put_fixmedins, .get_fixmedins = get_fixmedins,
+	/* persons, insurance periods, registrations */
+	.put_psn = put_psn, .get_psn = get_psn, .put_psn_reg = put_psn_reg,
+	.get_psn_regs = get_psn_regs,
+	/* accounts and mutual aid */
+	.put_mulaid = put_mulaid, .get_mulaid = get_mulaid,
+	/* accumulators */
+	.get_accums = get_accums,
+	/* catalogue */
+	.put_catalogue = put_catalogue, .each_catalogue = each_catalogue,
+	/* visits */
+	.next_mdtrt_id = next_mdtrt_id, .put_mdtrt = put_mdtrt, .upd_mdtrt = upd_mdtrt,
+	.get_mdtrt = get_mdtrt, .each_mdtrt = each_mdtrt, .find_stay = find_stay,
+	/* fee lines */
+	.put_fee = put_fee, .each_fee = each_fee, .set_fee_setl = set_fee_setl,
+	.unsettle_fees = unsettle_fees, .del_fee = del_fee,
+	/* settlements */
+	.next_setl_id = next_setl_id, .put_settlement = put_settlement,
+	.get_settlement = get_settlement, .mark_cancelled = mark_cancelled, .each_setl = each_setl,
+	.get_setl_funds = get_setl_funds, .find_setl_by_msgid = find_setl_by_msgid,
+	.reconcile = reconcile,
+	/* idempotency records */
+	.get_idem_rec = get_idem_rec, .put_idem_rec = put_idem_rec,
+	.set_idem_state = set_idem_state,
+	/* the generic runner */
+	.sql = gen_exec,
+	/* check */
+	.check = check,
 };

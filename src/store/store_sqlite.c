@@ -59,18 +59,30 @@ struct yb_backend {
 };
 
 enum {
+	/* connections and transactions */
 	S_BEGIN_READ, S_BEGIN_WRITE, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE,
 	S_ROLLBACK_TO,
-	S_PUT_FIX, S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_COUNT_MULAID, S_PUT_MULAID,
-	S_PUT_CAT, S_GET_FIX, S_GET_PSN, S_GET_PSN_CERT, S_GET_INSU, S_GET_MULAID,
-	S_GET_ACCUMS, S_PUT_IDEM, S_PUT_SETL, S_PUT_FEE, S_PUT_DETAIL,
-	S_PUT_SACC, S_UPD_ACCUM, S_PUT_MOV, S_UPD_ACCT, S_GET_SETL, S_GET_SACC,
-	S_GET_MOVS, S_MARK, S_EACH_CAT, S_HAS_MULAID,
-	/* migration 3 */
-	S_PUT_REG, S_GET_REGS, S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT, S_EACH_MDTRT,
-	S_FIND_STAY, S_PUT_FEE2, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE, S_DEL_FEE,
-	S_GET_IDEM_REC, S_SET_IDEM_STATE, S_EACH_SETL, S_GET_FUNDS, S_FIND_SETL_MSGID,
-	S_RECON,
+	/* institutions */
+	S_PUT_FIX, S_GET_FIX,
+	/* persons, insurance periods, registrations */
+	S_PUT_PSN, S_PUT_INSU, S_PUT_ACCT, S_GET_PSN, S_GET_PSN_CERT, S_GET_INSU,
+	S_PUT_REG, S_GET_REGS,
+	/* accounts and mutual aid */
+	S_COUNT_MULAID, S_PUT_MULAID, S_GET_MULAID, S_HAS_MULAID,
+	/* accumulators */
+	S_GET_ACCUMS,
+	/* catalogue */
+	S_PUT_CAT, S_EACH_CAT,
+	/* visits */
+	S_PUT_MDTRT, S_UPD_MDTRT, S_GET_MDTRT, S_EACH_MDTRT, S_FIND_STAY,
+	/* fee lines */
+	S_PUT_FEE2, S_EACH_FEE, S_SET_FEE_SETL, S_UNSETTLE, S_DEL_FEE,
+	/* settlements */
+	S_PUT_SETL, S_PUT_FEE, S_PUT_DETAIL, S_PUT_SACC, S_UPD_ACCUM, S_PUT_MOV,
+	S_UPD_ACCT, S_GET_SETL, S_GET_SACC, S_GET_MOVS, S_MARK, S_EACH_SETL,
+	S_GET_FUNDS, S_FIND_SETL_MSGID, S_RECON,
+	/* idempotency records */
+	S_PUT_IDEM, S_GET_IDEM_REC, S_SET_IDEM_STATE,
 	S_COUNT
 };
 
@@ -89,6 +101,7 @@ enum {
 	" flags, fulamt_ownpay_amt, overlmt_amt, preselfpay_amt, inscp_scp_amt, memo, setl_id"
 
 static const char *const sql[S_COUNT] = {
+	/* ---- connections and transactions */
 	[S_BEGIN_READ] = "BEGIN",
 	[S_BEGIN_WRITE] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
@@ -96,9 +109,13 @@ static const char *const sql[S_COUNT] = {
 	[S_SAVEPOINT] = "SAVEPOINT unit",
 	[S_RELEASE] = "RELEASE unit",
 	[S_ROLLBACK_TO] = "ROLLBACK TO unit",
+	/* ---- institutions */
 	[S_PUT_FIX] = "INSERT INTO fixmedins VALUES(?1,?2,?3,?4,?5,?6,?7)"
 		" ON CONFLICT(fixmedins_code) DO UPDATE SET fixmedins_name=?2,"
 		" fixmedins_type=?3, hosp_lv=?4, prim_flag=?5, admdvs=?6, secret=?7",
+	[S_GET_FIX] = "SELECT fixmedins_code, fixmedins_name, fixmedins_type, hosp_lv,"
+		" prim_flag, admdvs, secret FROM fixmedins WHERE fixmedins_code=?1",
+	/* ---- persons, insurance periods, registrations */
 	[S_PUT_PSN] = "INSERT INTO psn(psn_no, certno, psn_name, gend, brdy, insu_admdvs)"
 		" VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no)"
 		" DO UPDATE SET certno=?2, psn_name=?3, gend=?4, brdy=?5, insu_admdvs=?6",
@@ -109,16 +126,6 @@ static const char *const sql[S_COUNT] = {
 	/* an account opens once; a later load of the person leaves it alone
 	 * (balances move only by settlements and cancels) */
 	[S_PUT_ACCT] = "INSERT INTO acct VALUES(?1,?2,?2) ON CONFLICT(psn_no) DO NOTHING",
-	/* bindings ended by unbinding (unbind_time, migration 4) are history */
-	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no=?1"
-		" AND bound_psn_no<>?2 AND unbind_time=0",
-	[S_PUT_MULAID] = "INSERT INTO mulaid(bound_psn_no, initiator_psn_no, bind_time) VALUES(?1,?2,?3)"
-		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time=0 DO UPDATE SET bind_time=?3",
-	[S_PUT_CAT] = "INSERT INTO catalogue VALUES(?9,?1,?2,?3,?4,?5,?6,?7,?8)"
-		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate=?3,"
-		" med_list_name=?4, chrgitm_lv=?5, selfpay_prop=?6, pric_uplmt_amt=?7, flags=?8",
-	[S_GET_FIX] = "SELECT fixmedins_code, fixmedins_name, fixmedins_type, hosp_lv,"
-		" prim_flag, admdvs, secret FROM fixmedins WHERE fixmedins_code=?1",
 	[S_GET_PSN] = "SELECT p.psn_no, certno, psn_name, gend, brdy, insu_admdvs,"
 		" coalesce(a.balc, 0) FROM psn p LEFT JOIN acct a ON a.psn_no=p.psn_no"
 		" WHERE p.psn_no=?1",
@@ -127,12 +134,53 @@ static const char *const sql[S_COUNT] = {
 		" WHERE p.certno=?1 LIMIT 1",
 	[S_GET_INSU] = "SELECT insutype, psn_type, begndate, enddate, psn_insu_stas"
 		" FROM psn_insu WHERE psn_no=?1 AND begndate<=?2 AND enddate>=?2",
+	[S_PUT_REG] = "INSERT INTO psn_reg(psn_no, kind, type, admdvs, begndate, enddate)"
+		" VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no, kind,"
+		" type, admdvs, begndate) DO UPDATE SET enddate=?6",
+	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no=?1",
+	/* ---- accounts and mutual aid */
+	/* bindings ended by unbinding (unbind_time, migration 4) are history */
+	[S_COUNT_MULAID] = "SELECT count(*) FROM mulaid WHERE initiator_psn_no=?1"
+		" AND bound_psn_no<>?2 AND unbind_time=0",
+	[S_PUT_MULAID] = "INSERT INTO mulaid(bound_psn_no, initiator_psn_no, bind_time) VALUES(?1,?2,?3)"
+		" ON CONFLICT(bound_psn_no, initiator_psn_no) WHERE unbind_time=0 DO UPDATE SET bind_time=?3",
 	[S_GET_MULAID] = "SELECT m.initiator_psn_no, coalesce(a.balc, 0), m.bind_time"
 		" FROM mulaid m LEFT JOIN acct a ON a.psn_no=m.initiator_psn_no"
 		" WHERE m.bound_psn_no=?1 AND m.unbind_time=0",
+	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2"
+		" AND unbind_time=0",
+	/* ---- accumulators */
 	[S_GET_ACCUMS] = "SELECT bucket, amount FROM accum WHERE psn_no=?1 AND year=?2",
-	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response,"
-		" state, req, ref, fmt, stamp) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+	/* ---- catalogue */
+	[S_PUT_CAT] = "INSERT INTO catalogue VALUES(?9,?1,?2,?3,?4,?5,?6,?7,?8)"
+		" ON CONFLICT(admdvs, med_list_codg, begndate) DO UPDATE SET enddate=?3,"
+		" med_list_name=?4, chrgitm_lv=?5, selfpay_prop=?6, pric_uplmt_amt=?7, flags=?8",
+	/* newest version first: yb_catalogue_find() takes the first version
+	 * that covers the day, so a version loaded with a later begndate
+	 * supersedes an older (or undated, '') one from that day on */
+	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
+		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
+		" ORDER BY admdvs, med_list_codg, begndate DESC",
+	/* ---- visits */
+	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES(?17,?1,?2,?3,?4,?5,?6,"
+		"?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype=?5, med_type=?6, begntime=?7, endtime=?8,"
+		" dise_codg=?9, dise_name=?10, diagnoses=?11, ipt_otp_no=?12, dscg_way=?13,"
+		" status=?14, mid_setl_dedc=?15, final_setl_id=?16 WHERE psn_no=?1 AND mdtrt_id=?2",
+	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND mdtrt_id=?2",
+	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 ORDER BY seq",
+	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND med_type BETWEEN 21 AND 29"
+		" AND status IN ('admitted', 'discharged') AND begntime<=?2"
+		" AND (endtime=0 OR endtime>=?2) AND mdtrt_id<>?3 LIMIT 1",
+	/* ---- fee lines */
+	[S_PUT_FEE2] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES(?1,?2,?3,?4,"
+		"?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
+	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2",
+	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id=?4 WHERE psn_no=?1 AND mdtrt_id=?2"
+		" AND feedetl_sn=?3",
+	[S_UNSETTLE] = "UPDATE feedetail SET setl_id='' WHERE psn_no=?1 AND setl_id=?2",
+	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2 AND feedetl_sn=?3",
+	/* ---- settlements */
 	[S_PUT_SETL] = "INSERT INTO setl(seq, " SETL_COLS ", mid_setl) VALUES(?1,?2,?3,?4,?5,?6,?7,"
 		"?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,"
 		"?26,?27,?28,?29,?30,?31,?32,?33,?34)",
@@ -147,38 +195,6 @@ static const char *const sql[S_COUNT] = {
 	[S_GET_SACC] = "SELECT bucket, delta FROM setl_accum WHERE psn_no=?1 AND setl_id=?2",
 	[S_GET_MOVS] = "SELECT psn_no, amount FROM acct_mov WHERE setl_id=?1 ORDER BY amount",
 	[S_MARK] = "UPDATE setl SET cancelled=1 WHERE psn_no=?1 AND setl_id=?2 AND cancelled=0",
-	/* newest version first: yb_catalogue_find() takes the first version
-	 * that covers the day, so a version loaded with a later begndate
-	 * supersedes an older (or undated, '') one from that day on */
-	[S_EACH_CAT] = "SELECT med_list_codg, begndate, enddate, med_list_name, chrgitm_lv,"
-		" selfpay_prop, pric_uplmt_amt, flags, admdvs FROM catalogue"
-		" ORDER BY admdvs, med_list_codg, begndate DESC",
-	[S_HAS_MULAID] = "SELECT 1 FROM mulaid WHERE bound_psn_no=?1 AND initiator_psn_no=?2"
-		" AND unbind_time=0",
-	[S_PUT_REG] = "INSERT INTO psn_reg(psn_no, kind, type, admdvs, begndate, enddate)"
-		" VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(psn_no, kind,"
-		" type, admdvs, begndate) DO UPDATE SET enddate=?6",
-	[S_GET_REGS] = "SELECT kind, type, admdvs, begndate, enddate FROM psn_reg WHERE psn_no=?1",
-	[S_PUT_MDTRT] = "INSERT INTO mdtrt(seq, " MDTRT_COLS ") VALUES(?17,?1,?2,?3,?4,?5,?6,"
-		"?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
-	[S_UPD_MDTRT] = "UPDATE mdtrt SET insutype=?5, med_type=?6, begntime=?7, endtime=?8,"
-		" dise_codg=?9, dise_name=?10, diagnoses=?11, ipt_otp_no=?12, dscg_way=?13,"
-		" status=?14, mid_setl_dedc=?15, final_setl_id=?16 WHERE psn_no=?1 AND mdtrt_id=?2",
-	[S_GET_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND mdtrt_id=?2",
-	[S_EACH_MDTRT] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 ORDER BY seq",
-	[S_FIND_STAY] = "SELECT " MDTRT_COLS " FROM mdtrt WHERE psn_no=?1 AND med_type BETWEEN 21 AND 29"
-		" AND status IN ('admitted', 'discharged') AND begntime<=?2"
-		" AND (endtime=0 OR endtime>=?2) AND mdtrt_id<>?3 LIMIT 1",
-	[S_PUT_FEE2] = "INSERT INTO feedetail(psn_no, mdtrt_id, " FEE_COLS ") VALUES(?1,?2,?3,?4,"
-		"?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
-	[S_EACH_FEE] = "SELECT " FEE_COLS " FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2",
-	[S_SET_FEE_SETL] = "UPDATE feedetail SET setl_id=?4 WHERE psn_no=?1 AND mdtrt_id=?2"
-		" AND feedetl_sn=?3",
-	[S_UNSETTLE] = "UPDATE feedetail SET setl_id='' WHERE psn_no=?1 AND setl_id=?2",
-	[S_DEL_FEE] = "DELETE FROM feedetail WHERE psn_no=?1 AND mdtrt_id=?2 AND feedetl_sn=?3",
-	[S_GET_IDEM_REC] = "SELECT psn_no, infno, state, req, ref, response, fmt, stamp FROM idem"
-		" WHERE fixmedins_code=?1 AND msgid=?2",
-	[S_SET_IDEM_STATE] = "UPDATE idem SET state=?3 WHERE fixmedins_code=?1 AND msgid=?2",
 	[S_EACH_SETL] = "SELECT " SETL_COLS ", cancelled, mid_setl FROM setl WHERE psn_no=?1"
 		" AND mdtrt_id=?2 ORDER BY setl_id",
 	[S_GET_FUNDS] = "SELECT fund_pay_type, inscp_scp_amt, crt_payb_lmt_amt, fund_payamt,"
@@ -191,6 +207,12 @@ static const char *const sql[S_COUNT] = {
 		" WHERE fixmedins_code=?1 AND setl_time>=?2 AND setl_time<?3"
 		" AND (?4=0 OR insutype=?4)"
 		" AND (?5=0 OR (CASE WHEN med_type BETWEEN 21 AND 29 THEN 21 ELSE 11 END)=?5)",
+	/* ---- idempotency records */
+	[S_PUT_IDEM] = "INSERT INTO idem(fixmedins_code, msgid, psn_no, infno, response,"
+		" state, req, ref, fmt, stamp) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+	[S_GET_IDEM_REC] = "SELECT psn_no, infno, state, req, ref, response, fmt, stamp FROM idem"
+		" WHERE fixmedins_code=?1 AND msgid=?2",
+	[S_SET_IDEM_STATE] = "UPDATE idem SET state=?3 WHERE fixmedins_code=?1 AND msgid=?2",
 };
 
 #define GEN_CACHE 64 /* statements of the generic runner kept prepared */
@@ -447,6 +469,8 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int n)
 	return SQLITE_OK;
 }
 
+/* ---------------------------------------- connections and transactions */
+
 static int conn_open(yb_backend *be, yb_conn **out, int writer)
 {
 	yb_conn *c = calloc(1, sizeof(*c));
@@ -501,7 +525,7 @@ static int tx_rollback_to(yb_conn *c)
 	return rc < 0 ? rc : run(c, S_RELEASE);
 }
 
-/* ------------------------------------------------------------- loading */
+/* -------------------------------------------------------- institutions */
 
 static int put_fixmedins(yb_conn *c, const yb_fixmedins_rec *r)
 {
@@ -517,6 +541,35 @@ static int put_fixmedins(yb_conn *c, const yb_fixmedins_rec *r)
 	bind_text(s, 7, r->secret);
 	return exec_done(c, s, "fixmedins");
 }
+
+static int get_fixmedins(yb_conn *c, const char *code, yb_fixmedins_rec *out)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_FIX);
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, code);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		col_text(s, 0, out->fixmedins_code, sizeof(out->fixmedins_code));
+		col_text(s, 1, out->fixmedins_name, sizeof(out->fixmedins_name));
+		out->fixmedins_type = sqlite3_column_int(s, 2);
+		out->hosp_lv = sqlite3_column_int(s, 3);
+		out->prim_flag = sqlite3_column_int(s, 4);
+		col_text(s, 5, out->admdvs, sizeof(out->admdvs));
+		col_text(s, 6, out->secret, sizeof(out->secret));
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return dberr(c, "fixmedins");
+	return yb_error_set(YB_ENOTFOUND, "fixmedins_code: unknown institution %s", code);
+}
+
+/* --------------------------- persons, insurance periods, registrations */
 
 static int put_psn(yb_conn *c, const yb_psn_rec *r)
 {
@@ -552,75 +605,6 @@ static int put_psn(yb_conn *c, const yb_psn_rec *r)
 	bind_text(s, 1, r->psn_no);
 	sqlite3_bind_int64(s, 2, r->acct_balc);
 	return exec_done(c, s, "acct");
-}
-
-static int put_mulaid(yb_conn *c, const yb_mulaid_rec *r)
-{
-	sqlite3_stmt *s = stmt(c, S_COUNT_MULAID);
-	int n = 0;
-
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, r->initiator_psn_no);
-	bind_text(s, 2, r->bound_psn_no);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
-	if (n >= YB_MAX_MULAID)
-		return yb_error_set(YB_EREFUSED, "initiator %s already has %d bound persons (A1: at most %d)",
-				    r->initiator_psn_no, n, YB_MAX_MULAID);
-	if (!(s = stmt(c, S_PUT_MULAID)))
-		return YB_ERROR;
-	bind_text(s, 1, r->bound_psn_no);
-	bind_text(s, 2, r->initiator_psn_no);
-	sqlite3_bind_int64(s, 3, r->bind_time);
-	return exec_done(c, s, "mulaid");
-}
-
-static int put_catalogue(yb_conn *c, const yb_cat_item *it)
-{
-	sqlite3_stmt *s = stmt(c, S_PUT_CAT);
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, it->med_list_codg);
-	bind_date(s, 2, it->begndate);
-	bind_date(s, 3, it->enddate);
-	bind_text(s, 4, it->med_list_name);
-	sqlite3_bind_int(s, 5, it->chrgitm_lv);
-	sqlite3_bind_int(s, 6, it->selfpay_bp);
-	sqlite3_bind_int64(s, 7, it->pric_uplmt);
-	sqlite3_bind_int(s, 8, (int)it->flags);
-	bind_text(s, 9, it->admdvs);
-	return exec_done(c, s, "catalogue");
-}
-
-/* ------------------------------------------------------------- reading */
-
-static int get_fixmedins(yb_conn *c, const char *code, yb_fixmedins_rec *out)
-{
-	sqlite3_stmt *s = stmt(c, S_GET_FIX);
-	int rc;
-
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, code);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		col_text(s, 0, out->fixmedins_code, sizeof(out->fixmedins_code));
-		col_text(s, 1, out->fixmedins_name, sizeof(out->fixmedins_name));
-		out->fixmedins_type = sqlite3_column_int(s, 2);
-		out->hosp_lv = sqlite3_column_int(s, 3);
-		out->prim_flag = sqlite3_column_int(s, 4);
-		col_text(s, 5, out->admdvs, sizeof(out->admdvs));
-		col_text(s, 6, out->secret, sizeof(out->secret));
-		sqlite3_reset(s);
-		return 0;
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return dberr(c, "fixmedins");
-	return yb_error_set(YB_ENOTFOUND, "fixmedins_code: unknown institution %s", code);
 }
 
 static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date on, yb_psn_rec *out)
@@ -674,6 +658,68 @@ static int get_psn(yb_conn *c, const char *psn_no, const char *certno, yb_date o
 	return rc == SQLITE_DONE ? 0 : dberr(c, "psn_insu");
 }
 
+static int put_psn_reg(yb_conn *c, const yb_psn_reg_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_REG);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, r->psn_no);
+	bind_text(s, 2, r->kind);
+	bind_text(s, 3, r->type);
+	bind_text(s, 4, r->admdvs);
+	bind_date(s, 5, r->begndate);
+	bind_date(s, 6, r->enddate);
+	return exec_done(c, s, "psn_reg");
+}
+
+static int get_psn_regs(yb_conn *c, const char *psn_no, yb_psn_reg_rec *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_REGS);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap) {
+		yb_psn_reg_rec *r = &out[(*n)++];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->psn_no, sizeof(r->psn_no), "%s", psn_no);
+		col_text(s, 0, r->kind, sizeof(r->kind));
+		col_text(s, 1, r->type, sizeof(r->type));
+		col_text(s, 2, r->admdvs, sizeof(r->admdvs));
+		r->begndate = col_date(s, 3);
+		r->enddate = col_date(s, 4);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "psn_reg");
+}
+
+/* --------------------------------------------- accounts and mutual aid */
+
+static int put_mulaid(yb_conn *c, const yb_mulaid_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_COUNT_MULAID);
+	int n = 0;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, r->initiator_psn_no);
+	bind_text(s, 2, r->bound_psn_no);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	if (n >= YB_MAX_MULAID)
+		return yb_error_set(YB_EREFUSED, "initiator %s already has %d bound persons (A1: at most %d)",
+				    r->initiator_psn_no, n, YB_MAX_MULAID);
+	if (!(s = stmt(c, S_PUT_MULAID)))
+		return YB_ERROR;
+	bind_text(s, 1, r->bound_psn_no);
+	bind_text(s, 2, r->initiator_psn_no);
+	sqlite3_bind_int64(s, 3, r->bind_time);
+	return exec_done(c, s, "mulaid");
+}
+
 static int get_mulaid(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t *n)
 {
 	sqlite3_stmt *s = stmt(c, S_GET_MULAID);
@@ -704,6 +750,8 @@ static int get_mulaid(yb_conn *c, const char *psn_no, yb_mulaid_row *out, size_t
 	return rc == SQLITE_DONE ? 0 : dberr(c, "mulaid");
 }
 
+/* -------------------------------------------------------- accumulators */
+
 static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *out, int *n)
 {
 	sqlite3_stmt *s = stmt(c, S_GET_ACCUMS);
@@ -723,23 +771,344 @@ static int get_accums(yb_conn *c, const char *psn_no, int year, yb_accum_row *ou
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "accum");
 }
 
-static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
+/* ----------------------------------------------------------- catalogue */
+
+static int put_catalogue(yb_conn *c, const yb_cat_item *it)
 {
-	sqlite3_stmt *s = stmt(c, S_PUT_IDEM);
+	sqlite3_stmt *s = stmt(c, S_PUT_CAT);
 	if (!s)
 		return YB_ERROR;
-	bind_text(s, 1, r->fixmedins_code);
-	bind_text(s, 2, r->msgid);
-	bind_text(s, 3, r->psn_no);
-	bind_text(s, 4, r->infno);
-	bind_text(s, 5, resp);
-	sqlite3_bind_int(s, 6, r->state);
-	bind_text(s, 7, r->req);
-	bind_text(s, 8, r->ref);
-	sqlite3_bind_int(s, 9, r->fmt);
-	bind_text(s, 10, r->stamp);
-	return exec_done(c, s, "idem");
+	bind_text(s, 1, it->med_list_codg);
+	bind_date(s, 2, it->begndate);
+	bind_date(s, 3, it->enddate);
+	bind_text(s, 4, it->med_list_name);
+	sqlite3_bind_int(s, 5, it->chrgitm_lv);
+	sqlite3_bind_int(s, 6, it->selfpay_bp);
+	sqlite3_bind_int64(s, 7, it->pric_uplmt);
+	sqlite3_bind_int(s, 8, (int)it->flags);
+	bind_text(s, 9, it->admdvs);
+	return exec_done(c, s, "catalogue");
 }
+
+static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), void *arg)
+{
+	sqlite3_stmt *s = stmt(c, S_EACH_CAT);
+	yb_cat_item it;
+	int rc, frc = 0;
+
+	if (!s)
+		return YB_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&it, 0, sizeof(it));
+		col_text(s, 0, it.med_list_codg, sizeof(it.med_list_codg));
+		it.begndate = col_date(s, 1);
+		it.enddate = col_date(s, 2);
+		col_text(s, 3, it.med_list_name, sizeof(it.med_list_name));
+		it.chrgitm_lv = sqlite3_column_int(s, 4);
+		it.selfpay_bp = sqlite3_column_int(s, 5);
+		it.pric_uplmt = sqlite3_column_int64(s, 6);
+		it.flags = (uint32_t)sqlite3_column_int(s, 7);
+		col_text(s, 8, it.admdvs, sizeof(it.admdvs));
+		if ((frc = fn(&it, arg)) < 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (frc < 0)
+		return frc;
+	return rc == SQLITE_DONE ? 0 : dberr(c, "catalogue");
+}
+
+/* -------------------------------------------------------------- visits */
+
+static int next_mdtrt_id(yb_conn *c, char out[YB_ID_MAX])
+{
+	long long seq = atomic_fetch_add(&c->be->next_mdtrt, 1);
+	snprintf(out, YB_ID_MAX, "M%015lld", seq);
+	return 0;
+}
+
+static const char *const mdtrt_status[] = {
+	[YB_MDTRT_REGISTERED] = "registered", [YB_MDTRT_ADMITTED] = "admitted",
+	[YB_MDTRT_DISCHARGED] = "discharged", [YB_MDTRT_CANCELLED] = "cancelled",
+};
+
+static const char *status_text(int st)
+{
+	return st > 0 && st <= YB_MDTRT_CANCELLED && mdtrt_status[st] ? mdtrt_status[st] : "";
+}
+
+static int status_code(const char *t)
+{
+	int i;
+	for (i = 1; i <= YB_MDTRT_CANCELLED; i++)
+		if (mdtrt_status[i] && t && strcmp(mdtrt_status[i], t) == 0)
+			return i;
+	return 0;
+}
+
+/* Binds MDTRT_COLS as ?1..?16. */
+static void bind_mdtrt(sqlite3_stmt *s, const yb_mdtrt_rec *r)
+{
+	bind_text(s, 1, r->psn_no);
+	bind_text(s, 2, r->mdtrt_id);
+	bind_text(s, 3, r->fixmedins_code);
+	bind_text(s, 4, r->msgid);
+	sqlite3_bind_int(s, 5, r->insutype);
+	sqlite3_bind_int(s, 6, r->med_type);
+	sqlite3_bind_int64(s, 7, r->begntime);
+	sqlite3_bind_int64(s, 8, r->endtime);
+	bind_text(s, 9, r->dise_codg);
+	bind_text(s, 10, r->dise_name);
+	bind_text(s, 11, r->diagnoses[0] ? r->diagnoses : "[]");
+	bind_text(s, 12, r->ipt_otp_no);
+	sqlite3_bind_int(s, 13, r->dscg_way);
+	bind_text(s, 14, status_text(r->status));
+	sqlite3_bind_int64(s, 15, r->mid_setl_dedc);
+	bind_text(s, 16, r->final_setl_id);
+}
+
+static void mdtrt_cols(sqlite3_stmt *s, yb_mdtrt_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	col_text(s, 0, r->psn_no, sizeof(r->psn_no));
+	col_text(s, 1, r->mdtrt_id, sizeof(r->mdtrt_id));
+	col_text(s, 2, r->fixmedins_code, sizeof(r->fixmedins_code));
+	col_text(s, 3, r->msgid, sizeof(r->msgid));
+	r->insutype = sqlite3_column_int(s, 4);
+	r->med_type = sqlite3_column_int(s, 5);
+	r->begntime = sqlite3_column_int64(s, 6);
+	r->endtime = sqlite3_column_int64(s, 7);
+	col_text(s, 8, r->dise_codg, sizeof(r->dise_codg));
+	col_text(s, 9, r->dise_name, sizeof(r->dise_name));
+	col_text(s, 10, r->diagnoses, sizeof(r->diagnoses));
+	col_text(s, 11, r->ipt_otp_no, sizeof(r->ipt_otp_no));
+	r->dscg_way = sqlite3_column_int(s, 12);
+	r->status = status_code((const char *)sqlite3_column_text(s, 13));
+	r->mid_setl_dedc = sqlite3_column_int64(s, 14);
+	col_text(s, 15, r->final_setl_id, sizeof(r->final_setl_id));
+}
+
+static int put_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_MDTRT);
+	if (!s)
+		return YB_ERROR;
+	bind_mdtrt(s, r);
+	sqlite3_bind_int64(s, 17, strtoll(r->mdtrt_id + 1, NULL, 10));
+	return exec_done(c, s, "mdtrt");
+}
+
+static int upd_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
+{
+	sqlite3_stmt *s = stmt(c, S_UPD_MDTRT);
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_mdtrt(s, r);
+	if ((rc = exec_done(c, s, "mdtrt")) < 0)
+		return rc;
+	if (sqlite3_changes(c->db) != 1)
+		return yb_error_set(YB_ENOTFOUND, "mdtrt_id: no visit %s", r->mdtrt_id);
+	return 0;
+}
+
+/* Steps a statement expected to give at most one visit row. */
+static int one_mdtrt(yb_conn *c, sqlite3_stmt *s, yb_mdtrt_rec *out)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		mdtrt_cols(s, out);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "mdtrt");
+}
+
+static int get_mdtrt(yb_conn *c, const char *psn_no, const char *mdtrt_id, yb_mdtrt_rec *out)
+{
+	sqlite3_stmt *s = stmt(c, S_GET_MDTRT);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	return one_mdtrt(c, s, out);
+}
+
+static int find_stay(yb_conn *c, const char *psn_no, yb_datetime t, const char *except,
+		     yb_mdtrt_rec *out)
+{
+	sqlite3_stmt *s = stmt(c, S_FIND_STAY);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	sqlite3_bind_int64(s, 2, t);
+	bind_text(s, 3, except);
+	return one_mdtrt(c, s, out);
+}
+
+/* Iterations step a statement of their own (not the shared prepared one):
+ * a callback may run other operations, even the same one, meanwhile. */
+static int each_mdtrt(yb_conn *c, const char *psn_no, int (*fn)(const yb_mdtrt_rec *, void *),
+		      void *arg)
+{
+	sqlite3_stmt *s;
+	yb_mdtrt_rec *r;
+	int rc, frc = 0;
+
+	if (sqlite3_prepare_v2(c->db, sql[S_EACH_MDTRT], -1, &s, NULL) != SQLITE_OK)
+		return dberr(c, "mdtrt");
+	if (!(r = malloc(sizeof(*r)))) {
+		sqlite3_finalize(s);
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	}
+	bind_text(s, 1, psn_no);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		mdtrt_cols(s, r);
+		if ((frc = fn(r, arg)) < 0)
+			break;
+	}
+	if (frc >= 0 && rc != SQLITE_DONE)
+		frc = dberr(c, "mdtrt");
+	sqlite3_finalize(s);
+	free(r);
+	return frc < 0 ? frc : 0;
+}
+
+/* ----------------------------------------------------------- fee lines */
+
+static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const yb_fee_row *r)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_FEE2);
+	yb_buf codes = YB_BUF_INIT;
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	yb_trac_codes_join(&codes, &r->codes);
+	if (codes.oom)
+		return yb_error_set(YB_ENOMEM, "out of memory");
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	bind_text(s, 3, r->feedetl_sn);
+	bind_text(s, 4, r->msgid);
+	bind_text(s, 5, r->chrg_bchno);
+	bind_text(s, 6, r->med_list_codg);
+	bind_text(s, 7, r->medins_list_codg);
+	sqlite3_bind_int64(s, 8, r->sumamt);
+	sqlite3_bind_int64(s, 9, r->cnt);
+	sqlite3_bind_int64(s, 10, r->pric);
+	sqlite3_bind_int64(s, 11, r->fee_ocur_time);
+	bind_text(s, 12, r->init_feedetl_sn);
+	bind_text(s, 13, r->rxno);
+	sqlite3_bind_text(s, 14, codes.ptr ? codes.ptr : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 15, r->trdn_flag);
+	sqlite3_bind_int(s, 16, r->known);
+	sqlite3_bind_int(s, 17, r->chrgitm_lv);
+	sqlite3_bind_int(s, 18, r->selfpay_bp);
+	sqlite3_bind_int64(s, 19, r->pric_uplmt);
+	sqlite3_bind_int64(s, 20, (sqlite3_int64)r->flags);
+	sqlite3_bind_int64(s, 21, r->fulamt_ownpay_amt);
+	sqlite3_bind_int64(s, 22, r->overlmt_amt);
+	sqlite3_bind_int64(s, 23, r->preselfpay_amt);
+	sqlite3_bind_int64(s, 24, r->inscp_scp_amt);
+	bind_text(s, 25, r->memo);
+	bind_text(s, 26, r->setl_id);
+	rc = exec_done(c, s, "feedetail");
+	yb_buf_free(&codes);
+	return rc;
+}
+
+static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+		    int (*fn)(const yb_fee_row *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	yb_fee_row r;
+	int rc, frc = 0;
+
+	if (sqlite3_prepare_v2(c->db, sql[S_EACH_FEE], -1, &s, NULL) != SQLITE_OK)
+		return dberr(c, "feedetail");
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		col_text(s, 0, r.feedetl_sn, sizeof(r.feedetl_sn));
+		col_text(s, 1, r.msgid, sizeof(r.msgid));
+		col_text(s, 2, r.chrg_bchno, sizeof(r.chrg_bchno));
+		col_text(s, 3, r.med_list_codg, sizeof(r.med_list_codg));
+		r.medins_list_codg = (const char *)sqlite3_column_text(s, 4);
+		r.sumamt = sqlite3_column_int64(s, 5);
+		r.cnt = sqlite3_column_int64(s, 6);
+		r.pric = sqlite3_column_int64(s, 7);
+		r.fee_ocur_time = sqlite3_column_int64(s, 8);
+		col_text(s, 9, r.init_feedetl_sn, sizeof(r.init_feedetl_sn));
+		r.rxno = (const char *)sqlite3_column_text(s, 10);
+		if ((frc = yb_trac_codes_split(&r.codes, (const char *)sqlite3_column_text(s, 11),
+					       (size_t)sqlite3_column_bytes(s, 11))) < 0)
+			break;
+		r.trdn_flag = sqlite3_column_int(s, 12);
+		r.known = sqlite3_column_int(s, 13);
+		r.chrgitm_lv = sqlite3_column_int(s, 14);
+		r.selfpay_bp = sqlite3_column_int(s, 15);
+		r.pric_uplmt = sqlite3_column_int64(s, 16);
+		r.flags = (uint32_t)sqlite3_column_int64(s, 17);
+		r.fulamt_ownpay_amt = sqlite3_column_int64(s, 18);
+		r.overlmt_amt = sqlite3_column_int64(s, 19);
+		r.preselfpay_amt = sqlite3_column_int64(s, 20);
+		r.inscp_scp_amt = sqlite3_column_int64(s, 21);
+		col_text(s, 22, r.memo, sizeof(r.memo));
+		col_text(s, 23, r.setl_id, sizeof(r.setl_id));
+		frc = fn(&r, arg);
+		yb_trac_codes_free(&r.codes);
+		if (frc < 0)
+			break;
+	}
+	if (frc >= 0 && rc != SQLITE_DONE)
+		frc = dberr(c, "feedetail");
+	sqlite3_finalize(s);
+	return frc < 0 ? frc : 0;
+}
+
+static int set_fee_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
+			const char *feedetl_sn, const char *setl_id)
+{
+	sqlite3_stmt *s = stmt(c, S_SET_FEE_SETL);
+	int rc;
+
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	bind_text(s, 3, feedetl_sn);
+	bind_text(s, 4, setl_id);
+	if ((rc = exec_done(c, s, "feedetail")) < 0)
+		return rc;
+	if (sqlite3_changes(c->db) != 1)
+		return yb_error_set(YB_ENOTFOUND, "feedetl_sn: no line %s in visit %s", feedetl_sn, mdtrt_id);
+	return 0;
+}
+
+static int unsettle_fees(yb_conn *c, const char *psn_no, const char *setl_id)
+{
+	sqlite3_stmt *s = stmt(c, S_UNSETTLE);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, setl_id);
+	return exec_done(c, s, "feedetail");
+}
+
+static int del_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const char *feedetl_sn)
+{
+	sqlite3_stmt *s = stmt(c, S_DEL_FEE);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, psn_no);
+	bind_text(s, 2, mdtrt_id);
+	bind_text(s, 3, feedetl_sn);
+	return exec_done(c, s, "feedetail");
+}
+
+/* --------------------------------------------------------- settlements */
 
 static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
 {
@@ -747,8 +1116,6 @@ static int next_setl_id(yb_conn *c, char out[YB_ID_MAX])
 	snprintf(out, YB_ID_MAX, "S%015lld", seq);
 	return 0;
 }
-
-/* ------------------------------------------------------- settlements */
 
 static int put_children(yb_conn *c, const yb_setl_row *r)
 {
@@ -956,409 +1323,6 @@ static int mark_cancelled(yb_conn *c, const char *psn_no, const char *setl_id)
 	return 0;
 }
 
-static int each_catalogue(yb_conn *c, int (*fn)(const yb_cat_item *, void *), void *arg)
-{
-	sqlite3_stmt *s = stmt(c, S_EACH_CAT);
-	yb_cat_item it;
-	int rc, frc = 0;
-
-	if (!s)
-		return YB_ERROR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&it, 0, sizeof(it));
-		col_text(s, 0, it.med_list_codg, sizeof(it.med_list_codg));
-		it.begndate = col_date(s, 1);
-		it.enddate = col_date(s, 2);
-		col_text(s, 3, it.med_list_name, sizeof(it.med_list_name));
-		it.chrgitm_lv = sqlite3_column_int(s, 4);
-		it.selfpay_bp = sqlite3_column_int(s, 5);
-		it.pric_uplmt = sqlite3_column_int64(s, 6);
-		it.flags = (uint32_t)sqlite3_column_int(s, 7);
-		col_text(s, 8, it.admdvs, sizeof(it.admdvs));
-		if ((frc = fn(&it, arg)) < 0)
-			break;
-	}
-	sqlite3_reset(s);
-	if (frc < 0)
-		return frc;
-	return rc == SQLITE_DONE ? 0 : dberr(c, "catalogue");
-}
-
-/* ------------------------------------- visits, fee lines (migration 3) */
-
-static int put_psn_reg(yb_conn *c, const yb_psn_reg_rec *r)
-{
-	sqlite3_stmt *s = stmt(c, S_PUT_REG);
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, r->psn_no);
-	bind_text(s, 2, r->kind);
-	bind_text(s, 3, r->type);
-	bind_text(s, 4, r->admdvs);
-	bind_date(s, 5, r->begndate);
-	bind_date(s, 6, r->enddate);
-	return exec_done(c, s, "psn_reg");
-}
-
-static int get_psn_regs(yb_conn *c, const char *psn_no, yb_psn_reg_rec *out, size_t cap, size_t *n)
-{
-	sqlite3_stmt *s = stmt(c, S_GET_REGS);
-	int rc;
-
-	*n = 0;
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, psn_no);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap) {
-		yb_psn_reg_rec *r = &out[(*n)++];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->psn_no, sizeof(r->psn_no), "%s", psn_no);
-		col_text(s, 0, r->kind, sizeof(r->kind));
-		col_text(s, 1, r->type, sizeof(r->type));
-		col_text(s, 2, r->admdvs, sizeof(r->admdvs));
-		r->begndate = col_date(s, 3);
-		r->enddate = col_date(s, 4);
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : dberr(c, "psn_reg");
-}
-
-static int next_mdtrt_id(yb_conn *c, char out[YB_ID_MAX])
-{
-	long long seq = atomic_fetch_add(&c->be->next_mdtrt, 1);
-	snprintf(out, YB_ID_MAX, "M%015lld", seq);
-	return 0;
-}
-
-static const char *const mdtrt_status[] = {
-	[YB_MDTRT_REGISTERED] = "registered", [YB_MDTRT_ADMITTED] = "admitted",
-	[YB_MDTRT_DISCHARGED] = "discharged", [YB_MDTRT_CANCELLED] = "cancelled",
-};
-
-static const char *status_text(int st)
-{
-	return st > 0 && st <= YB_MDTRT_CANCELLED && mdtrt_status[st] ? mdtrt_status[st] : "";
-}
-
-static int status_code(const char *t)
-{
-	int i;
-	for (i = 1; i <= YB_MDTRT_CANCELLED; i++)
-		if (mdtrt_status[i] && t && strcmp(mdtrt_status[i], t) == 0)
-			return i;
-	return 0;
-}
-
-/* Binds MDTRT_COLS as ?1..?16. */
-static void bind_mdtrt(sqlite3_stmt *s, const yb_mdtrt_rec *r)
-{
-	bind_text(s, 1, r->psn_no);
-	bind_text(s, 2, r->mdtrt_id);
-	bind_text(s, 3, r->fixmedins_code);
-	bind_text(s, 4, r->msgid);
-	sqlite3_bind_int(s, 5, r->insutype);
-	sqlite3_bind_int(s, 6, r->med_type);
-	sqlite3_bind_int64(s, 7, r->begntime);
-	sqlite3_bind_int64(s, 8, r->endtime);
-	bind_text(s, 9, r->dise_codg);
-	bind_text(s, 10, r->dise_name);
-	bind_text(s, 11, r->diagnoses[0] ? r->diagnoses : "[]");
-	bind_text(s, 12, r->ipt_otp_no);
-	sqlite3_bind_int(s, 13, r->dscg_way);
-	bind_text(s, 14, status_text(r->status));
-	sqlite3_bind_int64(s, 15, r->mid_setl_dedc);
-	bind_text(s, 16, r->final_setl_id);
-}
-
-static void mdtrt_cols(sqlite3_stmt *s, yb_mdtrt_rec *r)
-{
-	memset(r, 0, sizeof(*r));
-	col_text(s, 0, r->psn_no, sizeof(r->psn_no));
-	col_text(s, 1, r->mdtrt_id, sizeof(r->mdtrt_id));
-	col_text(s, 2, r->fixmedins_code, sizeof(r->fixmedins_code));
-	col_text(s, 3, r->msgid, sizeof(r->msgid));
-	r->insutype = sqlite3_column_int(s, 4);
-	r->med_type = sqlite3_column_int(s, 5);
-	r->begntime = sqlite3_column_int64(s, 6);
-	r->endtime = sqlite3_column_int64(s, 7);
-	col_text(s, 8, r->dise_codg, sizeof(r->dise_codg));
-	col_text(s, 9, r->dise_name, sizeof(r->dise_name));
-	col_text(s, 10, r->diagnoses, sizeof(r->diagnoses));
-	col_text(s, 11, r->ipt_otp_no, sizeof(r->ipt_otp_no));
-	r->dscg_way = sqlite3_column_int(s, 12);
-	r->status = status_code((const char *)sqlite3_column_text(s, 13));
-	r->mid_setl_dedc = sqlite3_column_int64(s, 14);
-	col_text(s, 15, r->final_setl_id, sizeof(r->final_setl_id));
-}
-
-static int put_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
-{
-	sqlite3_stmt *s = stmt(c, S_PUT_MDTRT);
-	if (!s)
-		return YB_ERROR;
-	bind_mdtrt(s, r);
-	sqlite3_bind_int64(s, 17, strtoll(r->mdtrt_id + 1, NULL, 10));
-	return exec_done(c, s, "mdtrt");
-}
-
-static int upd_mdtrt(yb_conn *c, const yb_mdtrt_rec *r)
-{
-	sqlite3_stmt *s = stmt(c, S_UPD_MDTRT);
-	int rc;
-
-	if (!s)
-		return YB_ERROR;
-	bind_mdtrt(s, r);
-	if ((rc = exec_done(c, s, "mdtrt")) < 0)
-		return rc;
-	if (sqlite3_changes(c->db) != 1)
-		return yb_error_set(YB_ENOTFOUND, "mdtrt_id: no visit %s", r->mdtrt_id);
-	return 0;
-}
-
-/* Steps a statement expected to give at most one visit row. */
-static int one_mdtrt(yb_conn *c, sqlite3_stmt *s, yb_mdtrt_rec *out)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc == SQLITE_ROW)
-		mdtrt_cols(s, out);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "mdtrt");
-}
-
-static int get_mdtrt(yb_conn *c, const char *psn_no, const char *mdtrt_id, yb_mdtrt_rec *out)
-{
-	sqlite3_stmt *s = stmt(c, S_GET_MDTRT);
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, psn_no);
-	bind_text(s, 2, mdtrt_id);
-	return one_mdtrt(c, s, out);
-}
-
-static int find_stay(yb_conn *c, const char *psn_no, yb_datetime t, const char *except,
-		     yb_mdtrt_rec *out)
-{
-	sqlite3_stmt *s = stmt(c, S_FIND_STAY);
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, psn_no);
-	sqlite3_bind_int64(s, 2, t);
-	bind_text(s, 3, except);
-	return one_mdtrt(c, s, out);
-}
-
-/* Iterations step a statement of their own (not the shared prepared one):
- * a callback may run other operations, even the same one, meanwhile. */
-static int each_mdtrt(yb_conn *c, const char *psn_no, int (*fn)(const yb_mdtrt_rec *, void *),
-		      void *arg)
-{
-	sqlite3_stmt *s;
-	yb_mdtrt_rec *r;
-	int rc, frc = 0;
-
-	if (sqlite3_prepare_v2(c->db, sql[S_EACH_MDTRT], -1, &s, NULL) != SQLITE_OK)
-		return dberr(c, "mdtrt");
-	if (!(r = malloc(sizeof(*r)))) {
-		sqlite3_finalize(s);
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	}
-	bind_text(s, 1, psn_no);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		mdtrt_cols(s, r);
-		if ((frc = fn(r, arg)) < 0)
-			break;
-	}
-	if (frc >= 0 && rc != SQLITE_DONE)
-		frc = dberr(c, "mdtrt");
-	sqlite3_finalize(s);
-	free(r);
-	return frc < 0 ? frc : 0;
-}
-
-static int put_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const yb_fee_row *r)
-{
-	sqlite3_stmt *s = stmt(c, S_PUT_FEE2);
-	yb_buf codes = YB_BUF_INIT;
-	int rc;
-
-	if (!s)
-		return YB_ERROR;
-	yb_trac_codes_join(&codes, &r->codes);
-	if (codes.oom)
-		return yb_error_set(YB_ENOMEM, "out of memory");
-	bind_text(s, 1, psn_no);
-	bind_text(s, 2, mdtrt_id);
-	bind_text(s, 3, r->feedetl_sn);
-	bind_text(s, 4, r->msgid);
-	bind_text(s, 5, r->chrg_bchno);
-	bind_text(s, 6, r->med_list_codg);
-	bind_text(s, 7, r->medins_list_codg);
-	sqlite3_bind_int64(s, 8, r->sumamt);
-	sqlite3_bind_int64(s, 9, r->cnt);
-	sqlite3_bind_int64(s, 10, r->pric);
-	sqlite3_bind_int64(s, 11, r->fee_ocur_time);
-	bind_text(s, 12, r->init_feedetl_sn);
-	bind_text(s, 13, r->rxno);
-	sqlite3_bind_text(s, 14, codes.ptr ? codes.ptr : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 15, r->trdn_flag);
-	sqlite3_bind_int(s, 16, r->known);
-	sqlite3_bind_int(s, 17, r->chrgitm_lv);
-	sqlite3_bind_int(s, 18, r->selfpay_bp);
-	sqlite3_bind_int64(s, 19, r->pric_uplmt);
-	sqlite3_bind_int64(s, 20, (sqlite3_int64)r->flags);
-	sqlite3_bind_int64(s, 21, r->fulamt_ownpay_amt);
-	sqlite3_bind_int64(s, 22, r->overlmt_amt);
-	sqlite3_bind_int64(s, 23, r->preselfpay_amt);
-	sqlite3_bind_int64(s, 24, r->inscp_scp_amt);
-	bind_text(s, 25, r->memo);
-	bind_text(s, 26, r->setl_id);
-	rc = exec_done(c, s, "feedetail");
-	yb_buf_free(&codes);
-	return rc;
-}
-
-static int each_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id,
-		    int (*fn)(const yb_fee_row *, void *), void *arg)
-{
-	sqlite3_stmt *s;
-	yb_fee_row r;
-	int rc, frc = 0;
-
-	if (sqlite3_prepare_v2(c->db, sql[S_EACH_FEE], -1, &s, NULL) != SQLITE_OK)
-		return dberr(c, "feedetail");
-	bind_text(s, 1, psn_no);
-	bind_text(s, 2, mdtrt_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof(r));
-		col_text(s, 0, r.feedetl_sn, sizeof(r.feedetl_sn));
-		col_text(s, 1, r.msgid, sizeof(r.msgid));
-		col_text(s, 2, r.chrg_bchno, sizeof(r.chrg_bchno));
-		col_text(s, 3, r.med_list_codg, sizeof(r.med_list_codg));
-		r.medins_list_codg = (const char *)sqlite3_column_text(s, 4);
-		r.sumamt = sqlite3_column_int64(s, 5);
-		r.cnt = sqlite3_column_int64(s, 6);
-		r.pric = sqlite3_column_int64(s, 7);
-		r.fee_ocur_time = sqlite3_column_int64(s, 8);
-		col_text(s, 9, r.init_feedetl_sn, sizeof(r.init_feedetl_sn));
-		r.rxno = (const char *)sqlite3_column_text(s, 10);
-		if ((frc = yb_trac_codes_split(&r.codes, (const char *)sqlite3_column_text(s, 11),
-					       (size_t)sqlite3_column_bytes(s, 11))) < 0)
-			break;
-		r.trdn_flag = sqlite3_column_int(s, 12);
-		r.known = sqlite3_column_int(s, 13);
-		r.chrgitm_lv = sqlite3_column_int(s, 14);
-		r.selfpay_bp = sqlite3_column_int(s, 15);
-		r.pric_uplmt = sqlite3_column_int64(s, 16);
-		r.flags = (uint32_t)sqlite3_column_int64(s, 17);
-		r.fulamt_ownpay_amt = sqlite3_column_int64(s, 18);
-		r.overlmt_amt = sqlite3_column_int64(s, 19);
-		r.preselfpay_amt = sqlite3_column_int64(s, 20);
-		r.inscp_scp_amt = sqlite3_column_int64(s, 21);
-		col_text(s, 22, r.memo, sizeof(r.memo));
-		col_text(s, 23, r.setl_id, sizeof(r.setl_id));
-		frc = fn(&r, arg);
-		yb_trac_codes_free(&r.codes);
-		if (frc < 0)
-			break;
-	}
-	if (frc >= 0 && rc != SQLITE_DONE)
-		frc = dberr(c, "feedetail");
-	sqlite3_finalize(s);
-	return frc < 0 ? frc : 0;
-}
-
-static int set_fee_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
-			const char *feedetl_sn, const char *setl_id)
-{
-	sqlite3_stmt *s = stmt(c, S_SET_FEE_SETL);
-	int rc;
-
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, psn_no);
-	bind_text(s, 2, mdtrt_id);
-	bind_text(s, 3, feedetl_sn);
-	bind_text(s, 4, setl_id);
-	if ((rc = exec_done(c, s, "feedetail")) < 0)
-		return rc;
-	if (sqlite3_changes(c->db) != 1)
-		return yb_error_set(YB_ENOTFOUND, "feedetl_sn: no line %s in visit %s", feedetl_sn, mdtrt_id);
-	return 0;
-}
-
-static int unsettle_fees(yb_conn *c, const char *psn_no, const char *setl_id)
-{
-	sqlite3_stmt *s = stmt(c, S_UNSETTLE);
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, psn_no);
-	bind_text(s, 2, setl_id);
-	return exec_done(c, s, "feedetail");
-}
-
-static int del_fee(yb_conn *c, const char *psn_no, const char *mdtrt_id, const char *feedetl_sn)
-{
-	sqlite3_stmt *s = stmt(c, S_DEL_FEE);
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, psn_no);
-	bind_text(s, 2, mdtrt_id);
-	bind_text(s, 3, feedetl_sn);
-	return exec_done(c, s, "feedetail");
-}
-
-static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_code,
-			const char *msgid, yb_idem_rec *rec, yb_buf *resp)
-{
-	sqlite3_stmt *s = stmt(c, S_GET_IDEM_REC);
-	int rc;
-
-	(void)psn_no; /* (fixmedins_code, msgid) is unique in the file */
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, fixmedins_code);
-	bind_text(s, 2, msgid);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		memset(rec, 0, sizeof(*rec));
-		snprintf(rec->fixmedins_code, sizeof(rec->fixmedins_code), "%s", fixmedins_code);
-		snprintf(rec->msgid, sizeof(rec->msgid), "%s", msgid);
-		col_text(s, 0, rec->psn_no, sizeof(rec->psn_no));
-		col_text(s, 1, rec->infno, sizeof(rec->infno));
-		rec->state = sqlite3_column_int(s, 2);
-		col_text(s, 3, rec->req, sizeof(rec->req));
-		col_text(s, 4, rec->ref, sizeof(rec->ref));
-		rec->fmt = sqlite3_column_int(s, 6);
-		col_text(s, 7, rec->stamp, sizeof(rec->stamp));
-		if (resp)
-			yb_buf_put(resp, (const char *)sqlite3_column_text(s, 5),
-				   (size_t)sqlite3_column_bytes(s, 5));
-		sqlite3_reset(s);
-		return 0;
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "idem");
-}
-
-static int set_idem_state(yb_conn *c, const char *psn_no, const char *fixmedins_code,
-			  const char *msgid, int state)
-{
-	sqlite3_stmt *s = stmt(c, S_SET_IDEM_STATE);
-	int rc;
-
-	(void)psn_no;
-	if (!s)
-		return YB_ERROR;
-	bind_text(s, 1, fixmedins_code);
-	bind_text(s, 2, msgid);
-	sqlite3_bind_int(s, 3, state);
-	if ((rc = exec_done(c, s, "idem")) < 0)
-		return rc;
-	return sqlite3_changes(c->db) == 1 ? 0 : yb_error_set(YB_ENOTFOUND, "msgid: no message %s", msgid);
-}
-
 static int each_setl(yb_conn *c, const char *psn_no, const char *mdtrt_id,
 		     int (*fn)(const yb_setl_row *, int, void *), void *arg)
 {
@@ -1451,60 +1415,77 @@ static int reconcile(yb_conn *c, const char *fixmedins_code, int insutype, int c
 	return rc == SQLITE_ROW ? 0 : dberr(c, "setl");
 }
 
-/* ------------------------------------------------------------- checks */
+/* ------------------------------------------------- idempotency records */
 
-/* The checks shared with PostgreSQL are in checks.h; SQLite's own
- * foreign-key and integrity checks follow them in check(). */
-
-
-static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *checked)
+static int get_idem_rec(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			const char *msgid, yb_idem_rec *rec, yb_buf *resp)
 {
-	sqlite3_stmt *s;
-	size_t i;
+	sqlite3_stmt *s = stmt(c, S_GET_IDEM_REC);
 	int rc;
 
-	*checked = 0;
-	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM setl", -1, &s, NULL) != SQLITE_OK)
-		return dberr(c, "check");
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*checked = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	for (i = 0; i < YB_STORE_N_CHECKS; i++) {
-		if (sqlite3_prepare_v2(c->db, yb_store_checks[i].sql, -1, &s, NULL) != SQLITE_OK)
-			return dberr(c, yb_store_checks[i].name);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			char msg[512];
-			snprintf(msg, sizeof(msg), "%s: %s (%lld)", yb_store_checks[i].name,
-				 (const char *)sqlite3_column_text(s, 0),
-				 (long long)sqlite3_column_int64(s, 1));
-			fn(msg, arg);
-		}
-		sqlite3_finalize(s);
-		if (rc != SQLITE_DONE)
-			return dberr(c, yb_store_checks[i].name);
+	(void)psn_no; /* (fixmedins_code, msgid) is unique in the file */
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, fixmedins_code);
+	bind_text(s, 2, msgid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		memset(rec, 0, sizeof(*rec));
+		snprintf(rec->fixmedins_code, sizeof(rec->fixmedins_code), "%s", fixmedins_code);
+		snprintf(rec->msgid, sizeof(rec->msgid), "%s", msgid);
+		col_text(s, 0, rec->psn_no, sizeof(rec->psn_no));
+		col_text(s, 1, rec->infno, sizeof(rec->infno));
+		rec->state = sqlite3_column_int(s, 2);
+		col_text(s, 3, rec->req, sizeof(rec->req));
+		col_text(s, 4, rec->ref, sizeof(rec->ref));
+		rec->fmt = sqlite3_column_int(s, 6);
+		col_text(s, 7, rec->stamp, sizeof(rec->stamp));
+		if (resp)
+			yb_buf_put(resp, (const char *)sqlite3_column_text(s, 5),
+				   (size_t)sqlite3_column_bytes(s, 5));
+		sqlite3_reset(s);
+		return 0;
 	}
-	if (sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &s, NULL) == SQLITE_OK) {
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			char msg[256];
-			snprintf(msg, sizeof(msg), "foreign key broken in %s row %lld",
-				 (const char *)sqlite3_column_text(s, 0),
-				 (long long)sqlite3_column_int64(s, 1));
-			fn(msg, arg);
-		}
-		sqlite3_finalize(s);
-	}
-	if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK) {
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			const char *t = (const char *)sqlite3_column_text(s, 0);
-			if (t && strcmp(t, "ok") != 0)
-				fn(t, arg);
-		}
-		sqlite3_finalize(s);
-	}
-	return 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? YB_ENOTFOUND : dberr(c, "idem");
 }
 
-/* ------------------------------------- the generic runner (migration 4) */
+static int put_idem_rec(yb_conn *c, const yb_idem_rec *r, const char *resp)
+{
+	sqlite3_stmt *s = stmt(c, S_PUT_IDEM);
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, r->fixmedins_code);
+	bind_text(s, 2, r->msgid);
+	bind_text(s, 3, r->psn_no);
+	bind_text(s, 4, r->infno);
+	bind_text(s, 5, resp);
+	sqlite3_bind_int(s, 6, r->state);
+	bind_text(s, 7, r->req);
+	bind_text(s, 8, r->ref);
+	sqlite3_bind_int(s, 9, r->fmt);
+	bind_text(s, 10, r->stamp);
+	return exec_done(c, s, "idem");
+}
+
+static int set_idem_state(yb_conn *c, const char *psn_no, const char *fixmedins_code,
+			  const char *msgid, int state)
+{
+	sqlite3_stmt *s = stmt(c, S_SET_IDEM_STATE);
+	int rc;
+
+	(void)psn_no;
+	if (!s)
+		return YB_ERROR;
+	bind_text(s, 1, fixmedins_code);
+	bind_text(s, 2, msgid);
+	sqlite3_bind_int(s, 3, state);
+	if ((rc = exec_done(c, s, "idem")) < 0)
+		return rc;
+	return sqlite3_changes(c->db) == 1 ? 0 : yb_error_set(YB_ENOTFOUND, "msgid: no message %s", msgid);
+}
+
+/* -------------------------------------------------- the generic runner */
 
 /* The statement for sql: from the cache, else prepared with $N read as ?N
  * (the texts hold no '$' but in placeholders). *slot: its cache entry, or
@@ -1586,20 +1567,92 @@ static int gen_exec(yb_conn *c, const char *text, const yb_sqlv *v, int n,
 	return frc < 0 ? frc : 0;
 }
 
-const yb_store_sql_ops yb_store_sqlite_sql_ops = {0, gen_exec};
+/* -------------------------------------------------------------- checks */
 
+/* The checks shared with PostgreSQL are in checks.h; SQLite's own
+ * foreign-key and integrity checks follow them in check(). */
+
+static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *checked)
+{
+	sqlite3_stmt *s;
+	size_t i;
+	int rc;
+
+	*checked = 0;
+	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM setl", -1, &s, NULL) != SQLITE_OK)
+		return dberr(c, "check");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*checked = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	for (i = 0; i < YB_STORE_N_CHECKS; i++) {
+		if (sqlite3_prepare_v2(c->db, yb_store_checks[i].sql, -1, &s, NULL) != SQLITE_OK)
+			return dberr(c, yb_store_checks[i].name);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s: %s (%lld)", yb_store_checks[i].name,
+				 (const char *)sqlite3_column_text(s, 0),
+				 (long long)sqlite3_column_int64(s, 1));
+			fn(msg, arg);
+		}
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return dberr(c, yb_store_checks[i].name);
+	}
+	if (sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &s, NULL) == SQLITE_OK) {
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "foreign key broken in %s row %lld",
+				 (const char *)sqlite3_column_text(s, 0),
+				 (long long)sqlite3_column_int64(s, 1));
+			fn(msg, arg);
+		}
+		sqlite3_finalize(s);
+	}
+	if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK) {
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(s, 0);
+			if (t && strcmp(t, "ok") != 0)
+				fn(t, arg);
+		}
+		sqlite3_finalize(s);
+	}
+	return 0;
+}
+
+/* This backend's operations (store_impl.h), by subject. */
 const yb_store_ops yb_store_sqlite_ops = {
-	"sqlite", be_open, be_close, conn_open, conn_close,
-	tx_begin, tx_commit, tx_rollback, tx_savepoint, tx_release, tx_rollback_to,
-	put_fixmedins, put_psn, put_mulaid, put_catalogue,
-	get_fixmedins, get_psn, get_mulaid, get_accums,
-	next_setl_id, put_settlement, get_settlement, mark_cancelled,
-	each_catalogue, check,
-};
-
-const yb_store_visit_ops yb_store_sqlite_visit_ops = {
-	put_psn_reg, get_psn_regs, next_mdtrt_id, put_mdtrt, upd_mdtrt, get_mdtrt,
-	each_mdtrt, find_stay, put_fee, each_fee, set_fee_setl, unsettle_fees, del_fee,
-	get_idem_rec, put_idem_rec, set_idem_state, each_setl, get_setl_funds,
-	find_setl_by_msgid, reconcile,
+	.name = "sqlite",
+	/* connections and transaction control */
+	.open = be_open, .close = be_close, .conn_open = conn_open, .conn_close = conn_close,
+	.begin = tx_begin, .commit = tx_commit, .rollback = tx_rollback, .savepoint = tx_savepoint,
+	.release = tx_release, .rollback_to = tx_rollback_to,
+	/* institutions */
+	.put_fixmedins = put_fixmedins, .get_fixmedins = get_fixmedins,
+	/* persons, insurance periods, registrations */
+	.put_psn = put_psn, .get_psn = get_psn, .put_psn_reg = put_psn_reg,
+	.get_psn_regs = get_psn_regs,
+	/* accounts and mutual aid */
+	.put_mulaid = put_mulaid, .get_mulaid = get_mulaid,
+	/* accumulators */
+	.get_accums = get_accums,
+	/* catalogue */
+	.put_catalogue = put_catalogue, .each_catalogue = each_catalogue,
+	/* visits */
+	.next_mdtrt_id = next_mdtrt_id, .put_mdtrt = put_mdtrt, .upd_mdtrt = upd_mdtrt,
+	.get_mdtrt = get_mdtrt, .each_mdtrt = each_mdtrt, .find_stay = find_stay,
+	/* fee lines */
+	.put_fee = put_fee, .each_fee = each_fee, .set_fee_setl = set_fee_setl,
+	.unsettle_fees = unsettle_fees, .del_fee = del_fee,
+	/* settlements */
+	.next_setl_id = next_setl_id, .put_settlement = put_settlement,
+	.get_settlement = get_settlement, .mark_cancelled = mark_cancelled, .each_setl = each_setl,
+	.get_setl_funds = get_setl_funds, .find_setl_by_msgid = find_setl_by_msgid,
+	.reconcile = reconcile,
+	/* idempotency records */
+	.get_idem_rec = get_idem_rec, .put_idem_rec = put_idem_rec,
+	.set_idem_state = set_idem_state,
+	/* the generic runner */
+	.sql = gen_exec,
+	/* check */
+	.check = check,
 };
