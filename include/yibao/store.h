@@ -25,8 +25,11 @@
  *    (yb_store_sql in store_impl.h): work off the hot path whose SQL reads
  *    the same in both - the bureau's records, enrolment, staff and audit
  *    log (store_enrol.c), supervision's history and findings
- *    (store_rules.c). A shared text never asks which backend runs it; one
- *    that would have to becomes a backend function.
+ *    (store_rules.c), the catalogue downloads (store_catalog.c). A shared
+ *    text never asks which backend runs it; one that would have to
+ *    becomes a backend function. The one property a shared text may take
+ *    from the backend is the clause that orders text by bytes
+ *    (yb_store_byte_order: paging by a text key).
  * The checks of yibao check are shared texts too (checks.h, run by each
  * backend's check); the schema is a numbered list of migrations per
  * backend (schema_sqlite.h, schema_pg.h). Exceptions today, through the

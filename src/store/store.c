@@ -501,6 +501,11 @@ int yb_tx_get_idem_rec(yb_store_tx *tx, const char *p, const char *f, const char
 int yb_tx_put_idem_rec(yb_store_tx *tx, const yb_idem_rec *rec, const char *resp) { return tx->ops->put_idem_rec(tx->conn, rec, resp); }
 int yb_tx_set_idem_state(yb_store_tx *tx, const char *p, const char *f, const char *m, int state) { return tx->ops->set_idem_state(tx->conn, p, f, m, state); }
 
+const char *yb_store_byte_order(yb_store_tx *tx)
+{
+	return tx->ops->byte_order;
+}
+
 /* the generic runner */
 int yb_store_sql(yb_store_tx *tx, const char *sql, const yb_sqlv *v, int n,
 		 yb_sql_row row, void *arg, long *changes)

@@ -107,6 +107,10 @@ typedef struct yb_store_ops {
 	 * changed. A broken constraint is YB_ECONFLICT. */
 	int (*sql)(yb_conn *c, const char *text, const yb_sqlv *v, int n,
 		   yb_sql_row row, void *arg, long *changes);
+	/* the clause that makes a text comparison or ORDER BY go by bytes,
+	 * for a shared text that pages by a text key ("" where bytes are
+	 * the default): what a version of the catalogue downloads compares */
+	const char *byte_order;
 
 	/* ---- check: the backend's invariant checks (yb_tx_check) */
 	int (*check)(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *checked);
@@ -115,6 +119,8 @@ typedef struct yb_store_ops {
 extern const yb_store_ops yb_store_sqlite_ops;
 extern const yb_store_ops yb_store_pg_ops;
 
+/* store.c: the backend's byte_order clause (yb_store_ops). */
+const char *yb_store_byte_order(yb_store_tx *tx);
 /* store.c: runs one statement through tx's backend (yb_store_ops.sql). */
 int yb_store_sql(yb_store_tx *tx, const char *sql, const yb_sqlv *v, int n,
 		 yb_sql_row row, void *arg, long *changes);

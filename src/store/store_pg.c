@@ -2242,6 +2242,7 @@ static int check(yb_conn *c, void (*fn)(const char *, void *), void *arg, long *
 /* This backend's operations (store_impl.h), by subject. */
 const yb_store_ops yb_store_pg_ops = {
 	.name = "postgresql",
+	.byte_order = " COLLATE \"C\"",
 	/* connections and transaction control */
 	.open = be_open, .close = be_close, .conn_open = conn_open, .conn_close = conn_close,
 	.begin = tx_begin, .commit = tx_commit, .rollback = tx_rollback, .savepoint = tx_savepoint,
