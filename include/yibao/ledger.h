@@ -55,6 +55,17 @@ void yb_write_setlinfo(yb_jw *w, const char *key, const yb_settlement *s,
 		       const char *psn_name, const char *setl_id,
 		       const char *setl_time);
 
+/* A fee line's price cap as the platform answers it, pric_uplmt_amt:
+ * 999999 for none (pric_uplmt < 0) or an item not in the catalogue. */
+void yb_write_line_cap(yb_jw *w, int64_t pric_uplmt);
+/* A fee line's class and the catalogue's facts about it, as the platform
+ * answers them after inscp_scp_amt: chrgitm_lv ("03" when not known),
+ * med_chrgitm_type, the six flags (bas_medn_flag ... drt_reim_flag), memo
+ * (NULL: null) and exp_content (null). docs/interface.md says where each
+ * comes from. */
+void yb_write_line_class(yb_jw *w, const char *med_list_codg, int known, int chrgitm_lv,
+			 uint32_t flags, const char *memo);
+
 /* The folder of policy files: $YIBAO_POLICY_DIR, ./policies, then the
  * policies folder beside the binary's build directory. */
 int yb_policy_dir(char *out, size_t n);

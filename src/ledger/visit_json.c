@@ -257,9 +257,50 @@ void yb_write_setlinfo(yb_jw *w, const char *key, const yb_settlement *s,
 	yb_jw_end(w, '}');
 }
 
-static const char *class_code(int lv)
+/* ------------------------------------------------------ a line's facts */
+
+/* The platform writes 999999 (scale 6 here) for an item with no price cap,
+ * and for one it does not know; a typed client cannot read null. */
+#define PRIC_UPLMT_NONE (999999LL * 1000000LL)
+
+void yb_write_line_cap(yb_jw *w, int64_t pric_uplmt)
 {
-	return lv == YB_CLASS_A ? "01" : lv == YB_CLASS_B ? "02" : "03";
+	yb_jw_dec(w, "pric_uplmt_amt", pric_uplmt >= 0 ? pric_uplmt : PRIC_UPLMT_NONE, YB_SCALE_PRICE);
+}
+
+/* 医疗收费项目类别 as far as the store knows it: the general consultation
+ * fee by its flag, drugs and materials by the first letter of the national
+ * code (X western drug, Z patent drug, T herbal pieces, C consumable);
+ * every other service is 14 (other): the catalogue does not say which. */
+static const char *med_chrgitm_type(const char *med_list_codg, uint32_t flags)
+{
+	if (flags & YB_ITEM_CONSULT)
+		return "12";
+	switch (med_list_codg ? med_list_codg[0] : '\0') {
+	case 'X': return "09";
+	case 'Z': return "11";
+	case 'T': return "10";
+	case 'C': return "08";
+	default: return "14";
+	}
+}
+
+void yb_write_line_class(yb_jw *w, const char *med_list_codg, int known, int chrgitm_lv,
+			 uint32_t flags, const char *memo)
+{
+	static const char *const flag_keys[] = {
+		"bas_medn_flag", "hi_nego_drug_flag", "chld_medc_flag", "list_sp_item_flag",
+		"lmt_used_flag", "drt_reim_flag"};
+	size_t k;
+
+	yb_jw_str(w, "chrgitm_lv", !known ? "03" : chrgitm_lv == YB_CLASS_A ? "01"
+				   : chrgitm_lv == YB_CLASS_B ? "02" : "03");
+	yb_jw_str(w, "med_chrgitm_type", med_chrgitm_type(med_list_codg, flags));
+	/* the catalogue holds none of these: "0" (docs/interface.md) */
+	for (k = 0; k < sizeof(flag_keys) / sizeof(flag_keys[0]); k++)
+		yb_jw_str(w, flag_keys[k], "0");
+	yb_jw_str(w, "memo", memo);
+	yb_jw_null(w, "exp_content");
 }
 
 void yb_write_settlement(yb_jw *w, const yb_settlement *s,
@@ -294,17 +335,13 @@ void yb_write_settlement(yb_jw *w, const yb_settlement *s,
 		yb_jw_money(w, "det_item_fee_sumamt", l->sumamt);
 		yb_jw_dec(w, "cnt", l->cnt, YB_SCALE_COUNT);
 		yb_jw_dec(w, "pric", l->pric, YB_SCALE_PRICE);
-		if (l->pric_uplmt >= 0)
-			yb_jw_dec(w, "pric_uplmt_amt", l->pric_uplmt, YB_SCALE_PRICE);
-		else
-			yb_jw_null(w, "pric_uplmt_amt");
+		yb_write_line_cap(w, l->pric_uplmt);
 		yb_jw_ratio(w, "selfpay_prop", r->selfpay_bp);
 		yb_jw_money(w, "fulamt_ownpay_amt", r->fulamt_ownpay_amt);
 		yb_jw_money(w, "overlmt_amt", r->overlmt_amt);
 		yb_jw_money(w, "preselfpay_amt", r->preselfpay_amt);
 		yb_jw_money(w, "inscp_scp_amt", r->inscp_scp_amt);
-		yb_jw_str(w, "chrgitm_lv", l->known ? class_code(l->chrgitm_lv) : "03");
-		yb_jw_str(w, "memo", r->rule);
+		yb_write_line_class(w, l->med_list_codg, l->known, l->chrgitm_lv, l->flags, r->rule);
 		yb_jw_end(w, '}');
 	}
 	yb_jw_end(w, ']');
