@@ -517,7 +517,7 @@ int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_ru
 	yb_feeline_in *lines = NULL;
 	yb_settle_line_ext *ext = NULL;
 	yb_trac_codes *codes = NULL;
-	char insutype[8] = "";
+	char insutype[8] = "", cert_type[4] = "";
 	size_t i = 0, k;
 	int rc;
 
@@ -536,11 +536,13 @@ int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_ru
 	    (rc = yb_jget_str(root, NULL, "fixmedins_code", 1, YB_ID_MAX - 1, &m.fixmedins_code)) < 0 ||
 	    (rc = yb_jget_str(root, NULL, "psn_no", 1, YB_ID_MAX - 1, &req.psn_no)) < 0 ||
 	    (rc = yb_jget_code(root, NULL, "insutype", 0, insutype, sizeof(insutype))) < 0 ||
+	    (rc = yb_jget_code(root, NULL, "mdtrt_cert_type", 0, cert_type, sizeof(cert_type))) < 0 ||
 	    (rc = yb_jget_object(root, NULL, "mdtrt", 1, &md)) < 0 ||
 	    (rc = yb_read_mdtrt(&inl.visit, md, &mp)) < 0 ||
 	    (rc = yb_jget_array(root, NULL, "feedetail", 1, &arr)) < 0)
 		goto done;
 	req.insutype = insutype[0] ? (int)strtol(insutype, NULL, 10) : 0;
+	req.mdtrt_cert_type = cert_type;
 	if (arr->len > YB_MAX_FEELINES) {
 		rc = yb_error_set(YB_EINVALID, "feedetail: more than %d fee lines", YB_MAX_FEELINES);
 		goto done;

@@ -487,17 +487,28 @@ static int judge(yb_store_tx *tx, setl_job *j)
 
 /* ----------------------------------------------------------- the writes */
 
-static int write_output(const setl_job *j, int dry_run, yb_buf *output)
+/* The answer: setl_id, setlinfo, setldetail, result[], and expContent
+ * (null) where the platform's 2207 has it. medins_setl_id is the
+ * message's msgid (docs/interface.md). */
+static int write_output(const setl_job *j, const char *msgid, int dry_run, yb_buf *output)
 {
+	yb_setlinfo si;
 	char when[24];
 	yb_jw w;
 
 	yb_datetime_format(when, j->when);
+	yb_setlinfo_of(&si, &j->s, &j->v, &j->lp.psn);
+	si.setl_id = dry_run ? NULL : j->setl_id;
+	si.psn_name = j->p.psn_name;
+	si.certno = j->p.certno;
+	si.setl_time = when;
+	si.mdtrt_cert_type = j->r->mdtrt_cert_type;
+	si.medins_setl_id = msgid;
 	yb_jw_init(&w, output);
 	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "setl_id", dry_run ? NULL : j->setl_id);
-	yb_write_settlement(&w, &j->s, j->res, &j->v, &j->lp.psn, j->p.psn_name,
-			    dry_run ? NULL : j->setl_id, when);
+	yb_jw_str(&w, "setl_id", si.setl_id);
+	yb_write_settlement(&w, &si, &j->s, j->res, &j->v);
+	yb_jw_null(&w, "expContent");
 	yb_jw_end(&w, '}');
 	return output->oom ? yb_error_set(YB_ENOMEM, "out of memory") : 0;
 }
@@ -569,10 +580,10 @@ static int settle_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	    (rc = yb_settlement_check(&j->s)) < 0)
 		return rc;
 	if (o->dry_run)
-		return write_output(j, 1, output);
+		return write_output(j, o->m->msgid, 1, output);
 	if ((rc = yb_tx_next_setl_id(tx, j->setl_id)) < 0 ||
 	    (rc = judge(tx, j)) < 0 ||
-	    (rc = write_output(j, 0, output)) < 0 ||
+	    (rc = write_output(j, o->m->msgid, 0, output)) < 0 ||
 	    (rc = record(tx, j, o->m->msgid, now)) < 0)
 		return rc;
 	if (!o->infno[0])

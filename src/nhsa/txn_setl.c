@@ -147,6 +147,7 @@ static int read_setl(txn_ctx *c, const yb_json *input, int kind, int inpatient, 
 	    (rc = yb_jget_decimal(d, &dp, "oth_scheme_pay", 0, YB_SCALE_MONEY, &vs->oth_scheme_pay, NULL)) < 0)
 		return rc;
 	vs->has_medfee = 1;
+	vs->mdtrt_cert_type = s->cert_type;
 	if (vs->medfee_sumamt < 0)
 		return yb_jpath_error(&dp, "medfee_sumamt", "negative amount");
 	if (vs->oth_scheme_pay < 0)

@@ -25,7 +25,7 @@
  * Meta members of a pattern: "_status" the HTTP status (default 200),
  * "_same_as": "NN" the body byte for byte the same as step NN's,
  * "_same_setl_as": "NN" setlinfo and setldetail equal to step NN's but
- * for setl_id and setl_time, "_identities": true the four identities of
+ * for setl_id, setl_time and medins_setl_id, "_identities": true the four identities of
  * NHSA.md hold in output.setlinfo. Institutions and their secrets come
  * from the fixmedins records of DATA.jsonl. FLOW_VERBOSE=1 prints every
  * answer. */
@@ -248,7 +248,14 @@ static int identities(const yb_json *root, char *why, size_t wcap)
 	return 0;
 }
 
-/* setlinfo and setldetail of two answers equal but for setl_id and setl_time. */
+/* The ids each settlement message has of its own: setl_id, setl_time and
+ * medins_setl_id (the message's msgid). */
+static int own_id(const char *key)
+{
+	return !strcmp(key, "setl_id") || !strcmp(key, "setl_time") || !strcmp(key, "medins_setl_id");
+}
+
+/* setlinfo and setldetail of two answers equal but for their own ids. */
 static int same_setl(const char *a, const char *b, char *why, size_t wcap)
 {
 	static const char *const parts[] = {"setlinfo", "setldetail"};
@@ -277,12 +284,12 @@ static int same_setl(const char *a, const char *b, char *why, size_t wcap)
 		if (x->type == YB_JSON_OBJECT && y->type == YB_JSON_OBJECT) {
 			yb_jw_obj(&wx, NULL);
 			for (m = x->child; m; m = m->next)
-				if (strcmp(m->key, "setl_id") && strcmp(m->key, "setl_time"))
+				if (!own_id(m->key))
 					yb_jw_value(&wx, m->key, m);
 			yb_jw_end(&wx, '}');
 			yb_jw_obj(&wy, NULL);
 			for (m = y->child; m; m = m->next)
-				if (strcmp(m->key, "setl_id") && strcmp(m->key, "setl_time"))
+				if (!own_id(m->key))
 					yb_jw_value(&wy, m->key, m);
 			yb_jw_end(&wy, '}');
 		} else {
