@@ -65,7 +65,7 @@ static int undo(yb_store_tx *tx, ledger_op *o, const yb_idem_rec *rec, char setl
 			rc = yb_error_set(YB_ENOMEM, "out of memory");
 		} else if (rc == 0 && (rc = yb_tx_get_settlement(tx, found, st)) == 0 && !st->cancelled) {
 			/* cancelled already (2208): nothing left to undo */
-			rc = ledger_cancel_setl_tx(tx, fix, o->m->msgid, found, NULL, NULL, ledger_now(o->m),
+			rc = ledger_cancel_setl_tx(o->l, tx, fix, o->m->msgid, found, NULL, NULL, ledger_now(o->m),
 						   &scratch, NULL, NULL);
 			if (rc == 0) {
 				const char *p = strstr(scratch.ptr ? scratch.ptr : "", "\"setl_id\":\"");
