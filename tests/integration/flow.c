@@ -28,7 +28,7 @@
  * for setl_id, setl_time and medins_setl_id, "_identities": true the four identities of
  * NHSA.md hold in output.setlinfo. Institutions and their secrets come
  * from the fixmedins records of DATA.jsonl. FLOW_VERBOSE=1 prints every
- * answer. */
+ * answer; FLOW_ANSWERS=FILE appends each to FILE, one a line. */
 #include "yibao/buf.h"
 #include "yibao/error.h"
 #include "yibao/json.h"
@@ -613,6 +613,13 @@ static void run_flow(run *r, const char *dir)
 			if (getenv("FLOW_VERBOSE"))
 				printf("     %.*s\n", (int)(body.len < 2000 ? body.len : 2000), body.ptr ? body.ptr : "");
 			r->pass++;
+		}
+		if (body.len && getenv("FLOW_ANSWERS")) { /* every answer, a line each */
+			FILE *f = fopen(getenv("FLOW_ANSWERS"), "a");
+			if (f) {
+				fprintf(f, "%.*s\n", (int)body.len, body.ptr);
+				fclose(f);
+			}
 		}
 		if (r->n_answers < MAX_STEPS) {
 			r->answers[r->n_answers] = strdup(body.ptr ? body.ptr : "");
