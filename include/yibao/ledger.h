@@ -161,6 +161,9 @@ typedef struct yb_ledger_answer {
 	int as_sent;              /* 1: out holds a whole answer as it was sent (a
 				   * record from before migration 6), not an output */
 	char stamp[YB_STAMP_MAX]; /* the stamp kept with the output ("" none) */
+	/* a settlement's findings of warn rules, "rule ID: what; ...", from
+	 * the store (a retry gets the same words); "" none */
+	char warn[256];
 } yb_ledger_answer;
 
 /* The prefix of a key made from what the client sent (yb_ledger_msg.req). */

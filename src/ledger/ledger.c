@@ -688,7 +688,9 @@ static int op_work(yb_store_tx *tx, void *arg)
 
 	rc = yb_tx_get_idem_rec(tx, o->psn_no, m->fixmedins_code, m->msgid, &rec, o->out);
 	if (rc == 0) {
-		if ((rc = replay(o, &rec)) < 0)
+		if ((rc = replay(o, &rec)) == 0 && o->on_replay && m->answer)
+			rc = o->on_replay(tx, o, &rec);
+		if (rc < 0)
 			cut(o->out, o->mark);
 		return rc;
 	}

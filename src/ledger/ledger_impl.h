@@ -114,6 +114,9 @@ struct ledger_op {
 	int (*fn)(yb_store_tx *tx, ledger_op *o, yb_buf *output);
 	void *arg;
 	int dry_run;             /* run fn in a read snapshot, no record */
+	/* NULL, or run after a retry is answered from its record (rec), for
+	 * what the answer adds to the kept output (m->answer) */
+	int (*on_replay)(yb_store_tx *tx, ledger_op *o, const yb_idem_rec *rec);
 	/* set by fn (reset before each run) */
 	char infno[8];           /* msg->infno, else what fn derives */
 	char rec_psn[YB_ID_MAX]; /* the person to record; default psn_no */

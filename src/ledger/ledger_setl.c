@@ -552,6 +552,45 @@ static int record(yb_store_tx *tx, setl_job *j, const char *msgid, yb_datetime n
 	return j->registered ? update_visit(tx, j, now) : 0;
 }
 
+/* The warnings of a settlement's recorded findings (warn rules: a refuse
+ * rule fails the unit), as warn_msg says them; from the store, so that a
+ * retry gets the same words. */
+typedef struct warn_text {
+	char *buf;
+	size_t cap, used;
+} warn_text;
+
+static int add_warning(const yb_finding_rec *f, void *arg)
+{
+	warn_text *t = arg;
+	int n;
+
+	if (t->used >= t->cap - 1)
+		return 0;
+	n = snprintf(t->buf + t->used, t->cap - t->used, "%srule %s: %s", t->used ? "; " : "",
+		     f->rule_id, f->vola_cont ? f->vola_cont : "");
+	t->used = n > 0 && (size_t)n < t->cap - t->used ? t->used + (size_t)n : t->cap - 1;
+	return 0;
+}
+
+static int setl_warnings(yb_store_tx *tx, const char *setl_id, yb_ledger_answer *a)
+{
+	warn_text t;
+
+	if (!a || !setl_id || !*setl_id)
+		return 0;
+	t.buf = a->warn;
+	t.cap = sizeof(a->warn);
+	t.used = 0;
+	a->warn[0] = '\0';
+	return yb_tx_each_finding(tx, setl_id, add_warning, &t);
+}
+
+static int settle_replayed(yb_store_tx *tx, ledger_op *o, const yb_idem_rec *rec)
+{
+	return setl_warnings(tx, rec->ref, o->m->answer);
+}
+
 /* --------------------------------------------------------------- the unit */
 
 static int settle_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
@@ -584,7 +623,8 @@ static int settle_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	if ((rc = yb_tx_next_setl_id(tx, j->setl_id)) < 0 ||
 	    (rc = judge(tx, j)) < 0 ||
 	    (rc = write_output(j, o->m->msgid, 0, output)) < 0 ||
-	    (rc = record(tx, j, o->m->msgid, now)) < 0)
+	    (rc = record(tx, j, o->m->msgid, now)) < 0 ||
+	    (rc = setl_warnings(tx, j->setl_id, o->m->answer)) < 0)
 		return rc;
 	if (!o->infno[0])
 		snprintf(o->infno, sizeof(o->infno), "%s", yb_med_type_inpatient(j->v.med_type) ? "2304" : "2207");
@@ -630,6 +670,7 @@ int yb_ledger_settle(yb_ledger *l, const yb_ledger_msg *m, const yb_settle_req *
 	o.fn = settle_fn;
 	o.arg = j;
 	o.dry_run = r->dry_run;
+	o.on_replay = settle_replayed;
 	/* a retry must name the same visit, part and batch; with inline lines,
 	 * the same person (ledger.c, same_request) */
 	if (r->inl)

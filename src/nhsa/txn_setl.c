@@ -248,6 +248,18 @@ static void scope_warning(txn_ctx *c, const setl_in *s, const yb_buf *out)
 	}
 }
 
+/* 2207/2304: the findings of warn rules the settlement met (the ledger
+ * reads them from the store, first time and on a retry alike), after the
+ * scope sums' differences. */
+static void rule_warning(txn_ctx *c)
+{
+	size_t used = strlen(c->warn);
+
+	if (c->answer.as_sent || !c->answer.warn[0])
+		return;
+	snprintf(c->warn + used, sizeof(c->warn) - used, "%s%s", used ? "; " : "", c->answer.warn);
+}
+
 static int settle(txn_ctx *c, const yb_json *input, int kind, int inpatient, yb_buf *out)
 {
 	setl_in s;
@@ -267,6 +279,7 @@ static int settle(txn_ctx *c, const yb_json *input, int kind, int inpatient, yb_
 		goto done;
 	}
 	scope_warning(c, &s, out);
+	rule_warning(c);
 done:
 	free(s.lines);
 	return rc;
