@@ -191,8 +191,10 @@ static void identity(verdict *vd, const char *where, const char *what,
 	fail(vd, path, "identity %s broken: %s != %s", what, l, r);
 }
 
-/* The four identities of NHSA.md on one result's setlinfo, the fund rows
- * summing to fund_pay_sumamt, and each fee line's split summing to it. */
+/* The four identities of NHSA.md on one result's setlinfo; setldetail's
+ * pooled fund rows summing to fund_pay_sumamt, its account rows (310200
+ * own, 310201 mutual aid) to acct_pay and its hospital row (999996) to
+ * hosp_part_amt; and each fee line's split summing to it. */
 static void check_result(verdict *vd, const yb_json *res, size_t idx)
 {
 	char where[128], sub[160];
@@ -200,7 +202,7 @@ static void check_result(verdict *vd, const yb_json *res, size_t idx)
 	const yb_json *det = yb_json_get(res, "setldetail");
 	const yb_json *lines = yb_json_get(res, "result");
 	const yb_json *c;
-	yb_money v[N_AMOUNTS], lv[5], sum = 0;
+	yb_money v[N_AMOUNTS], lv[5], sum = 0, acct = 0, hosp = 0;
 	size_t i;
 
 	snprintf(where, sizeof(where), "results[%zu].setlinfo", idx);
@@ -219,16 +221,28 @@ static void check_result(verdict *vd, const yb_json *res, size_t idx)
 	identity(vd, where, "fund_pay_sumamt = sum of the funds",
 		 v[FUNDSUM], v[HIFP] + v[CVLSERV] + v[HIFES] + v[HIFMI] + v[HIFOB] + v[MAF] + v[OTH]);
 	for (c = det->child, i = 0; c; c = c->next, i++) {
+		const yb_json *type = yb_json_get(c, "fund_pay_type");
 		yb_money pay;
 		snprintf(sub, sizeof(sub), "results[%zu].setldetail[%zu].fund_payamt", idx, i);
 		if (yb_jget_decimal(c, NULL, "fund_payamt", 1, YB_SCALE_MONEY, &pay, NULL) < 0) {
 			fail(vd, sub, "not an amount: %s", yb_error_msg());
 			return;
 		}
-		sum += pay;
+		if (!type || !type->str) {
+			fail(vd, sub, "a row without fund_pay_type");
+			return;
+		}
+		if (strcmp(type->str, "310200") == 0 || strcmp(type->str, "310201") == 0)
+			acct += pay;
+		else if (strcmp(type->str, "999996") == 0)
+			hosp += pay;
+		else
+			sum += pay;
 	}
 	snprintf(sub, sizeof(sub), "results[%zu].setldetail", idx);
-	identity(vd, sub, "sum(fund_payamt) = fund_pay_sumamt", sum, v[FUNDSUM]);
+	identity(vd, sub, "sum(fund_payamt) of the pooled funds = fund_pay_sumamt", sum, v[FUNDSUM]);
+	identity(vd, sub, "sum(fund_payamt) of 310200 and 310201 = acct_pay", acct, v[ACCT]);
+	identity(vd, sub, "fund_payamt of 999996 = hosp_part_amt", hosp, v[HOSP]);
 	if (!lines || lines->type != YB_JSON_ARRAY)
 		return;
 	for (c = lines->child, i = 0; c; c = c->next, i++) {

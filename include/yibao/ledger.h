@@ -43,17 +43,58 @@ int yb_read_oth_scheme(yb_visit *v, const yb_json *o, const yb_jpath *p);
 int yb_read_idet(yb_identity *out, size_t cap, size_t *n, const yb_policy *pol,
 		 const yb_json *o, const yb_jpath *p);
 
+/* setlinfo of a settlement or a cancel as every answer writes it: which,
+ * whose, the money (docs/interface.md, "Answers field by field"). NULL
+ * strings are written as "", but setl_id as null (a pre-settlement) and
+ * refd_setl_id not at all (not a cancel). */
+typedef struct yb_setlinfo {
+	const char *mdtrt_id, *setl_id, *refd_setl_id;
+	const char *psn_no, *psn_name;
+	const char *certno;           /* the ID number on file: psn_cert_type "01" */
+	const char *psn_type;         /* also gives cvlserv_flag (yb_cvlserv_flag) */
+	char gend;                    /* '1', '2'; 0: "" */
+	yb_date brdy;                 /* YB_DATE_NONE: brdy "" */
+	int age;                      /* 0 without brdy */
+	int insutype, med_type;
+	const char *setl_time;
+	const char *mdtrt_cert_type;  /* as the request named it */
+	const char *medins_setl_id;   /* the msgid of the message */
+	const char *clr_optins;       /* the institution's region */
+	yb_money amt[YB_A_COUNT];
+	int32_t pool_prop;
+	yb_money balc;
+	const char *setl_proc_info;
+} yb_setlinfo;
+
+/* Fills si from an engine result (zeroing the rest): the caller adds
+ * setl_id, psn_name, certno, setl_time, mdtrt_cert_type, medins_setl_id. */
+void yb_setlinfo_of(yb_setlinfo *si, const yb_settlement *s, const yb_visit *v,
+		    const yb_person *psn);
+void yb_write_setlinfo(yb_jw *w, const char *key, const yb_setlinfo *si);
+/* setldetail[]: funds (their names, or yb_fund_pay_type_name's), then a
+ * row for each of the own account (310200), the family mutual-aid accounts
+ * (310201) and the hospital's part (999996) that holds money, from amt. */
+void yb_write_setldetail(yb_jw *w, const char *key, const yb_fund_pay *funds, int n_funds,
+			 const yb_money amt[YB_A_COUNT]);
 /* Writes the members "setlinfo", "setldetail" and "result" of one
- * settlement into the object the caller has open. setl_id and psn_name may
- * be NULL. */
-void yb_write_settlement(yb_jw *w, const yb_settlement *s,
-			 const yb_line_result *lines, const yb_visit *v,
-			 const yb_person *psn, const char *psn_name,
-			 const char *setl_id, const char *setl_time);
-void yb_write_setlinfo(yb_jw *w, const char *key, const yb_settlement *s,
-		       const yb_visit *v, const yb_person *psn,
-		       const char *psn_name, const char *setl_id,
-		       const char *setl_time);
+ * settlement into the object the caller has open. */
+void yb_write_settlement(yb_jw *w, const yb_setlinfo *si, const yb_settlement *s,
+			 const yb_line_result *lines, const yb_visit *v);
+/* The name of a national fund_pay_type code; "" when not known. */
+const char *yb_fund_pay_type_name(const char *type);
+/* cvlserv_flag of a person type: "1" for a civil servant (1102), else "0". */
+const char *yb_cvlserv_flag(const char *psn_type);
+
+/* A fee line's price cap as the platform answers it, pric_uplmt_amt:
+ * 999999 for none (pric_uplmt < 0) or an item not in the catalogue. */
+void yb_write_line_cap(yb_jw *w, int64_t pric_uplmt);
+/* A fee line's class and the catalogue's facts about it, as the platform
+ * answers them after inscp_scp_amt: chrgitm_lv ("03" when not known),
+ * med_chrgitm_type, the six flags (bas_medn_flag ... drt_reim_flag), memo
+ * (NULL: null) and exp_content (null). docs/interface.md says where each
+ * comes from. */
+void yb_write_line_class(yb_jw *w, const char *med_list_codg, int known, int chrgitm_lv,
+			 uint32_t flags, const char *memo);
 
 /* The folder of policy files: $YIBAO_POLICY_DIR, ./policies, then the
  * policies folder beside the binary's build directory. */
@@ -120,6 +161,9 @@ typedef struct yb_ledger_answer {
 	int as_sent;              /* 1: out holds a whole answer as it was sent (a
 				   * record from before migration 6), not an output */
 	char stamp[YB_STAMP_MAX]; /* the stamp kept with the output ("" none) */
+	/* a settlement's findings of warn rules, "rule ID: what; ...", from
+	 * the store (a retry gets the same words); "" none */
+	char warn[256];
 } yb_ledger_answer;
 
 /* The prefix of a key made from what the client sent (yb_ledger_msg.req). */
@@ -171,6 +215,7 @@ typedef struct yb_settle_req {
 	yb_money medfee_sumamt;
 	yb_money oth_scheme_pay; /* OE9 */
 	int dry_run;             /* 2206 / 2303: compute, write nothing */
+	const char *mdtrt_cert_type; /* as the request named it, for the answer; NULL "" */
 	/* NULL: the visit's uploaded lines (2204/2301). Else these lines, and
 	 * the visit's fields come from inl->visit: of the members above only
 	 * psn_no, insutype and dry_run are read. */

@@ -230,6 +230,7 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 	const yb_json *fix, *md, *arr, *l;
 	yb_visit v;
 	yb_settlement s;
+	yb_setlinfo si;
 	yb_date day;
 	char when[24];
 	size_t i = 0, k;
@@ -285,8 +286,10 @@ static int settle_visit(calc_state *st, yb_jw *w, const yb_json *vo, size_t idx)
 	if ((rc = yb_settlement_check(&s)) < 0)
 		return yb_error_prefix(YB_ERROR, "visits[%zu]: internal error, identity broken", idx);
 	yb_datetime_format(when, v.begntime);
+	yb_setlinfo_of(&si, &s, &v, &st->psn);
+	si.setl_time = when;
 	yb_jw_obj(w, NULL);
-	yb_write_settlement(w, &s, st->results, &v, &st->psn, NULL, NULL, when);
+	yb_write_settlement(w, &si, &s, st->results, &v);
 	yb_jw_end(w, '}');
 
 	yb_engine_apply(st->acc, &s, st->pol->n_buckets);

@@ -517,7 +517,7 @@ int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_ru
 	yb_feeline_in *lines = NULL;
 	yb_settle_line_ext *ext = NULL;
 	yb_trac_codes *codes = NULL;
-	char insutype[8] = "";
+	char insutype[8] = "", cert_type[4] = "";
 	size_t i = 0, k;
 	int rc;
 
@@ -536,11 +536,13 @@ int yb_ledger_settle_json(yb_ledger *l, const char *json, size_t len, int dry_ru
 	    (rc = yb_jget_str(root, NULL, "fixmedins_code", 1, YB_ID_MAX - 1, &m.fixmedins_code)) < 0 ||
 	    (rc = yb_jget_str(root, NULL, "psn_no", 1, YB_ID_MAX - 1, &req.psn_no)) < 0 ||
 	    (rc = yb_jget_code(root, NULL, "insutype", 0, insutype, sizeof(insutype))) < 0 ||
+	    (rc = yb_jget_code(root, NULL, "mdtrt_cert_type", 0, cert_type, sizeof(cert_type))) < 0 ||
 	    (rc = yb_jget_object(root, NULL, "mdtrt", 1, &md)) < 0 ||
 	    (rc = yb_read_mdtrt(&inl.visit, md, &mp)) < 0 ||
 	    (rc = yb_jget_array(root, NULL, "feedetail", 1, &arr)) < 0)
 		goto done;
 	req.insutype = insutype[0] ? (int)strtol(insutype, NULL, 10) : 0;
+	req.mdtrt_cert_type = cert_type;
 	if (arr->len > YB_MAX_FEELINES) {
 		rc = yb_error_set(YB_EINVALID, "feedetail: more than %d fee lines", YB_MAX_FEELINES);
 		goto done;
@@ -686,7 +688,9 @@ static int op_work(yb_store_tx *tx, void *arg)
 
 	rc = yb_tx_get_idem_rec(tx, o->psn_no, m->fixmedins_code, m->msgid, &rec, o->out);
 	if (rc == 0) {
-		if ((rc = replay(o, &rec)) < 0)
+		if ((rc = replay(o, &rec)) == 0 && o->on_replay && m->answer)
+			rc = o->on_replay(tx, o, &rec);
+		if (rc < 0)
 			cut(o->out, o->mark);
 		return rc;
 	}
@@ -730,13 +734,6 @@ int ledger_run(ledger_op *o, yb_buf *out)
 
 /* ---------------------------------------------------------- cancelling */
 
-void ledger_write_setl_row(yb_jw *w, const char *key, const yb_setl_row *r)
-{
-	yb_jw_obj(w, key);
-	ledger_write_setl_fields(w, r);
-	yb_jw_end(w, '}');
-}
-
 void ledger_write_setl_fields(yb_jw *w, const yb_setl_row *r)
 {
 	char buf[24];
@@ -773,7 +770,89 @@ static int find_later(const yb_setl_row *r, int cancelled, void *arg)
 	return 0;
 }
 
-int ledger_cancel_setl_tx(yb_store_tx *tx, const char *fix, const char *msgid,
+static int cmp_fund_type(const void *a, const void *b)
+{
+	return strcmp(((const yb_fund_pay *)a)->fund_pay_type, ((const yb_fund_pay *)b)->fund_pay_type);
+}
+
+/* A stored fund row's name: the benefit's of the policy the settlement
+ * was made under (as its answer named it), else the code table's. */
+static const char *fund_name_of(yb_ledger *l, const char *pol_ver, const char *type)
+{
+	const yb_policy *pol;
+	char admdvs[7];
+	size_t i;
+
+	snprintf(admdvs, sizeof(admdvs), "%.6s", pol_ver);
+	if (yb_ledger_policy(l, admdvs, &pol) == 0)
+		for (i = 0; i < pol->n_benefits; i++)
+			if (strcmp(pol->benefits[i].fund_pay_type, type) == 0 &&
+			    pol->benefits[i].fund_pay_type_name[0])
+				return pol->benefits[i].fund_pay_type_name;
+	yb_error_clear();
+	return yb_fund_pay_type_name(type);
+}
+
+/* The cancel's answer, as complete as the settlement's (2207/2304): the
+ * original's fund rows from the store with their amounts negated (a
+ * limit, crt_payb_lmt_amt, stays as it was), the person as on the visit's
+ * day (as the settlement saw them), medins_setl_id the cancel's msgid. */
+static int write_cancel(yb_ledger *l, yb_store_tx *tx, const yb_setl_row *orig,
+			const yb_setl_row *neg, yb_date day, yb_buf *output)
+{
+	yb_fixmedins_rec fix;
+	yb_fund_pay funds[YB_MAX_FUNDS];
+	yb_psn_rec p;
+	yb_setlinfo si;
+	char when[24], info[64];
+	yb_jw w;
+	int k, n = 0, rc;
+
+	if ((rc = yb_tx_get_fixmedins(tx, orig->fixmedins_code, &fix)) < 0 ||
+	    (rc = yb_tx_get_psn(tx, orig->psn_no, day, &p)) < 0 ||
+	    (rc = yb_tx_get_setl_funds(tx, orig->psn_no, orig->setl_id, funds, &n)) < 0)
+		return rc;
+	/* the store keeps no order: by code, the same on every backend */
+	qsort(funds, (size_t)n, sizeof(funds[0]), cmp_fund_type);
+	for (k = 0; k < n; k++) {
+		funds[k].fund_pay_type_name = fund_name_of(l, orig->pol_ver, funds[k].fund_pay_type);
+		funds[k].inscp_scp_amt = -funds[k].inscp_scp_amt;
+		funds[k].fund_payamt = -funds[k].fund_payamt;
+	}
+	memset(&si, 0, sizeof(si));
+	yb_datetime_format(when, neg->setl_time);
+	snprintf(info, sizeof(info), "cancel of %s: every amount negated", orig->setl_id);
+	si.mdtrt_id = neg->mdtrt_id;
+	si.setl_id = neg->setl_id;
+	si.refd_setl_id = neg->refd_setl_id;
+	si.psn_no = neg->psn_no;
+	si.psn_name = p.psn_name;
+	si.certno = p.certno;
+	si.psn_type = p.psn_type;
+	si.gend = p.gend;
+	si.brdy = p.brdy;
+	si.age = p.brdy != YB_DATE_NONE ? yb_age(p.brdy, day) : 0;
+	si.insutype = neg->insutype;
+	si.med_type = neg->med_type;
+	si.setl_time = when;
+	si.mdtrt_cert_type = ""; /* not kept with a settlement */
+	si.medins_setl_id = neg->msgid;
+	si.clr_optins = fix.admdvs;
+	memcpy(si.amt, neg->amt, sizeof(si.amt));
+	si.pool_prop = neg->pool_prop;
+	si.balc = neg->balc;
+	si.setl_proc_info = info;
+	yb_jw_init(&w, output);
+	yb_jw_obj(&w, NULL);
+	yb_jw_str(&w, "setl_id", neg->setl_id);
+	yb_write_setlinfo(&w, "setlinfo", &si);
+	yb_write_setldetail(&w, "setldetail", funds, n, si.amt);
+	yb_jw_null(&w, "expContent");
+	yb_jw_end(&w, '}');
+	return output->oom ? yb_error_set(YB_ENOMEM, "out of memory") : 0;
+}
+
+int ledger_cancel_setl_tx(yb_ledger *l, yb_store_tx *tx, const char *fix, const char *msgid,
 			  const char *setl_id, const char *mdtrt_id, const char *psn_no,
 			  yb_datetime now, yb_buf *output, char psn_out[YB_ID_MAX],
 			  char infno_out[8])
@@ -785,7 +864,6 @@ int ledger_cancel_setl_tx(yb_store_tx *tx, const char *fix, const char *msgid,
 	yb_acct_mov movs[1 + YB_MAX_MULAID];
 	yb_psn_rec p;
 	later_scan ls;
-	yb_jw w;
 	int k, rc, has_visit = 0;
 
 	if (!orig || !visit) {
@@ -862,16 +940,11 @@ int ledger_cancel_setl_tx(yb_store_tx *tx, const char *fix, const char *msgid,
 	neg.funds = NULL;
 	neg.n_funds = 0;
 
-	yb_jw_init(&w, output);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "setl_id", neg.setl_id);
-	ledger_write_setl_row(&w, "setlinfo", &neg);
-	yb_jw_end(&w, '}');
-	if (output->oom) {
-		rc = yb_error_set(YB_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((rc = yb_tx_put_settlement(tx, &neg)) < 0 ||
+	/* the visit's day, as the settlement saw the person (an unregistered
+	 * visit was settled at its begntime) */
+	if ((rc = write_cancel(l, tx, &orig->row, &neg,
+			       yb_datetime_date(has_visit ? visit->begntime : orig->row.setl_time), output)) < 0 ||
+	    (rc = yb_tx_put_settlement(tx, &neg)) < 0 ||
 	    (rc = yb_tx_mark_cancelled(tx, orig->row.psn_no, orig->row.setl_id)) < 0 ||
 	    (rc = yb_tx_unsettle_fees(tx, orig->row.psn_no, orig->row.setl_id)) < 0 ||
 	    (rc = yb_tx_unsettle_rules(tx, orig->row.psn_no, orig->row.setl_id)) < 0)
@@ -906,7 +979,7 @@ static int cancel_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	char infno[8];
 	int rc;
 
-	rc = ledger_cancel_setl_tx(tx, o->m->fixmedins_code, o->m->msgid, a->setl_id, a->mdtrt_id,
+	rc = ledger_cancel_setl_tx(o->l, tx, o->m->fixmedins_code, o->m->msgid, a->setl_id, a->mdtrt_id,
 				   a->psn_no, ledger_now(o->m), output, o->rec_psn, infno);
 	if (rc == 0) {
 		if (!o->infno[0])

@@ -270,13 +270,6 @@ static int check_refunds(const upload_args *a, line_set *ls)
 	return 0;
 }
 
-static const char *class_code(int known, int lv)
-{
-	if (!known)
-		return "03";
-	return lv == YB_CLASS_A ? "01" : lv == YB_CLASS_B ? "02" : "03";
-}
-
 /* drug_trac_codg as the national interface writes it: codes joined by ','. */
 static void write_codes(yb_jw *w, const yb_trac_codes *codes)
 {
@@ -310,17 +303,14 @@ static void write_line(yb_jw *w, const yb_fee_row *r, int full)
 	yb_jw_money(w, "det_item_fee_sumamt", r->sumamt);
 	yb_jw_dec(w, "cnt", r->cnt, YB_SCALE_COUNT);
 	yb_jw_dec(w, "pric", r->pric, YB_SCALE_PRICE);
-	if (r->known && r->pric_uplmt >= 0)
-		yb_jw_dec(w, "pric_uplmt_amt", r->pric_uplmt, YB_SCALE_PRICE);
-	else
-		yb_jw_null(w, "pric_uplmt_amt");
+	yb_write_line_cap(w, r->known ? r->pric_uplmt : -1);
 	yb_jw_ratio(w, "selfpay_prop", r->selfpay_bp);
 	yb_jw_money(w, "fulamt_ownpay_amt", r->fulamt_ownpay_amt);
 	yb_jw_money(w, "overlmt_amt", r->overlmt_amt);
 	yb_jw_money(w, "preselfpay_amt", r->preselfpay_amt);
 	yb_jw_money(w, "inscp_scp_amt", r->inscp_scp_amt);
-	yb_jw_str(w, "chrgitm_lv", class_code(r->known, r->chrgitm_lv));
-	yb_jw_str(w, "memo", r->memo[0] ? r->memo : NULL);
+	yb_write_line_class(w, r->med_list_codg, r->known, r->chrgitm_lv, r->flags,
+			    r->memo[0] ? r->memo : NULL);
 	yb_jw_end(w, '}');
 }
 

@@ -114,6 +114,9 @@ struct ledger_op {
 	int (*fn)(yb_store_tx *tx, ledger_op *o, yb_buf *output);
 	void *arg;
 	int dry_run;             /* run fn in a read snapshot, no record */
+	/* NULL, or run after a retry is answered from its record (rec), for
+	 * what the answer adds to the kept output (m->answer) */
+	int (*on_replay)(yb_store_tx *tx, ledger_op *o, const yb_idem_rec *rec);
 	/* set by fn (reset before each run) */
 	char infno[8];           /* msg->infno, else what fn derives */
 	char rec_psn[YB_ID_MAX]; /* the person to record; default psn_no */
@@ -141,8 +144,9 @@ int ledger_cancel_visit_tx(yb_store_tx *tx, const char *fix, const char *psn_no,
 int ledger_cancel_dscg_tx(yb_store_tx *tx, const char *fix, const char *psn_no,
 			  const char *mdtrt_id, yb_buf *output);
 /* Cancels a settlement (2208/2305) in tx; mdtrt_id, psn_no NULL: not
- * checked. psn_out gets the person. */
-int ledger_cancel_setl_tx(yb_store_tx *tx, const char *fix, const char *msgid,
+ * checked. psn_out gets the person. l names the fund rows of the answer
+ * (the policies). */
+int ledger_cancel_setl_tx(yb_ledger *l, yb_store_tx *tx, const char *fix, const char *msgid,
 			  const char *setl_id, const char *mdtrt_id, const char *psn_no,
 			  yb_datetime now, yb_buf *output, char psn_out[YB_ID_MAX],
 			  char infno_out[8]);
@@ -160,9 +164,8 @@ void ledger_setl_row(yb_setl_row *r, const char *fixmedins_code, const char *msg
 
 /* Writes a visit as 5201 lists it. */
 void ledger_write_visit(yb_jw *w, const char *key, const yb_mdtrt_rec *r);
-/* Writes a stored settlement row as setlinfo. */
-void ledger_write_setl_row(yb_jw *w, const char *key, const yb_setl_row *r);
-/* The same members into an object the caller has open. */
+/* Writes a stored settlement row's members as 5203 lists them into an
+ * object the caller has open. */
 void ledger_write_setl_fields(yb_jw *w, const yb_setl_row *r);
 
 #endif

@@ -65,7 +65,7 @@ static int undo(yb_store_tx *tx, ledger_op *o, const yb_idem_rec *rec, char setl
 			rc = yb_error_set(YB_ENOMEM, "out of memory");
 		} else if (rc == 0 && (rc = yb_tx_get_settlement(tx, found, st)) == 0 && !st->cancelled) {
 			/* cancelled already (2208): nothing left to undo */
-			rc = ledger_cancel_setl_tx(tx, fix, o->m->msgid, found, NULL, NULL, ledger_now(o->m),
+			rc = ledger_cancel_setl_tx(o->l, tx, fix, o->m->msgid, found, NULL, NULL, ledger_now(o->m),
 						   &scratch, NULL, NULL);
 			if (rc == 0) {
 				const char *p = strstr(scratch.ptr ? scratch.ptr : "", "\"setl_id\":\"");
@@ -205,22 +205,6 @@ int yb_ledger_reconcile(yb_ledger *l, const yb_recon_req *r, yb_recon *out)
 
 /* ---------------------------------------------------------------- 5203 */
 
-static const char *fund_name(const char *type)
-{
-	static const struct { const char *code, *name; } names[] = {
-		{"310100", "职工基本医疗保险统筹基金"}, {"310200", "职工基本医疗保险个人账户"},
-		{"320100", "公务员医疗补助资金"}, {"330100", "职工大额医疗费用补助"},
-		{"370100", "企业补充医疗保险"}, {"390100", "城乡居民基本医疗保险基金"},
-		{"390200", "城乡居民大病医疗保险资金"}, {"510100", "生育基金"},
-		{"610100", "医疗救助基金"}, {"999996", "医院负担"}, {"999997", "其他基金"},
-	};
-	size_t i;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(names[i].code, type) == 0)
-			return names[i].name;
-	return "";
-}
-
 typedef struct setl_query {
 	const char *fix, *psn_no, *mdtrt_id, *setl_id;
 	yb_buf *out;
@@ -290,7 +274,7 @@ static int query_setl_work(yb_store_tx *tx, void *arg)
 			yb_jw_obj(&q->w, NULL);
 			yb_jw_str(&q->w, "setl_id", q->ids[i]);
 			yb_jw_str(&q->w, "fund_pay_type", funds[k].fund_pay_type);
-			yb_jw_str(&q->w, "fund_pay_type_name", fund_name(funds[k].fund_pay_type));
+			yb_jw_str(&q->w, "fund_pay_type_name", yb_fund_pay_type_name(funds[k].fund_pay_type));
 			yb_jw_money(&q->w, "inscp_scp_amt", funds[k].inscp_scp_amt);
 			yb_jw_money(&q->w, "crt_payb_lmt_amt", funds[k].crt_payb_lmt_amt);
 			yb_jw_money(&q->w, "fund_payamt", funds[k].fund_payamt);

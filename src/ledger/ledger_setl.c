@@ -490,17 +490,28 @@ static int judge(yb_store_tx *tx, setl_job *j)
 
 /* ----------------------------------------------------------- the writes */
 
-static int write_output(const setl_job *j, int dry_run, yb_buf *output)
+/* The answer: setl_id, setlinfo, setldetail, result[], and expContent
+ * (null) where the platform's 2207 has it. medins_setl_id is the
+ * message's msgid (docs/interface.md). */
+static int write_output(const setl_job *j, const char *msgid, int dry_run, yb_buf *output)
 {
+	yb_setlinfo si;
 	char when[24];
 	yb_jw w;
 
 	yb_datetime_format(when, j->when);
+	yb_setlinfo_of(&si, &j->s, &j->v, &j->lp.psn);
+	si.setl_id = dry_run ? NULL : j->setl_id;
+	si.psn_name = j->p.psn_name;
+	si.certno = j->p.certno;
+	si.setl_time = when;
+	si.mdtrt_cert_type = j->r->mdtrt_cert_type;
+	si.medins_setl_id = msgid;
 	yb_jw_init(&w, output);
 	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "setl_id", dry_run ? NULL : j->setl_id);
-	yb_write_settlement(&w, &j->s, j->res, &j->v, &j->lp.psn, j->p.psn_name,
-			    dry_run ? NULL : j->setl_id, when);
+	yb_jw_str(&w, "setl_id", si.setl_id);
+	yb_write_settlement(&w, &si, &j->s, j->res, &j->v);
+	yb_jw_null(&w, "expContent");
 	yb_jw_end(&w, '}');
 	return output->oom ? yb_error_set(YB_ENOMEM, "out of memory") : 0;
 }
@@ -544,6 +555,45 @@ static int record(yb_store_tx *tx, setl_job *j, const char *msgid, yb_datetime n
 	return j->registered ? update_visit(tx, j, now) : 0;
 }
 
+/* The warnings of a settlement's recorded findings (warn rules: a refuse
+ * rule fails the unit), as warn_msg says them; from the store, so that a
+ * retry gets the same words. */
+typedef struct warn_text {
+	char *buf;
+	size_t cap, used;
+} warn_text;
+
+static int add_warning(const yb_finding_rec *f, void *arg)
+{
+	warn_text *t = arg;
+	int n;
+
+	if (t->used >= t->cap - 1)
+		return 0;
+	n = snprintf(t->buf + t->used, t->cap - t->used, "%srule %s: %s", t->used ? "; " : "",
+		     f->rule_id, f->vola_cont ? f->vola_cont : "");
+	t->used = n > 0 && (size_t)n < t->cap - t->used ? t->used + (size_t)n : t->cap - 1;
+	return 0;
+}
+
+static int setl_warnings(yb_store_tx *tx, const char *setl_id, yb_ledger_answer *a)
+{
+	warn_text t;
+
+	if (!a || !setl_id || !*setl_id)
+		return 0;
+	t.buf = a->warn;
+	t.cap = sizeof(a->warn);
+	t.used = 0;
+	a->warn[0] = '\0';
+	return yb_tx_each_finding(tx, setl_id, add_warning, &t);
+}
+
+static int settle_replayed(yb_store_tx *tx, ledger_op *o, const yb_idem_rec *rec)
+{
+	return setl_warnings(tx, rec->ref, o->m->answer);
+}
+
 /* --------------------------------------------------------------- the unit */
 
 static int settle_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
@@ -572,11 +622,12 @@ static int settle_fn(yb_store_tx *tx, ledger_op *o, yb_buf *output)
 	    (rc = yb_settlement_check(&j->s)) < 0)
 		return rc;
 	if (o->dry_run)
-		return write_output(j, 1, output);
+		return write_output(j, o->m->msgid, 1, output);
 	if ((rc = yb_tx_next_setl_id(tx, j->setl_id)) < 0 ||
 	    (rc = judge(tx, j)) < 0 ||
-	    (rc = write_output(j, 0, output)) < 0 ||
-	    (rc = record(tx, j, o->m->msgid, now)) < 0)
+	    (rc = write_output(j, o->m->msgid, 0, output)) < 0 ||
+	    (rc = record(tx, j, o->m->msgid, now)) < 0 ||
+	    (rc = setl_warnings(tx, j->setl_id, o->m->answer)) < 0)
 		return rc;
 	if (!o->infno[0])
 		snprintf(o->infno, sizeof(o->infno), "%s", yb_med_type_inpatient(j->v.med_type) ? "2304" : "2207");
@@ -622,6 +673,7 @@ int yb_ledger_settle(yb_ledger *l, const yb_ledger_msg *m, const yb_settle_req *
 	o.fn = settle_fn;
 	o.arg = j;
 	o.dry_run = r->dry_run;
+	o.on_replay = settle_replayed;
 	/* a retry must name the same visit, part and batch; with inline lines,
 	 * the same person (ledger.c, same_request) */
 	if (r->inl)

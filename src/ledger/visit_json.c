@@ -202,88 +202,202 @@ int yb_read_idet(yb_identity *out, size_t cap, size_t *n, const yb_policy *pol,
 
 /* --------------------------------------------------------------- writing */
 
-void yb_write_setlinfo(yb_jw *w, const char *key, const yb_settlement *s,
-		       const yb_visit *v, const yb_person *psn,
-		       const char *psn_name, const char *setl_id,
-		       const char *setl_time)
+const char *yb_cvlserv_flag(const char *psn_type)
 {
+	return psn_type && strcmp(psn_type, "1102") == 0 ? "1" : "0";
+}
+
+const char *yb_fund_pay_type_name(const char *type)
+{
+	static const struct { const char *code, *name; } names[] = {
+		{"310100", "职工基本医疗保险统筹基金"}, {"310200", "职工基本医疗保险个人账户基金"},
+		{"310201", "职工基本医疗保险个人账户共济基金"},
+		{"320100", "公务员医疗补助资金"}, {"330100", "职工大额医疗费用补助"},
+		{"370100", "企业补充医疗保险"}, {"390100", "城乡居民基本医疗保险基金"},
+		{"390200", "城乡居民大病医疗保险资金"}, {"510100", "生育基金"},
+		{"610100", "医疗救助基金"}, {"999996", "医院负担"}, {"999997", "其他基金"},
+	};
+	size_t i;
+
+	for (i = 0; type && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].code, type) == 0)
+			return names[i].name;
+	return "";
+}
+
+void yb_setlinfo_of(yb_setlinfo *si, const yb_settlement *s, const yb_visit *v,
+		    const yb_person *psn)
+{
+	memset(si, 0, sizeof(*si));
+	si->mdtrt_id = v->mdtrt_id;
+	si->psn_no = psn->psn_no;
+	si->psn_type = psn->psn_type;
+	si->gend = psn->gend;
+	si->brdy = psn->brdy;
+	si->age = psn->brdy != YB_DATE_NONE ? s->age : 0;
+	si->insutype = psn->insutype;
+	si->med_type = v->med_type;
+	si->clr_optins = v->admdvs;
+	yb_setl_amounts_from(si->amt, s);
+	si->pool_prop = s->pool_prop_selfpay;
+	si->balc = s->balc;
+	si->setl_proc_info = s->setl_proc_info;
+}
+
+static const char *str0(const char *s)
+{
+	return s ? s : "";
+}
+
+void yb_write_setlinfo(yb_jw *w, const char *key, const yb_setlinfo *si)
+{
+	static const int before_prop[] = {
+		YB_A_MEDFEE_SUMAMT, YB_A_FULAMT_OWNPAY_AMT, YB_A_OVERLMT_SELFPAY, YB_A_PRESELFPAY_AMT,
+		YB_A_INSCP_SCP_AMT, YB_A_ACT_PAY_DEDC, YB_A_HIFP_PAY};
+	static const int after_prop[] = {
+		YB_A_CVLSERV_PAY, YB_A_HIFES_PAY, YB_A_HIFMI_PAY, YB_A_HIFOB_PAY, YB_A_MAF_PAY,
+		YB_A_OTH_PAY, YB_A_FUND_PAY_SUMAMT, YB_A_PSN_PART_AMT, YB_A_ACCT_PAY,
+		YB_A_PSN_CASH_PAY, YB_A_HOSP_PART_AMT};
+	const char *certno = str0(si->certno);
 	char buf[32];
+	size_t k;
 
 	yb_jw_obj(w, key);
-	yb_jw_str(w, "mdtrt_id", v->mdtrt_id);
-	yb_jw_str(w, "setl_id", setl_id);
-	yb_jw_str(w, "psn_no", psn->psn_no);
-	yb_jw_str(w, "psn_name", psn_name);
-	buf[0] = psn->gend;
+	yb_jw_str(w, "mdtrt_id", str0(si->mdtrt_id));
+	yb_jw_str(w, "setl_id", si->setl_id);
+	if (si->refd_setl_id)
+		yb_jw_str(w, "refd_setl_id", si->refd_setl_id);
+	yb_jw_str(w, "psn_no", str0(si->psn_no));
+	yb_jw_str(w, "psn_name", str0(si->psn_name));
+	/* the store's certificate is the ID number (居民身份证, 01) */
+	yb_jw_str(w, "psn_cert_type", certno[0] ? "01" : "");
+	yb_jw_str(w, "certno", certno);
+	buf[0] = si->gend;
 	buf[1] = '\0';
-	yb_jw_str(w, "gend", psn->gend ? buf : NULL);
-	if (psn->brdy != YB_DATE_NONE) {
-		yb_date_format(buf, psn->brdy);
-		yb_jw_str(w, "brdy", buf);
-		yb_jw_int(w, "age", s->age);
-	}
-	snprintf(buf, sizeof(buf), "%d", psn->insutype);
+	yb_jw_str(w, "gend", buf);
+	yb_jw_str(w, "naty", ""); /* the store has no ethnicity */
+	if (si->brdy != YB_DATE_NONE)
+		yb_date_format(buf, si->brdy);
+	else
+		buf[0] = '\0';
+	yb_jw_str(w, "brdy", buf);
+	yb_jw_int(w, "age", si->age);
+	snprintf(buf, sizeof(buf), "%d", si->insutype);
 	yb_jw_str(w, "insutype", buf);
-	yb_jw_str(w, "psn_type", psn->psn_type);
-	yb_jw_str(w, "setl_time", setl_time);
-	snprintf(buf, sizeof(buf), "%d", v->med_type);
+	yb_jw_str(w, "psn_type", str0(si->psn_type));
+	yb_jw_str(w, "cvlserv_flag", yb_cvlserv_flag(si->psn_type));
+	yb_jw_str(w, "setl_time", str0(si->setl_time));
+	yb_jw_str(w, "mdtrt_cert_type", str0(si->mdtrt_cert_type));
+	snprintf(buf, sizeof(buf), "%d", si->med_type);
 	yb_jw_str(w, "med_type", buf);
-	yb_jw_money(w, "medfee_sumamt", s->medfee_sumamt);
-	yb_jw_money(w, "fulamt_ownpay_amt", s->fulamt_ownpay_amt);
-	yb_jw_money(w, "overlmt_selfpay", s->overlmt_selfpay);
-	yb_jw_money(w, "preselfpay_amt", s->preselfpay_amt);
-	yb_jw_money(w, "inscp_scp_amt", s->inscp_scp_amt);
-	yb_jw_money(w, "act_pay_dedc", s->act_pay_dedc);
-	yb_jw_money(w, "hifp_pay", s->hifp_pay);
-	yb_jw_ratio(w, "pool_prop_selfpay", s->pool_prop_selfpay);
-	yb_jw_money(w, "cvlserv_pay", s->cvlserv_pay);
-	yb_jw_money(w, "hifes_pay", s->hifes_pay);
-	yb_jw_money(w, "hifmi_pay", s->hifmi_pay);
-	yb_jw_money(w, "hifob_pay", s->hifob_pay);
-	yb_jw_money(w, "maf_pay", s->maf_pay);
-	yb_jw_money(w, "oth_pay", s->oth_pay);
-	yb_jw_money(w, "fund_pay_sumamt", s->fund_pay_sumamt);
-	yb_jw_money(w, "psn_part_amt", s->psn_part_amt);
-	yb_jw_money(w, "acct_pay", s->acct_pay);
-	yb_jw_money(w, "psn_cash_pay", s->psn_cash_pay);
-	yb_jw_money(w, "hosp_part_amt", s->hosp_part_amt);
-	yb_jw_money(w, "balc", s->balc);
-	yb_jw_money(w, "acct_mulaid_pay", s->acct_mulaid_pay);
-	yb_jw_str(w, "medins_setl_id", "");
-	yb_jw_str(w, "clr_optins", v->admdvs);
+	for (k = 0; k < sizeof(before_prop) / sizeof(before_prop[0]); k++)
+		yb_jw_money(w, yb_setl_amount_names[before_prop[k]], si->amt[before_prop[k]]);
+	yb_jw_ratio(w, "pool_prop_selfpay", si->pool_prop);
+	for (k = 0; k < sizeof(after_prop) / sizeof(after_prop[0]); k++)
+		yb_jw_money(w, yb_setl_amount_names[after_prop[k]], si->amt[after_prop[k]]);
+	yb_jw_money(w, "balc", si->balc);
+	yb_jw_money(w, "acct_mulaid_pay", si->amt[YB_A_ACCT_MULAID_PAY]);
+	yb_jw_str(w, "medins_setl_id", str0(si->medins_setl_id));
+	yb_jw_str(w, "clr_optins", str0(si->clr_optins));
 	yb_jw_str(w, "clr_way", "1");
-	yb_jw_str(w, "clr_type", v->med_type >= 21 && v->med_type <= 28 ? "21" : "11");
-	yb_jw_str(w, "setl_proc_info", s->setl_proc_info);
+	yb_jw_str(w, "clr_type", yb_med_type_inpatient(si->med_type) ? "21" : "11");
+	yb_jw_str(w, "setl_proc_info", str0(si->setl_proc_info));
 	yb_jw_end(w, '}');
 }
 
-static const char *class_code(int lv)
+static void write_fund_row(yb_jw *w, const char *type, const char *name, yb_money inscp,
+			   yb_money lmt, yb_money pay, const char *info)
 {
-	return lv == YB_CLASS_A ? "01" : lv == YB_CLASS_B ? "02" : "03";
+	yb_jw_obj(w, NULL);
+	yb_jw_str(w, "fund_pay_type", type);
+	yb_jw_str(w, "fund_pay_type_name", name && *name ? name : yb_fund_pay_type_name(type));
+	yb_jw_money(w, "inscp_scp_amt", inscp);
+	yb_jw_money(w, "crt_payb_lmt_amt", lmt);
+	yb_jw_money(w, "fund_payamt", pay);
+	yb_jw_str(w, "setl_proc_info", str0(info));
+	yb_jw_end(w, '}');
 }
 
-void yb_write_settlement(yb_jw *w, const yb_settlement *s,
-			 const yb_line_result *lines, const yb_visit *v,
-			 const yb_person *psn, const char *psn_name,
-			 const char *setl_id, const char *setl_time)
+/* The pooled funds (they sum to fund_pay_sumamt), then what the platform
+ * lists beside them, each only when it holds money: the own account
+ * (310200) and the family mutual-aid accounts (310201), which sum to
+ * acct_pay, and the hospital's part (999996), hosp_part_amt. HIS total
+ * setldetail by fund_pay_type, so the pooled total stays fund_pay_sumamt. */
+void yb_write_setldetail(yb_jw *w, const char *key, const yb_fund_pay *funds, int n_funds,
+			 const yb_money amt[YB_A_COUNT])
 {
-	size_t i;
+	const yb_money own = amt[YB_A_ACCT_PAY] - amt[YB_A_ACCT_MULAID_PAY];
+	const yb_money inscp = amt[YB_A_INSCP_SCP_AMT];
 	int k;
 
-	yb_write_setlinfo(w, "setlinfo", s, v, psn, psn_name, setl_id, setl_time);
-	yb_jw_arr(w, "setldetail");
-	for (k = 0; k < s->n_funds; k++) {
-		const yb_fund_pay *f = &s->funds[k];
-		yb_jw_obj(w, NULL);
-		yb_jw_str(w, "fund_pay_type", f->fund_pay_type);
-		yb_jw_str(w, "fund_pay_type_name", f->fund_pay_type_name);
-		yb_jw_money(w, "inscp_scp_amt", f->inscp_scp_amt);
-		yb_jw_money(w, "crt_payb_lmt_amt", f->crt_payb_lmt_amt);
-		yb_jw_money(w, "fund_payamt", f->fund_payamt);
-		yb_jw_str(w, "setl_proc_info", f->setl_proc_info);
-		yb_jw_end(w, '}');
-	}
+	yb_jw_arr(w, key);
+	for (k = 0; k < n_funds; k++)
+		write_fund_row(w, funds[k].fund_pay_type, funds[k].fund_pay_type_name,
+			       funds[k].inscp_scp_amt, funds[k].crt_payb_lmt_amt, funds[k].fund_payamt,
+			       funds[k].setl_proc_info);
+	if (own)
+		write_fund_row(w, "310200", NULL, inscp, 0, own, "A2: the own personal account");
+	if (amt[YB_A_ACCT_MULAID_PAY])
+		write_fund_row(w, "310201", NULL, inscp, 0, amt[YB_A_ACCT_MULAID_PAY],
+			       "A2: family mutual-aid accounts");
+	if (amt[YB_A_HOSP_PART_AMT])
+		write_fund_row(w, "999996", NULL, inscp, 0, amt[YB_A_HOSP_PART_AMT], "borne by the hospital");
 	yb_jw_end(w, ']');
+}
+
+/* ------------------------------------------------------ a line's facts */
+
+/* The platform writes 999999 (scale 6 here) for an item with no price cap,
+ * and for one it does not know; a typed client cannot read null. */
+#define PRIC_UPLMT_NONE (999999LL * 1000000LL)
+
+void yb_write_line_cap(yb_jw *w, int64_t pric_uplmt)
+{
+	yb_jw_dec(w, "pric_uplmt_amt", pric_uplmt >= 0 ? pric_uplmt : PRIC_UPLMT_NONE, YB_SCALE_PRICE);
+}
+
+/* 医疗收费项目类别 as far as the store knows it: the general consultation
+ * fee by its flag, drugs and materials by the first letter of the national
+ * code (X western drug, Z patent drug, T herbal pieces, C consumable);
+ * every other service is 14 (other): the catalogue does not say which. */
+static const char *med_chrgitm_type(const char *med_list_codg, uint32_t flags)
+{
+	if (flags & YB_ITEM_CONSULT)
+		return "12";
+	switch (med_list_codg ? med_list_codg[0] : '\0') {
+	case 'X': return "09";
+	case 'Z': return "11";
+	case 'T': return "10";
+	case 'C': return "08";
+	default: return "14";
+	}
+}
+
+void yb_write_line_class(yb_jw *w, const char *med_list_codg, int known, int chrgitm_lv,
+			 uint32_t flags, const char *memo)
+{
+	static const char *const flag_keys[] = {
+		"bas_medn_flag", "hi_nego_drug_flag", "chld_medc_flag", "list_sp_item_flag",
+		"lmt_used_flag", "drt_reim_flag"};
+	size_t k;
+
+	yb_jw_str(w, "chrgitm_lv", !known ? "03" : chrgitm_lv == YB_CLASS_A ? "01"
+				   : chrgitm_lv == YB_CLASS_B ? "02" : "03");
+	yb_jw_str(w, "med_chrgitm_type", med_chrgitm_type(med_list_codg, flags));
+	/* the catalogue holds none of these: "0" (docs/interface.md) */
+	for (k = 0; k < sizeof(flag_keys) / sizeof(flag_keys[0]); k++)
+		yb_jw_str(w, flag_keys[k], "0");
+	yb_jw_str(w, "memo", memo);
+	yb_jw_null(w, "exp_content");
+}
+
+void yb_write_settlement(yb_jw *w, const yb_setlinfo *si, const yb_settlement *s,
+			 const yb_line_result *lines, const yb_visit *v)
+{
+	size_t i;
+
+	yb_write_setlinfo(w, "setlinfo", si);
+	yb_write_setldetail(w, "setldetail", s->funds, s->n_funds, si->amt);
 	yb_jw_arr(w, "result");
 	for (i = 0; i < v->n_lines; i++) {
 		const yb_feeline *l = &v->lines[i];
@@ -294,17 +408,13 @@ void yb_write_settlement(yb_jw *w, const yb_settlement *s,
 		yb_jw_money(w, "det_item_fee_sumamt", l->sumamt);
 		yb_jw_dec(w, "cnt", l->cnt, YB_SCALE_COUNT);
 		yb_jw_dec(w, "pric", l->pric, YB_SCALE_PRICE);
-		if (l->pric_uplmt >= 0)
-			yb_jw_dec(w, "pric_uplmt_amt", l->pric_uplmt, YB_SCALE_PRICE);
-		else
-			yb_jw_null(w, "pric_uplmt_amt");
+		yb_write_line_cap(w, l->pric_uplmt);
 		yb_jw_ratio(w, "selfpay_prop", r->selfpay_bp);
 		yb_jw_money(w, "fulamt_ownpay_amt", r->fulamt_ownpay_amt);
 		yb_jw_money(w, "overlmt_amt", r->overlmt_amt);
 		yb_jw_money(w, "preselfpay_amt", r->preselfpay_amt);
 		yb_jw_money(w, "inscp_scp_amt", r->inscp_scp_amt);
-		yb_jw_str(w, "chrgitm_lv", l->known ? class_code(l->chrgitm_lv) : "03");
-		yb_jw_str(w, "memo", r->rule);
+		yb_write_line_class(w, l->med_list_codg, l->known, l->chrgitm_lv, l->flags, r->rule);
 		yb_jw_end(w, '}');
 	}
 	yb_jw_end(w, ']');

@@ -58,6 +58,10 @@ void yb_answer_write(yb_buf *out, const yb_answer *a)
 	yb_jw_str(&w, "inf_refmsgid", a->stamp->inf_refmsgid);
 	yb_jw_str(&w, "refmsg_time", a->stamp->refmsg_time);
 	yb_jw_str(&w, "respond_time", a->stamp->respond_time);
+	/* the platform's answers carry both, empty: nothing is encrypted or
+	 * signed in an answer (docs/interface.md, "The response envelope") */
+	yb_jw_str(&w, "enctype", "");
+	yb_jw_str(&w, "signtype", "");
 	if (a->err_msg)
 		yb_jw_strn(&w, "err_msg", a->err_msg, yb_utf8_cut(a->err_msg, YB_ERR_MSG_MAX));
 	else

@@ -97,7 +97,7 @@ static int members_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
 		yb_jw_int(out, "age", yb_age(p->brdy, on));
 	} else {
 		yb_jw_str(out, "brdy", "");
-		yb_jw_null(out, "age");
+		yb_jw_int(out, "age", 0); /* no null in a number: a typed client cannot read it */
 	}
 	yb_jw_end(out, '}');
 
@@ -112,7 +112,7 @@ static int members_1101(txn_ctx *c, const yb_json *input, yb_jw *out)
 		yb_jw_str(out, "psn_insu_stas", buf);
 		yb_date_format(buf, p->begndate);
 		yb_jw_str(out, "psn_insu_date", buf);
-		yb_jw_str(out, "cvlserv_flag", strcmp(p->psn_type, "1102") == 0 ? "1" : "0");
+		yb_jw_str(out, "cvlserv_flag", yb_cvlserv_flag(p->psn_type));
 		yb_jw_str(out, "insuplc_admdvs", p->insu_admdvs);
 		yb_jw_str(out, "emp_name", "");
 		yb_jw_end(out, '}');

@@ -147,6 +147,7 @@ static int read_setl(txn_ctx *c, const yb_json *input, int kind, int inpatient, 
 	    (rc = yb_jget_decimal(d, &dp, "oth_scheme_pay", 0, YB_SCALE_MONEY, &vs->oth_scheme_pay, NULL)) < 0)
 		return rc;
 	vs->has_medfee = 1;
+	vs->mdtrt_cert_type = s->cert_type;
 	if (vs->medfee_sumamt < 0)
 		return yb_jpath_error(&dp, "medfee_sumamt", "negative amount");
 	if (vs->oth_scheme_pay < 0)
@@ -247,6 +248,18 @@ static void scope_warning(txn_ctx *c, const setl_in *s, const yb_buf *out)
 	}
 }
 
+/* 2207/2304: the findings of warn rules the settlement met (the ledger
+ * reads them from the store, first time and on a retry alike), after the
+ * scope sums' differences. */
+static void rule_warning(txn_ctx *c)
+{
+	size_t used = strlen(c->warn);
+
+	if (c->answer.as_sent || !c->answer.warn[0])
+		return;
+	snprintf(c->warn + used, sizeof(c->warn) - used, "%s%s", used ? "; " : "", c->answer.warn);
+}
+
 static int settle(txn_ctx *c, const yb_json *input, int kind, int inpatient, yb_buf *out)
 {
 	setl_in s;
@@ -266,6 +279,7 @@ static int settle(txn_ctx *c, const yb_json *input, int kind, int inpatient, yb_
 		goto done;
 	}
 	scope_warning(c, &s, out);
+	rule_warning(c);
 done:
 	free(s.lines);
 	return rc;

@@ -26,14 +26,14 @@
  * Meta members of a pattern: "_status" the HTTP status (default 200),
  * "_same_as": "NN" the body byte for byte the same as step NN's,
  * "_same_setl_as": "NN" setlinfo and setldetail equal to step NN's but
- * for setl_id and setl_time, "_identities": true the four identities of
+ * for setl_id, setl_time and medins_setl_id, "_identities": true the four identities of
  * NHSA.md hold in output.setlinfo, "_file": the answer is a file (9102):
  * a ZIP of one entry named "name", holding "rows" lines of "cols"
  * tab-separated columns; "row"[i] gives line i's non-empty columns by
  * number ({"0": "XA10...", "82": "..."}), every other column must be
  * empty. Institutions and their secrets come
  * from the fixmedins records of DATA.jsonl. FLOW_VERBOSE=1 prints every
- * answer.
+ * answer; FLOW_ANSWERS=FILE appends each to FILE, one a line.
  *
  * The resend check: after every flow has run, each step that was a durable
  * transaction (TXN_F_LEDGER in the table of src/nhsa/txn_table.c) and was
@@ -284,7 +284,14 @@ static int identities(const yb_json *root, char *why, size_t wcap)
 	return 0;
 }
 
-/* setlinfo and setldetail of two answers equal but for setl_id and setl_time. */
+/* The ids each settlement message has of its own: setl_id, setl_time and
+ * medins_setl_id (the message's msgid). */
+static int own_id(const char *key)
+{
+	return !strcmp(key, "setl_id") || !strcmp(key, "setl_time") || !strcmp(key, "medins_setl_id");
+}
+
+/* setlinfo and setldetail of two answers equal but for their own ids. */
 static int same_setl(const char *a, const char *b, char *why, size_t wcap)
 {
 	static const char *const parts[] = {"setlinfo", "setldetail"};
@@ -313,12 +320,12 @@ static int same_setl(const char *a, const char *b, char *why, size_t wcap)
 		if (x->type == YB_JSON_OBJECT && y->type == YB_JSON_OBJECT) {
 			yb_jw_obj(&wx, NULL);
 			for (m = x->child; m; m = m->next)
-				if (strcmp(m->key, "setl_id") && strcmp(m->key, "setl_time"))
+				if (!own_id(m->key))
 					yb_jw_value(&wx, m->key, m);
 			yb_jw_end(&wx, '}');
 			yb_jw_obj(&wy, NULL);
 			for (m = y->child; m; m = m->next)
-				if (strcmp(m->key, "setl_id") && strcmp(m->key, "setl_time"))
+				if (!own_id(m->key))
 					yb_jw_value(&wy, m->key, m);
 			yb_jw_end(&wy, '}');
 		} else {
@@ -798,6 +805,14 @@ static void run_flow(run *r, const char *dir)
 			if (getenv("FLOW_VERBOSE"))
 				printf("     %.*s\n", (int)(body.len < 2000 ? body.len : 2000), body.ptr ? body.ptr : "");
 			r->pass++;
+		}
+		/* every JSON answer, a line each (a file, 9102's ZIP, is not one) */
+		if (body.len && body.ptr[0] == '{' && getenv("FLOW_ANSWERS")) {
+			FILE *f = fopen(getenv("FLOW_ANSWERS"), "a");
+			if (f) {
+				fprintf(f, "%.*s\n", (int)body.len, body.ptr);
+				fclose(f);
+			}
 		}
 		if (r->n_answers < MAX_STEPS) {
 			r->answers[r->n_answers] = strdup(body.ptr ? body.ptr : "");

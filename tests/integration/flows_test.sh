@@ -5,14 +5,17 @@
 # tests/integration/flow.c (build/tests/flow), a restart in the middle
 # (the idempotency flow retries across it), the resend check of every
 # durable message after 2 s and after another restart (flows/README.md), then
-# the access log checked for personal data in clear and `yibao check` over
-# the books.
+# every answer checked for a null where a number belongs and for setldetail
+# totals that disagree with setlinfo (tests/integration/answer_check.c,
+# beside FLOW), the access log for personal data in clear and `yibao check`
+# over the books.
 #
 # usage: YIBAO=build/yibao FLOW=build/tests/flow sh tests/integration/flows_test.sh [FLOW...]
 set -u
 
 YIBAO=${YIBAO:-build/yibao}
 FLOW=${FLOW:-build/tests/flow}
+ANSWER_CHECK=${ANSWER_CHECK:-$(dirname "$FLOW")/answer_check}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 FLOWS="$HERE/flows"
@@ -27,6 +30,7 @@ trap cleanup EXIT INT TERM
 
 [ -x "$YIBAO" ] || { echo "flows_test: $YIBAO not built" >&2; exit 1; }
 [ -x "$FLOW" ] || { echo "flows_test: $FLOW not built" >&2; exit 1; }
+[ -x "$ANSWER_CHECK" ] || { echo "flows_test: $ANSWER_CHECK not built" >&2; exit 1; }
 "$YIBAO" load --db "$T/db" "$FLOWS/data.jsonl" >/dev/null || { echo "flows_test: load failed" >&2; exit 1; }
 
 # start.sh ADDRESS: starts the server, waits for its "listening" line and
@@ -65,9 +69,10 @@ else
 	dirs=$(find "$FLOWS" -mindepth 1 -maxdepth 1 -type d | sort)
 fi
 # shellcheck disable=SC2086
-"$FLOW" --url "http://127.0.0.1:$PORT/fsi/api/rsfComIfsService/callService" \
+FLOW_ANSWERS="$T/answers.jsonl" "$FLOW" --url "http://127.0.0.1:$PORT/fsi/api/rsfComIfsService/callService" \
 	--data "$FLOWS/data.jsonl" --restart "sh $T/restart.sh" $dirs
 rc=$?
+"$ANSWER_CHECK" "$T/answers.jsonl" || rc=1
 
 sh "$T/stop.sh"
 # personal data never in clear: no certificate number, no name of the data

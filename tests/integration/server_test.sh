@@ -228,7 +228,8 @@ call $CLINIC $CLINIC_SECRET "$T/pre.json"
 expect "2206 pre-settlement" 200 0 '"setl_id":null'
 cp "$T/out" "$T/pre.out"
 # the server hands the ledger the visit it was sent: same answer as `yibao settle`
-printf '{"msgid":"X","fixmedins_code":"%s","psn_no":"34060000000000000001","insutype":"310","mdtrt":{"mdtrt_id":"MD2024030100001","med_type":"11","begntime":"2024-03-01 09:00:00","acct_used_flag":"1"},"feedetail":%s}' \
+# (with the same msgid and certificate type, which the answer repeats)
+printf '{"msgid":"H34060300101202403010900000010","mdtrt_cert_type":"02","fixmedins_code":"%s","psn_no":"34060000000000000001","insutype":"310","mdtrt":{"mdtrt_id":"MD2024030100001","med_type":"11","begntime":"2024-03-01 09:00:00","acct_used_flag":"1"},"feedetail":%s}' \
 	$CLINIC "$FEES" > "$T/cli.json"
 "$YIBAO" settle --db "$T/db" --dry-run "$T/cli.json" > "$T/cli.out" 2>&1
 [ "$(sed 's/.*"setlinfo"://; s/,"setldetail".*//' "$T/cli.out")" = "$(sed 's/.*"setlinfo"://; s/,"setldetail".*//' "$T/pre.out")" ] &&
@@ -240,8 +241,9 @@ expect "2207 settlement" 200 0 '"medfee_sumamt":313.20'
 cp "$T/out" "$T/setl.out"
 SETL_ID=$(sed -n 's/.*"setlinfo":{[^}]*"setl_id":"\([^"]*\)".*/\1/p' "$T/setl.out")
 [ -n "$SETL_ID" ] && ok "2207 gives a setl_id ($SETL_ID)" || bad "2207 gives a setl_id" "$(cat "$T/setl.out")"
-# the amounts of 2206 and 2207 agree, setl_id and envelope aside
-strip() { sed 's/.*"output"://; s/"setl_id":[^,]*,//g' "$1"; }
+# the amounts of 2206 and 2207 agree, setl_id, medins_setl_id (each message's
+# own msgid) and envelope aside
+strip() { sed 's/.*"output"://; s/"setl_id":[^,]*,//g; s/"medins_setl_id":[^,]*,//g' "$1"; }
 [ "$(strip "$T/pre.out")" = "$(strip "$T/setl.out")" ] && ok "2206 equals 2207" ||
 	bad "2206 equals 2207" "$(strip "$T/pre.out") vs $(strip "$T/setl.out")"
 # the four identities of NHSA.md, to the fen (amounts print with 2 decimals)

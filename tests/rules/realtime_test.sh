@@ -8,7 +8,7 @@
 #  2. yibao serve: 2201 -> 2204 with drug_trac_codg and drugtracinfo[] ->
 #     2207 (tests/rules/flows/realtime), a code settled again elsewhere
 #     refused (S2-REUSE, infcode -1), a second consultation the same day
-#     settled with its finding; 3503/3501 record stock codes; 3101/3102
+#     settled with its finding, said in warn_msg (a retry: the same bytes); 3503/3501 record stock codes; 3101/3102
 #     answer result[] (swap, reuse, quantity; rule_ids; a clean case; a
 #     malformed one) writing nothing; then the store's rows checked.
 #
