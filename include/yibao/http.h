@@ -156,7 +156,11 @@ void yb_handle_error(yb_response *resp, int status, const char *msg);
 #include "yibao/admin.h"
 
 #define YB_ADMIN_PREFIX "/api/v1/"
-#define YB_ADMIN_MAX_BODY (64u << 20) /* a payment file of ~1 million lines */
+/* Bodies by route (beyond, 413): a payment file of ~1 million lines; a
+ * JSON body; a login, or a route that reads no body. */
+#define YB_ADMIN_MAX_BODY (64u << 20)
+#define YB_ADMIN_JSON_BODY (1u << 20)
+#define YB_ADMIN_SMALL_BODY (4u << 10)
 
 typedef struct yb_admin_api yb_admin_api;
 
@@ -173,8 +177,33 @@ typedef struct yb_admin_request {
 	size_t len;
 } yb_admin_request;
 
-/* Answers one request of the API; never fails (a refusal is an answer).
- * resp->body must start empty; the caller frees it. */
+/* What the headers of a request decided (yb_admin_begin), kept until its
+ * body is in (yb_admin_finish). */
+typedef struct yb_admin_call {
+	int route;                 /* index in admin_api.c's table */
+	char path[512];            /* the path's segments; ids point into it */
+	const char *ids[2];
+	char rid[YB_ID_MAX];       /* the request's id */
+	char api[80];              /* "POST /api/v1/login", for the access log */
+	yb_actor who;              /* the session's staff and role */
+	size_t max_body;           /* the route's limit: YB_ADMIN_*_BODY */
+} yb_admin_call;
+
+/* A request's headers (req's body unused): path, method, session and role,
+ * before any byte of the body is read. Returns 0 when the body may be read
+ * (at most call->max_body bytes); otherwise -1 and resp holds the refusal
+ * (404, 405, 401, 403; 503 or 500 when the store fails). Either way
+ * resp's log fields are filled. */
+int yb_admin_begin(yb_admin_api *h, const yb_admin_request *req, yb_admin_call *call,
+		   yb_response *resp);
+/* The rest, once req->body holds the whole body: 413 above call->max_body,
+ * else the body is read and the operation run. */
+void yb_admin_finish(yb_admin_api *h, yb_admin_call *call, const yb_admin_request *req,
+		     yb_response *resp);
+/* A refusal of the call's request by the server (413): the API's answer. */
+void yb_admin_refuse(const yb_admin_call *call, int status, const char *msg, yb_response *resp);
+/* begin and finish in one: answers one request of the API; never fails (a
+ * refusal is an answer). resp->body must start empty; the caller frees it. */
 void yb_admin_handle(yb_admin_api *h, const yb_admin_request *req, yb_response *resp);
 
 /* -------------------------------------------------------------- server */

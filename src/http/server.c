@@ -1,14 +1,20 @@
 /* The libmicrohttpd server of `yibao serve`: one POST endpoint, bodies up
  * to 1 MiB, a thread pool, one access-log line per request, and a shutdown
  * that answers every request already started. Requests under /api/v1/ go
- * to the administration API (admin_api.c), bodies up to 64 MiB.
+ * to the administration API (admin_api.c), bodies by route (4 KiB to
+ * 64 MiB).
  *
  * A request's life (callbacks of one connection run on one pool thread):
  *   first call      headers only: count it in flight; 404, 405 and a
- *                   Content-Length over 1 MiB are answered at once
- *   upload calls    body appended; past 1 MiB it is dropped and counted,
- *                   past 8 MiB the connection is closed
- *   last call       yb_handle(), queue the answer, log the line
+ *                   Content-Length over the limit are answered at once;
+ *                   an /api/v1/ request's session and role are decided
+ *                   here (yb_admin_begin): refused, no byte of its body
+ *                   is read
+ *   upload calls    body appended; past the limit it is dropped and
+ *                   counted, past the limit + 8 MiB the connection is
+ *                   closed
+ *   last call       yb_handle() or yb_admin_finish(), queue the answer,
+ *                   log the line
  *   completed       (MHD_OPTION_NOTIFY_COMPLETED) free, leave flight
  * Shutdown: quiesce (no new connections), wait until nothing is in flight,
  * then stop the threads. */
@@ -26,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DISCARD_MAX (8u << 20) /* a chunked body this big: close the connection */
+#define DISCARD_MAX (8u << 20) /* a chunked body this far past its limit: close the connection */
 
 struct yb_server {
 	struct MHD_Daemon *d;
@@ -41,9 +47,11 @@ struct yb_server {
 typedef struct conn_state {
 	yb_buf body;
 	size_t seen;
+	size_t max;           /* the body's limit */
 	int too_big;
 	int admin;            /* a request of the administration API */
 	int64_t t0;
+	yb_admin_call call;   /* admin: what its headers decided */
 } conn_state;
 
 /* ---------------------------------------------------------- access log */
@@ -88,15 +96,15 @@ static void log_request(const yb_response *r, int64_t t0)
 
 /* ------------------------------------------------------------ answers */
 
-static enum MHD_Result send_resp(yb_server *s, struct MHD_Connection *conn,
-				 yb_response *r, int64_t t0)
+static enum MHD_Result send_resp(yb_server *s, struct MHD_Connection *conn, conn_state *st,
+				 yb_response *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
 	char *body = r->body.ptr;
 	size_t len = r->body.len;
 
-	log_request(r, t0);
+	log_request(r, st->t0);
 	/* the buffer passes to libmicrohttpd, which frees it when sent */
 	r->body.ptr = NULL;
 	r->body.len = r->body.cap = 0;
@@ -113,14 +121,26 @@ static enum MHD_Result send_resp(yb_server *s, struct MHD_Connection *conn,
 	return ok;
 }
 
-static enum MHD_Result refuse(yb_server *s, struct MHD_Connection *conn, int status,
-			      const char *msg, int64_t t0)
+static enum MHD_Result refuse(yb_server *s, struct MHD_Connection *conn, conn_state *st,
+			      int status, const char *msg)
 {
 	yb_response r;
 
 	memset(&r, 0, sizeof(r));
-	yb_handle_error(&r, status, msg);
-	return send_resp(s, conn, &r, t0);
+	if (st->admin)
+		yb_admin_refuse(&st->call, status, msg, &r);
+	else
+		yb_handle_error(&r, status, msg);
+	return send_resp(s, conn, st, &r);
+}
+
+/* "request: body larger than 1 MiB" */
+static const char *too_big_msg(char *buf, size_t cap, size_t max)
+{
+	int mib = max >= (1u << 20);
+
+	snprintf(buf, cap, "request: body larger than %zu %s", max >> (mib ? 20 : 10), mib ? "MiB" : "KiB");
+	return buf;
 }
 
 static const char *header(struct MHD_Connection *conn, const char *name)
@@ -149,6 +169,38 @@ static const char *query_arg(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static void admin_req(yb_admin_request *req, struct MHD_Connection *conn, const conn_state *st,
+		      const char *url, const char *method)
+{
+	memset(req, 0, sizeof(*req));
+	req->method = method;
+	req->path = url;
+	req->authorization = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
+	req->query = query_arg;
+	req->qctx = conn;
+	req->body = st->body.ptr ? st->body.ptr : "";
+	req->len = st->body.len;
+}
+
+/* The first call of an administration API request: route, session and
+ * role from the headers, then the route's body limit. */
+static enum MHD_Result admin_begin(yb_server *s, struct MHD_Connection *conn, conn_state *st,
+				   const char *url, const char *method)
+{
+	yb_admin_request req;
+	yb_response r;
+	char msg[64];
+
+	admin_req(&req, conn, st, url, method);
+	memset(&r, 0, sizeof(r));
+	if (yb_admin_begin(s->admin, &req, &st->call, &r) < 0)
+		return send_resp(s, conn, st, &r);
+	st->max = st->call.max_body;
+	if (declared_too_big(conn, st->max))
+		return refuse(s, conn, st, 413, too_big_msg(msg, sizeof(msg), st->max));
+	return MHD_YES;
+}
+
 /* The last call of an administration API request. */
 static enum MHD_Result admin_request(yb_server *s, struct MHD_Connection *conn, conn_state *st,
 				     const char *url, const char *method)
@@ -156,17 +208,10 @@ static enum MHD_Result admin_request(yb_server *s, struct MHD_Connection *conn, 
 	yb_admin_request req;
 	yb_response r;
 
-	memset(&req, 0, sizeof(req));
-	req.method = method;
-	req.path = url;
-	req.authorization = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
-	req.query = query_arg;
-	req.qctx = conn;
-	req.body = st->body.ptr ? st->body.ptr : "";
-	req.len = st->body.len;
+	admin_req(&req, conn, st, url, method);
 	memset(&r, 0, sizeof(r));
-	yb_admin_handle(s->admin, &req, &r);
-	return send_resp(s, conn, &r, st->t0);
+	yb_admin_finish(s->admin, &st->call, &req, &r);
+	return send_resp(s, conn, st, &r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -178,33 +223,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	conn_state *st = *con_cls;
 	yb_request req;
 	yb_response r;
+	char msg[64];
 
 	(void)version;
 	if (!st) {
 		if (!(st = calloc(1, sizeof(*st))))
 			return MHD_NO;
 		st->t0 = yb_monotonic_us();
+		st->max = YB_HTTP_MAX_BODY;
 		*con_cls = st;
 		atomic_fetch_add(&s->inflight, 1);
 		if (s->admin && strncmp(url, YB_ADMIN_PREFIX, strlen(YB_ADMIN_PREFIX)) == 0) {
 			st->admin = 1;
-			if (declared_too_big(conn, YB_ADMIN_MAX_BODY))
-				return refuse(s, conn, 413, "request: body larger than 64 MiB", st->t0);
-			return MHD_YES;
+			return admin_begin(s, conn, st, url, method);
 		}
 		if (strcmp(url, YB_HTTP_PATH) != 0)
-			return refuse(s, conn, 404, "path: not " YB_HTTP_PATH, st->t0);
+			return refuse(s, conn, st, 404, "path: not " YB_HTTP_PATH);
 		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
-			return refuse(s, conn, 405, "method: only POST", st->t0);
-		if (declared_too_big(conn, YB_HTTP_MAX_BODY))
-			return refuse(s, conn, 413, "request: body larger than 1 MiB", st->t0);
+			return refuse(s, conn, st, 405, "method: only POST");
+		if (declared_too_big(conn, st->max))
+			return refuse(s, conn, st, 413, too_big_msg(msg, sizeof(msg), st->max));
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		st->seen += *upload_data_size;
-		if (st->seen > (st->admin ? YB_ADMIN_MAX_BODY + DISCARD_MAX : DISCARD_MAX))
+		if (st->seen > st->max + DISCARD_MAX)
 			return MHD_NO;
-		if (st->seen > (st->admin ? YB_ADMIN_MAX_BODY : YB_HTTP_MAX_BODY)) {
+		if (st->seen > st->max) {
 			st->too_big = 1;
 			yb_buf_free(&st->body);
 		} else {
@@ -214,10 +259,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (st->too_big)
-		return refuse(s, conn, 413, st->admin ? "request: body larger than 64 MiB"
-						     : "request: body larger than 1 MiB", st->t0);
+		return refuse(s, conn, st, 413, too_big_msg(msg, sizeof(msg), st->max));
 	if (st->body.oom)
-		return refuse(s, conn, 500, "out of memory", st->t0);
+		return refuse(s, conn, st, 500, "out of memory");
 	if (st->admin)
 		return admin_request(s, conn, st, url, method);
 
@@ -230,7 +274,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	req.len = st->body.len;
 	memset(&r, 0, sizeof(r));
 	yb_handle(s->h, &req, &r);
-	return send_resp(s, conn, &r, st->t0);
+	return send_resp(s, conn, st, &r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
