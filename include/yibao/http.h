@@ -252,5 +252,10 @@ int yb_http_post(const yb_http_url *u, const yb_http_hdr *h, size_t nh, const ch
 
 /* One line of JSON on stderr (a single write, so lines never interleave). */
 void yb_log_line(const yb_buf *line);
+/* An event's line: yb_log_begin() starts {"time":"2024-03-01 09:00:00",
+ * "event":EVENT in line (empty) for the caller's members, written with w;
+ * yb_log_end() closes it, writes it (yb_log_line) and frees line. */
+void yb_log_begin(yb_jw *w, yb_buf *line, const char *event);
+void yb_log_end(yb_jw *w, yb_buf *line);
 
 #endif

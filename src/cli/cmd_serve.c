@@ -26,24 +26,14 @@ static const char usage[] =
 static void log_event(const char *event, const char *key, const char *val, int threads)
 {
 	yb_buf line = YB_BUF_INIT;
-	yb_now now;
-	char when[24];
 	yb_jw w;
 
-	yb_now_get(&now);
-	yb_datetime_format(when, now.local);
-	yb_jw_init(&w, &line);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "time", when);
-	yb_jw_str(&w, "event", event);
+	yb_log_begin(&w, &line, event);
 	if (key)
 		yb_jw_str(&w, key, val);
 	if (threads)
 		yb_jw_int(&w, "threads", threads);
-	yb_jw_end(&w, '}');
-	yb_buf_putc(&line, '\n');
-	yb_log_line(&line);
-	yb_buf_free(&line);
+	yb_log_end(&w, &line);
 }
 
 /* What the group commit did while we served: units of work per commit
@@ -52,24 +42,14 @@ static void log_store(yb_ledger *l)
 {
 	yb_store_stats st;
 	yb_buf line = YB_BUF_INIT;
-	yb_now now;
-	char when[24];
 	yb_jw w;
 
 	yb_store_get_stats(yb_ledger_store(l), &st);
-	yb_now_get(&now);
-	yb_datetime_format(when, now.local);
-	yb_jw_init(&w, &line);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "time", when);
-	yb_jw_str(&w, "event", "store");
+	yb_log_begin(&w, &line, "store");
 	yb_jw_int(&w, "commits", (int64_t)st.commits);
 	yb_jw_int(&w, "units", (int64_t)st.units);
 	yb_jw_int(&w, "failed", (int64_t)st.failed);
-	yb_jw_end(&w, '}');
-	yb_buf_putc(&line, '\n');
-	yb_log_line(&line);
-	yb_buf_free(&line);
+	yb_log_end(&w, &line);
 }
 
 static int parse_threads(const char *s, int *out)
