@@ -215,16 +215,39 @@ typedef struct yb_server yb_server;
  * group commit, so the pool bounds the group (docs/performance.md). */
 #define YB_HTTP_THREADS 128
 
+/* Connection limits (docs/interface.md, "Limits"): in all; from one
+ * address (an IPv6 /64): a hospital's windows behind one NAT address; from
+ * a trusted address (a front-end processor or a gateway carrying many
+ * institutions); seconds from a connection's start, or the previous
+ * answer, to a complete request (headers and body), which no trickle of
+ * bytes resets; a clerk's payment-file import may take longer. An idle
+ * connection (nothing received) is closed after YB_HTTP_IDLE_TIMEOUT. */
+#define YB_HTTP_MAX_CONNECTIONS 4000
+#define YB_HTTP_PER_ADDRESS 128
+#define YB_HTTP_TRUSTED_PER_ADDRESS 2000
+#define YB_HTTP_REQUEST_TIMEOUT 30
+#define YB_HTTP_IMPORT_TIMEOUT 600
+#define YB_HTTP_IDLE_TIMEOUT 60
+
 typedef struct yb_server_opts {
 	const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any */
 	int threads;         /* 0: YB_HTTP_THREADS */
 	yb_admin_api *admin; /* /api/v1/...; NULL: not served */
+	/* 0: the defaults above */
+	unsigned max_connections, per_address, trusted_per_address;
+	const char *trusted; /* "ADDR[,ADDR...]": IPv4 or IPv6; NULL: none */
+	int request_timeout; /* seconds */
 } yb_server_opts;
 
+/* Returns YB_EINVALID for a bad --listen or --trusted-address, YB_ERROR
+ * when it cannot listen. */
 int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o);
 /* The bound address, "127.0.0.1:43211". */
 const char *yb_server_addr(const yb_server *s);
 int yb_server_threads(const yb_server *s);
+/* The limits in force (max_connections lowered to fit the process's file
+ * descriptors if need be); listen, admin and trusted are not filled in. */
+void yb_server_limits(const yb_server *s, yb_server_opts *out);
 /* Stops accepting, waits up to drain_ms for requests in flight to finish
  * and be answered, then stops the threads and frees s. */
 void yb_server_stop(yb_server *s, int drain_ms);

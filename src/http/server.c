@@ -2,9 +2,13 @@
  * to 1 MiB, a thread pool, one access-log line per request, and a shutdown
  * that answers every request already started. Requests under /api/v1/ go
  * to the administration API (admin_api.c), bodies by route (4 KiB to
- * 64 MiB).
+ * 64 MiB). Who may connect, and for how long, is guard.c's.
  *
- * A request's life (callbacks of one connection run on one pool thread):
+ * A connection's life (callbacks of one connection run on one pool thread):
+ *   accept          (accept policy) admitted within its address's quota
+ *                   and the total, else closed at once (guard.c)
+ *   started         (MHD_OPTION_NOTIFY_CONNECTION) its guard record
+ * A request's life:
  *   first call      headers only: count it in flight; 404, 405 and a
  *                   Content-Length over the limit are answered at once;
  *                   an /api/v1/ request's session and role are decided
@@ -16,8 +20,11 @@
  *   last call       yb_handle() or yb_admin_finish(), queue the answer,
  *                   log the line
  *   completed       (MHD_OPTION_NOTIFY_COMPLETED) free, leave flight
+ * From the start (or the previous answer) to the last call the request's
+ * deadline runs (guard.c); a trickle of bytes does not reset it.
  * Shutdown: quiesce (no new connections), wait until nothing is in flight,
  * then stop the threads. */
+#include "guard.h"
 #include "yibao/http.h"
 #include "yibao/error.h"
 
@@ -28,19 +35,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define DISCARD_MAX (8u << 20) /* a chunked body this far past its limit: close the connection */
+#define SPARE_FDS 128          /* the store, the log, the pool's own descriptors */
 
 struct yb_server {
 	struct MHD_Daemon *d;
 	yb_handler *h;
 	yb_admin_api *admin;  /* /api/v1/..., or NULL */
+	yb_guard *guard;
 	atomic_int inflight;
 	atomic_int stopping;
 	int threads;
+	yb_server_opts lim;   /* the limits in force */
 	char addr[80];
 };
 
@@ -51,6 +62,7 @@ typedef struct conn_state {
 	int too_big;
 	int admin;            /* a request of the administration API */
 	int64_t t0;
+	yb_guard_conn *gc;
 	yb_admin_call call;   /* admin: what its headers decided */
 } conn_state;
 
@@ -96,6 +108,13 @@ static void log_request(const yb_response *r, int64_t t0)
 
 /* ------------------------------------------------------------ answers */
 
+static yb_guard_conn *guard_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *i = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return i ? i->socket_context : NULL;
+}
+
 static enum MHD_Result send_resp(yb_server *s, struct MHD_Connection *conn, conn_state *st,
 				 yb_response *r)
 {
@@ -118,6 +137,7 @@ static enum MHD_Result send_resp(yb_server *s, struct MHD_Connection *conn, conn
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ok = MHD_queue_response(conn, (unsigned int)r->status, resp);
 	MHD_destroy_response(resp);
+	yb_guard_sending(s->guard, st->gc);
 	return ok;
 }
 
@@ -198,6 +218,8 @@ static enum MHD_Result admin_begin(yb_server *s, struct MHD_Connection *conn, co
 	st->max = st->call.max_body;
 	if (declared_too_big(conn, st->max))
 		return refuse(s, conn, st, 413, too_big_msg(msg, sizeof(msg), st->max));
+	if (st->max > YB_HTTP_MAX_BODY) /* a clerk's payment file */
+		yb_guard_extend(s->guard, st->gc, YB_HTTP_IMPORT_TIMEOUT);
 	return MHD_YES;
 }
 
@@ -230,9 +252,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (!(st = calloc(1, sizeof(*st))))
 			return MHD_NO;
 		st->t0 = yb_monotonic_us();
+		st->gc = guard_of(conn);
 		st->max = YB_HTTP_MAX_BODY;
 		*con_cls = st;
 		atomic_fetch_add(&s->inflight, 1);
+		yb_guard_reading(s->guard, st->gc);
 		if (s->admin && strncmp(url, YB_ADMIN_PREFIX, strlen(YB_ADMIN_PREFIX)) == 0) {
 			st->admin = 1;
 			return admin_begin(s, conn, st, url, method);
@@ -258,6 +282,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	yb_guard_busy(s->guard, st->gc);
 	if (st->too_big)
 		return refuse(s, conn, st, 413, too_big_msg(msg, sizeof(msg), st->max));
 	if (st->body.oom)
@@ -283,14 +308,68 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	yb_server *s = cls;
 	conn_state *st = *con_cls;
 
-	(void)conn;
 	(void)toe;
+	yb_guard_waiting(s->guard, guard_of(conn));
 	if (!st)
 		return;
 	yb_buf_free(&st->body);
 	free(st);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* ------------------------------------------------------- connections */
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	yb_server *s = cls;
+
+	return yb_guard_admit(s->guard, addr, len) ? MHD_YES : MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	yb_server *s = cls;
+	const union MHD_ConnectionInfo *fd, *peer;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		yb_guard_close(s->guard, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	peer = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!fd)
+		return;
+	*socket_context = yb_guard_open(s->guard, fd->connect_fd, peer ? peer->client_addr : NULL);
+	if (!*socket_context) /* no record left: not served */
+		shutdown(fd->connect_fd, SHUT_RDWR);
+}
+
+/* Raises the soft limit of open files to what the connections need, or
+ * lowers the connection limit to what the hard limit allows. */
+static int fit_descriptors(unsigned *max, int threads)
+{
+	struct rlimit rl;
+	rlim_t other = 2 * (rlim_t)threads + SPARE_FDS; /* each pool thread: epoll and a pipe */
+	rlim_t need = YB_GUARD_CAP((rlim_t)*max) + other;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rlim_t room = rl.rlim_cur > other + 16 ? (rl.rlim_cur - other - 16) * 4 / 5 : 0;
+		if (room < 16)
+			return yb_error_set(YB_ERROR, "--threads %d: %lu open files allowed (ulimit -n), too few", threads,
+					    (unsigned long)rl.rlim_cur);
+		*max = (unsigned)room;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ listen */
@@ -349,6 +428,7 @@ int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o)
 {
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *info;
+	yb_guard_opts go;
 	char host[64];
 	yb_server *s;
 	long cores;
@@ -366,19 +446,37 @@ int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o)
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	s->threads = o->threads > 0 ? o->threads
 				    : cores * 16 > YB_HTTP_THREADS ? (int)cores * 16 : YB_HTTP_THREADS;
+	s->lim.threads = s->threads;
+	s->lim.max_connections = o->max_connections ? o->max_connections : YB_HTTP_MAX_CONNECTIONS;
+	s->lim.per_address = o->per_address ? o->per_address : YB_HTTP_PER_ADDRESS;
+	s->lim.trusted_per_address = o->trusted_per_address ? o->trusted_per_address : YB_HTTP_TRUSTED_PER_ADDRESS;
+	s->lim.request_timeout = o->request_timeout > 0 ? o->request_timeout : YB_HTTP_REQUEST_TIMEOUT;
+	if ((rc = fit_descriptors(&s->lim.max_connections, s->threads)) < 0)
+		goto fail;
+	go.max = s->lim.max_connections;
+	go.per_address = s->lim.per_address;
+	go.trusted_per_address = s->lim.trusted_per_address;
+	go.trusted = o->trusted;
+	go.request_s = s->lim.request_timeout;
+	if ((rc = yb_guard_new(&s->guard, &go)) < 0)
+		goto fail;
 	if (v6)
 		flags |= MHD_USE_IPv6;
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	/* the guard admits at most its capacity; libmicrohttpd's own limit,
+	 * split evenly across the pool's threads, only backs it up */
+	s->d = MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->threads,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)YB_HTTP_IDLE_TIMEOUT,
+				MHD_OPTION_CONNECTION_LIMIT,
+				2 * yb_guard_capacity(s->guard) + 4 * (unsigned int)s->threads,
 				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 				MHD_OPTION_END);
 	if (!s->d) {
-		free(s);
-		return yb_error_set(YB_ERROR, "--listen: cannot listen on %s", o->listen);
+		rc = yb_error_set(YB_ERROR, "--listen: cannot listen on %s", o->listen);
+		goto fail;
 	}
 	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	if (v6)
@@ -389,6 +487,10 @@ int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o)
 		 info ? (unsigned)info->port : 0u);
 	*out = s;
 	return 0;
+fail:
+	yb_guard_free(s->guard);
+	free(s);
+	return rc;
 }
 
 const char *yb_server_addr(const yb_server *s)
@@ -399,6 +501,11 @@ const char *yb_server_addr(const yb_server *s)
 int yb_server_threads(const yb_server *s)
 {
 	return s->threads;
+}
+
+void yb_server_limits(const yb_server *s, yb_server_opts *out)
+{
+	*out = s->lim;
 }
 
 void yb_server_stop(yb_server *s, int drain_ms)
@@ -418,5 +525,6 @@ void yb_server_stop(yb_server *s, int drain_ms)
 		waited += 10;
 	}
 	MHD_stop_daemon(s->d);
+	yb_guard_free(s->guard);
 	free(s);
 }
