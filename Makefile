@@ -199,6 +199,12 @@ bench: $(BENCH_BIN)
 bench-http: $(BIN) $(BUILD)/bench/gen_people
 	YIBAO=$(BIN) GEN=$(BUILD)/bench/gen_people sh bench/http.sh
 
+# the latency of normal requests while `yibao serve` is flooded from
+# loopback addresses (bench/flood.sh, tests/integration/flood.c)
+.PHONY: bench-flood
+bench-flood: $(BIN) $(FLOOD_BIN)
+	YIBAO=$(BIN) FLOOD=$(FLOOD_BIN) sh bench/flood.sh
+
 # settlements/s on PostgreSQL and pgbench on the same server, alternating
 # (bench/pg.c); a throwaway server unless YIBAO_PG_URL answers
 bench-pg: $(BUILD)/bench/pg
