@@ -111,8 +111,9 @@ lint:
 	sh tests/messages_test.sh
 
 # the real `yibao serve` over loopback: envelope, limits, gateway refusals,
-# retries, SIGTERM (tests/integration/server_test.sh), then the HIS flows kept
-# as data in tests/integration/flows/ (run by tests/integration/flow.c)
+# retries, SIGTERM (tests/integration/server_test.sh), the HIS flows kept
+# as data in tests/integration/flows/ (run by tests/integration/flow.c),
+# then the connection limits (limits_test.sh, about 20 s)
 .PHONY: integration
 FLOW_BIN := $(BUILD)/tests/flow
 $(FLOW_BIN): $(BUILD)/tests/integration/flow.o $(LIB)
@@ -123,9 +124,18 @@ CHECK_BIN := $(BUILD)/tests/answer_check
 $(CHECK_BIN): $(BUILD)/tests/integration/answer_check.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-integration: $(BIN) $(FLOW_BIN) $(CHECK_BIN)
+
+# the connection limits under a flood from loopback addresses, with probes
+# from another (tests/integration/limits_test.sh, tests/integration/flood.c)
+FLOOD_BIN := $(BUILD)/tests/flood
+$(FLOOD_BIN): $(BUILD)/tests/integration/flood.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+
+integration: $(BIN) $(FLOW_BIN) $(CHECK_BIN) $(FLOOD_BIN)
 	YIBAO=$(BIN) sh tests/integration/server_test.sh
 	YIBAO=$(BIN) FLOW=$(FLOW_BIN) sh tests/integration/flows_test.sh
+	YIBAO=$(BIN) FLOOD=$(FLOOD_BIN) sh tests/integration/limits_test.sh
 
 # enrolment, contributions and registrations (issue 8): the golden cases of
 # tests/enroll/cases, the cmocka tests and the CLI tests (< 20 s)
@@ -202,6 +212,12 @@ bench: $(BENCH_BIN)
 .PHONY: bench-http
 bench-http: $(BIN) $(BUILD)/bench/gen_people
 	YIBAO=$(BIN) GEN=$(BUILD)/bench/gen_people sh bench/http.sh
+
+# the latency of normal requests while `yibao serve` is flooded from
+# loopback addresses (bench/flood.sh, tests/integration/flood.c)
+.PHONY: bench-flood
+bench-flood: $(BIN) $(FLOOD_BIN)
+	YIBAO=$(BIN) FLOOD=$(FLOOD_BIN) sh bench/flood.sh
 
 # settlements/s on PostgreSQL and pgbench on the same server, alternating
 # (bench/pg.c); a throwaway server unless YIBAO_PG_URL answers

@@ -162,7 +162,11 @@ void yb_handle_error(yb_response *resp, int status, const char *msg);
 #include "yibao/admin.h"
 
 #define YB_ADMIN_PREFIX "/api/v1/"
-#define YB_ADMIN_MAX_BODY (64u << 20) /* a payment file of ~1 million lines */
+/* Bodies by route (beyond, 413): a payment file of ~1 million lines; a
+ * JSON body; a login, or a route that reads no body. */
+#define YB_ADMIN_MAX_BODY (64u << 20)
+#define YB_ADMIN_JSON_BODY (1u << 20)
+#define YB_ADMIN_SMALL_BODY (4u << 10)
 
 typedef struct yb_admin_api yb_admin_api;
 
@@ -179,8 +183,33 @@ typedef struct yb_admin_request {
 	size_t len;
 } yb_admin_request;
 
-/* Answers one request of the API; never fails (a refusal is an answer).
- * resp->body must start empty; the caller frees it. */
+/* What the headers of a request decided (yb_admin_begin), kept until its
+ * body is in (yb_admin_finish). */
+typedef struct yb_admin_call {
+	int route;                 /* index in admin_api.c's table */
+	char path[512];            /* the path's segments; ids point into it */
+	const char *ids[2];
+	char rid[YB_ID_MAX];       /* the request's id */
+	char api[80];              /* "POST /api/v1/login", for the access log */
+	yb_actor who;              /* the session's staff and role */
+	size_t max_body;           /* the route's limit: YB_ADMIN_*_BODY */
+} yb_admin_call;
+
+/* A request's headers (req's body unused): path, method, session and role,
+ * before any byte of the body is read. Returns 0 when the body may be read
+ * (at most call->max_body bytes); otherwise -1 and resp holds the refusal
+ * (404, 405, 401, 403; 503 or 500 when the store fails). Either way
+ * resp's log fields are filled. */
+int yb_admin_begin(yb_admin_api *h, const yb_admin_request *req, yb_admin_call *call,
+		   yb_response *resp);
+/* The rest, once req->body holds the whole body: 413 above call->max_body,
+ * else the body is read and the operation run. */
+void yb_admin_finish(yb_admin_api *h, yb_admin_call *call, const yb_admin_request *req,
+		     yb_response *resp);
+/* A refusal of the call's request by the server (413): the API's answer. */
+void yb_admin_refuse(const yb_admin_call *call, int status, const char *msg, yb_response *resp);
+/* begin and finish in one: answers one request of the API; never fails (a
+ * refusal is an answer). resp->body must start empty; the caller frees it. */
 void yb_admin_handle(yb_admin_api *h, const yb_admin_request *req, yb_response *resp);
 
 /* -------------------------------------------------------------- server */
@@ -192,16 +221,39 @@ typedef struct yb_server yb_server;
  * group commit, so the pool bounds the group (docs/performance.md). */
 #define YB_HTTP_THREADS 128
 
+/* Connection limits (docs/interface.md, "Limits"): in all; from one
+ * address (an IPv6 /64): a hospital's windows behind one NAT address; from
+ * a trusted address (a front-end processor or a gateway carrying many
+ * institutions); seconds from a connection's start, or the previous
+ * answer, to a complete request (headers and body), which no trickle of
+ * bytes resets; a clerk's payment-file import may take longer. An idle
+ * connection (nothing received) is closed after YB_HTTP_IDLE_TIMEOUT. */
+#define YB_HTTP_MAX_CONNECTIONS 4000
+#define YB_HTTP_PER_ADDRESS 128
+#define YB_HTTP_TRUSTED_PER_ADDRESS 2000
+#define YB_HTTP_REQUEST_TIMEOUT 30
+#define YB_HTTP_IMPORT_TIMEOUT 600
+#define YB_HTTP_IDLE_TIMEOUT 60
+
 typedef struct yb_server_opts {
 	const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any */
 	int threads;         /* 0: YB_HTTP_THREADS */
 	yb_admin_api *admin; /* /api/v1/...; NULL: not served */
+	/* 0: the defaults above */
+	unsigned max_connections, per_address, trusted_per_address;
+	const char *trusted; /* "ADDR[,ADDR...]": IPv4 or IPv6; NULL: none */
+	int request_timeout; /* seconds */
 } yb_server_opts;
 
+/* Returns YB_EINVALID for a bad --listen or --trusted-address, YB_ERROR
+ * when it cannot listen. */
 int yb_server_start(yb_server **out, yb_handler *h, const yb_server_opts *o);
 /* The bound address, "127.0.0.1:43211". */
 const char *yb_server_addr(const yb_server *s);
 int yb_server_threads(const yb_server *s);
+/* The limits in force (max_connections lowered to fit the process's file
+ * descriptors if need be); listen, admin and trusted are not filled in. */
+void yb_server_limits(const yb_server *s, yb_server_opts *out);
 /* Stops accepting, waits up to drain_ms for requests in flight to finish
  * and be answered, then stops the threads and frees s. */
 void yb_server_stop(yb_server *s, int drain_ms);
@@ -229,5 +281,10 @@ int yb_http_post(const yb_http_url *u, const yb_http_hdr *h, size_t nh, const ch
 
 /* One line of JSON on stderr (a single write, so lines never interleave). */
 void yb_log_line(const yb_buf *line);
+/* An event's line: yb_log_begin() starts {"time":"2024-03-01 09:00:00",
+ * "event":EVENT in line (empty) for the caller's members, written with w;
+ * yb_log_end() closes it, writes it (yb_log_line) and frees line. */
+void yb_log_begin(yb_jw *w, yb_buf *line, const char *event);
+void yb_log_end(yb_jw *w, yb_buf *line);
 
 #endif

@@ -1,9 +1,9 @@
-/* yibao serve --db PATH --listen ADDR:PORT [--policy-dir DIR] [--threads N]:
- * the national interface over HTTP (docs/interface.md) and the bureau's
- * administration API (docs/admin-api.md) until SIGTERM or SIGINT, then a
- * graceful stop: no new connections, requests in flight answered, the
- * ledger closed, exit 0. SIGHUP reads institutions and the catalogue
- * again. */
+/* yibao serve --db PATH --listen ADDR:PORT [--policy-dir DIR] [--threads N]
+ * [connection limits]: the national interface over HTTP
+ * (docs/interface.md) and the bureau's administration API
+ * (docs/admin-api.md) until SIGTERM or SIGINT, then a graceful stop: no
+ * new connections, requests in flight answered, the ledger closed, exit 0.
+ * SIGHUP reads institutions and the catalogue again. */
 #include "cli.h"
 #include "yibao/error.h"
 #include "yibao/ledger.h"
@@ -21,29 +21,63 @@
 static const char usage[] =
 	"usage: yibao serve --db PATH --listen ADDRESS:PORT [--policy-dir DIR] [--rules DIR] [--threads N]\n"
 	"                   [--session-ttl SECONDS] [--session-idle SECONDS]\n"
-	"                   [--business-time \"YYYY-MM-DD HH:MM:SS\"]";
+	"                   [--business-time \"YYYY-MM-DD HH:MM:SS\"]\n"
+	"                   [--max-connections N] [--per-address N] [--request-timeout SECONDS]\n"
+	"                   [--trusted-address ADDR[,ADDR...]] [--trusted-per-address N]";
 
-static void log_event(const char *event, const char *key, const char *val, int threads)
+/* --help: the usage, then the connection limits (docs/interface.md, "Limits") */
+static const char limits_help[] =
+	"\n"
+	"connection limits (a client over its limit is closed at once; see docs/interface.md):\n"
+	"  --max-connections N       connections open at once, in all (default 4000); when full,\n"
+	"                            the connection idle longest is closed to admit a new one\n"
+	"  --per-address N           connections from one client address (an IPv6 /64)\n"
+	"                            (default 128: a hospital's windows behind one NAT address)\n"
+	"  --trusted-address LIST    addresses, comma-separated, of front-end processors and\n"
+	"                            gateways carrying many institutions; they get the larger quota\n"
+	"  --trusted-per-address N   connections from each trusted address (default 2000)\n"
+	"  --request-timeout SECONDS time from a connection's start, or its previous answer, to a\n"
+	"                            complete request, headers and body (default 30); a slow trickle\n"
+	"                            of bytes does not extend it; a clerk's payment-file import has\n"
+	"                            600 s; a connection silent for 60 s is closed too";
+
+/* A count from 1 to max, or -1. */
+static long parse_count(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9)
+		return -1;
+	v = strtol(s, &end, 10);
+	return *end || v < 1 || v > max ? -1 : v;
+}
+
+static void log_event(const char *event, const char *key, const char *val)
 {
 	yb_buf line = YB_BUF_INIT;
-	yb_now now;
-	char when[24];
 	yb_jw w;
 
-	yb_now_get(&now);
-	yb_datetime_format(when, now.local);
-	yb_jw_init(&w, &line);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "time", when);
-	yb_jw_str(&w, "event", event);
+	yb_log_begin(&w, &line, event);
 	if (key)
 		yb_jw_str(&w, key, val);
-	if (threads)
-		yb_jw_int(&w, "threads", threads);
-	yb_jw_end(&w, '}');
-	yb_buf_putc(&line, '\n');
-	yb_log_line(&line);
-	yb_buf_free(&line);
+	yb_log_end(&w, &line);
+}
+
+/* The first line: where, and the limits in force. */
+static void log_listening(const char *addr, const yb_server_opts *o)
+{
+	yb_buf line = YB_BUF_INIT;
+	yb_jw w;
+
+	yb_log_begin(&w, &line, "listening");
+	yb_jw_str(&w, "listen", addr);
+	yb_jw_int(&w, "threads", o->threads);
+	yb_jw_int(&w, "max_connections", o->max_connections);
+	yb_jw_int(&w, "per_address", o->per_address);
+	yb_jw_int(&w, "trusted_per_address", o->trusted_per_address);
+	yb_jw_int(&w, "request_timeout", o->request_timeout);
+	yb_log_end(&w, &line);
 }
 
 /* What the group commit did while we served: units of work per commit
@@ -52,24 +86,14 @@ static void log_store(yb_ledger *l)
 {
 	yb_store_stats st;
 	yb_buf line = YB_BUF_INIT;
-	yb_now now;
-	char when[24];
 	yb_jw w;
 
 	yb_store_get_stats(yb_ledger_store(l), &st);
-	yb_now_get(&now);
-	yb_datetime_format(when, now.local);
-	yb_jw_init(&w, &line);
-	yb_jw_obj(&w, NULL);
-	yb_jw_str(&w, "time", when);
-	yb_jw_str(&w, "event", "store");
+	yb_log_begin(&w, &line, "store");
 	yb_jw_int(&w, "commits", (int64_t)st.commits);
 	yb_jw_int(&w, "units", (int64_t)st.units);
 	yb_jw_int(&w, "failed", (int64_t)st.failed);
-	yb_jw_end(&w, '}');
-	yb_buf_putc(&line, '\n');
-	yb_log_line(&line);
-	yb_buf_free(&line);
+	yb_log_end(&w, &line);
 }
 
 static int parse_threads(const char *s, int *out)
@@ -89,7 +113,7 @@ static int parse_threads(const char *s, int *out)
 int cmd_serve(int argc, char **argv)
 {
 	const char *db = NULL, *policy_dir = NULL, *rules = NULL;
-	yb_server_opts so = {NULL, 0, NULL};
+	yb_server_opts so;
 	yb_admin_opts ao;
 	yb_ledger *ledger = NULL;
 	yb_admin *adm = NULL;
@@ -97,9 +121,10 @@ int cmd_serve(int argc, char **argv)
 	yb_handler *h = NULL;
 	yb_server *srv = NULL;
 	sigset_t set;
-	int i, sig = 0, code = 1;
+	int i, sig = 0, code = 1, rc = 0;
 
 	memset(&ao, 0, sizeof(ao));
+	memset(&so, 0, sizeof(so));
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
@@ -136,8 +161,27 @@ int cmd_serve(int argc, char **argv)
 				cli_error("serve: --threads: not a number from 1 to 1024\n%s", usage);
 				return 2;
 			}
+		} else if ((strcmp(argv[i], "--max-connections") == 0 || strcmp(argv[i], "--per-address") == 0 ||
+			    strcmp(argv[i], "--trusted-per-address") == 0 || strcmp(argv[i], "--request-timeout") == 0) &&
+			   i + 1 < argc) {
+			int timeout = strcmp(argv[i], "--request-timeout") == 0;
+			long v = parse_count(argv[i + 1], timeout ? 3600 : 1000000);
+			if (v < 0) {
+				cli_error("serve: %s: not a number from 1 to %s\n%s", argv[i], timeout ? "3600" : "1000000", usage);
+				return 2;
+			}
+			if (timeout)
+				so.request_timeout = (int)v;
+			else
+				*(strcmp(argv[i], "--max-connections") == 0 ? &so.max_connections
+				  : strcmp(argv[i], "--per-address") == 0 ? &so.per_address
+									  : &so.trusted_per_address) = (unsigned)v;
+			i++;
+		} else if (strcmp(argv[i], "--trusted-address") == 0 && i + 1 < argc) {
+			so.trusted = argv[++i];
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			puts(usage);
+			puts(limits_help);
 			return 0;
 		} else {
 			cli_error("serve: unknown argument '%s'\n%s", argv[i], usage);
@@ -174,12 +218,13 @@ int cmd_serve(int argc, char **argv)
 		goto done;
 	}
 	so.admin = api;
-	if (yb_handler_new(&h, ledger, NULL) < 0 || yb_server_start(&srv, h, &so) < 0) {
+	if (yb_handler_new(&h, ledger, NULL) < 0 || (rc = yb_server_start(&srv, h, &so)) < 0) {
 		cli_error("serve: %s", yb_error_msg());
-		code = strstr(yb_error_msg(), "--listen:") ? 2 : 1;
+		code = rc == YB_EINVALID ? 2 : 1;
 		goto done;
 	}
-	log_event("listening", "listen", yb_server_addr(srv), yb_server_threads(srv));
+	yb_server_limits(srv, &so);
+	log_listening(yb_server_addr(srv), &so);
 	/* SIGHUP: a `yibao load` by another process changed institutions
 	 * (secrets) or the catalogue; read them again, keep serving */
 	while (sigwait(&set, &sig) != 0 || sig == SIGHUP) {
@@ -187,12 +232,12 @@ int cmd_serve(int argc, char **argv)
 			continue;
 		yb_ledger_forget_fixmedins(ledger);
 		if (yb_ledger_refresh_catalogue(ledger) < 0)
-			log_event("reload", "error", yb_error_msg(), 0);
+			log_event("reload", "error", yb_error_msg());
 		else
-			log_event("reload", "signal", "SIGHUP", 0);
+			log_event("reload", "signal", "SIGHUP");
 		sig = 0;
 	}
-	log_event("stopping", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT", 0);
+	log_event("stopping", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	yb_server_stop(srv, DRAIN_MS);
 	srv = NULL;
 	log_store(ledger);
@@ -204,6 +249,6 @@ done:
 	yb_admin_close(adm);
 	yb_ledger_close(ledger);
 	if (code == 0)
-		log_event("stopped", NULL, NULL, 0);
+		log_event("stopped", NULL, NULL);
 	return code;
 }

@@ -2,11 +2,14 @@
  * on `yibao serve`, for the bureau's staff. One request in, one response
  * out, no sockets (server.c calls it; the fuzz target too).
  *
- * Order of checks (each refusal changes nothing):
+ * Order of checks (each refusal changes nothing); the first four read the
+ * headers alone (yb_admin_begin), so the server reads no byte of a body
+ * before the session and role are known:
  *   path known                                  else 404
  *   method allowed on the path                  else 405
  *   a valid session (Authorization: Bearer)     else 401  (not for login)
  *   the session's role admitted by the route    else 403, naming the roles
+ *   the body within the route's limit           else 413  (4 KiB, 1 MiB, 64 MiB)
  *   the body: JSON (or the payment file)        else 400, naming the field
  *   the operation (src/service/admin*.c)        200, or 400/404/409/422
  * Every answer is a JSON object with the request's id ("request_id"), the
@@ -211,33 +214,38 @@ static const char *bearer(const char *h)
 	return h;
 }
 
-void yb_admin_handle(yb_admin_api *h, const yb_admin_request *req, yb_response *resp)
+/* The route's body limit: a payment file, a JSON body, or a login (a few
+ * hundred bytes) and the routes that read none. */
+static size_t max_body(const struct route *r)
 {
-	static const yb_json_limits lim = {16, 65536};
-	char path[512], rid[YB_ID_MAX], *seg[MAX_SEGS], roles[64] = "";
-	const char *ids[2] = {NULL, NULL};
+	return r->body == B_RAW ? YB_ADMIN_MAX_BODY : r->body == B_JSON ? YB_ADMIN_JSON_BODY
+									: YB_ADMIN_SMALL_BODY;
+}
+
+int yb_admin_begin(yb_admin_api *h, const yb_admin_request *req, yb_admin_call *call,
+		   yb_response *resp)
+{
+	char *seg[MAX_SEGS], roles[64] = "";
 	const struct route *r = NULL;
-	yb_json_doc *doc = NULL;
-	yb_admin_in in;
-	yb_actor who;
-	yb_buf out = YB_BUF_INIT;
 	int n, rc, path_known = 0;
 	size_t k, pre = strlen(YB_ADMIN_PREFIX) - 1;
 
 	yb_error_clear();
-	memset(&who, 0, sizeof(who));
-	snprintf(rid, sizeof(rid), "Q%016llx",
+	memset(call, 0, sizeof(*call));
+	call->route = -1;
+	snprintf(call->rid, sizeof(call->rid), "Q%016llx",
 		 (unsigned long long)((atomic_fetch_add(&h->seq, 1) + 1) ^ h->salt) & 0xffffffffffffffffull);
-	snprintf(resp->msgid, sizeof(resp->msgid), "%s", rid);
-	snprintf(resp->api, sizeof(resp->api), "%.8s %.64s", req->method, req->path);
-	if (strncmp(req->path, YB_ADMIN_PREFIX, pre) != 0 || strlen(req->path) >= sizeof(path) + pre) {
-		answer(resp, 404, "path: not an API of /api/v1", NULL, rid);
-		return;
+	snprintf(call->api, sizeof(call->api), "%.8s %.64s", req->method, req->path);
+	snprintf(resp->msgid, sizeof(resp->msgid), "%s", call->rid);
+	snprintf(resp->api, sizeof(resp->api), "%s", call->api);
+	if (strncmp(req->path, YB_ADMIN_PREFIX, pre) != 0 || strlen(req->path) >= sizeof(call->path) + pre) {
+		answer(resp, 404, "path: not an API of /api/v1", NULL, call->rid);
+		return -1;
 	}
-	snprintf(path, sizeof(path), "%s", req->path + pre);
-	if ((n = split(path, seg)) < 0) {
-		answer(resp, 404, "path: no such API", NULL, rid);
-		return;
+	snprintf(call->path, sizeof(call->path), "%s", req->path + pre);
+	if ((n = split(call->path, seg)) < 0) {
+		answer(resp, 404, "path: no such API", NULL, call->rid);
+		return -1;
 	}
 	for (k = 0; k < N_ROUTES; k++) {
 		const char *x[2] = {NULL, NULL};
@@ -246,37 +254,73 @@ void yb_admin_handle(yb_admin_api *h, const yb_admin_request *req, yb_response *
 		path_known = 1;
 		if (strcmp(routes[k].method, req->method) == 0) {
 			r = &routes[k];
-			ids[0] = x[0];
-			ids[1] = x[1];
+			call->route = (int)k;
+			call->ids[0] = x[0];
+			call->ids[1] = x[1];
 			break;
 		}
 	}
 	if (!r) {
 		answer(resp, path_known ? 405 : 404, path_known ? "method: not allowed on this path"
-							       : "path: no such API", NULL, rid);
-		return;
+							       : "path: no such API", NULL, call->rid);
+		return -1;
 	}
+	call->max_body = max_body(r);
 	if (r->roles) {
-		if ((rc = yb_admin_session(h->adm, bearer(req->authorization), &who)) < 0) {
-			answer(resp, rc == YB_EREFUSED ? 401 : status_of(rc), yb_error_msg(), NULL, rid);
-			return;
+		if ((rc = yb_admin_session(h->adm, bearer(req->authorization), &call->who)) < 0) {
+			answer(resp, rc == YB_EREFUSED ? 401 : status_of(rc), yb_error_msg(), NULL, call->rid);
+			return -1;
 		}
-		snprintf(resp->staff_id, sizeof(resp->staff_id), "%s", who.staff_id);
-		snprintf(who.request_id, sizeof(who.request_id), "%s", rid);
-		if (!(who.role & r->roles)) {
+		snprintf(resp->staff_id, sizeof(resp->staff_id), "%s", call->who.staff_id);
+		snprintf(call->who.request_id, sizeof(call->who.request_id), "%s", call->rid);
+		if (!(call->who.role & r->roles)) {
 			for (k = 1; k <= YB_ROLE_ADMIN; k <<= 1)
 				if (r->roles & (int)k)
 					snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles), "%s%s",
 						 roles[0] ? " or " : "", yb_role_name((int)k));
 			yb_error_set(YB_EREFUSED, "forbidden: %s %s needs the role %s (%s is %s)", r->method,
-				     r->path, roles, who.staff_id, yb_role_name(who.role));
-			answer(resp, 403, yb_error_msg(), NULL, rid);
-			return;
+				     r->path, roles, call->who.staff_id, yb_role_name(call->who.role));
+			answer(resp, 403, yb_error_msg(), NULL, call->rid);
+			return -1;
 		}
 	}
+	return 0;
+}
+
+void yb_admin_refuse(const yb_admin_call *call, int status, const char *msg, yb_response *resp)
+{
+	snprintf(resp->msgid, sizeof(resp->msgid), "%s", call->rid);
+	snprintf(resp->api, sizeof(resp->api), "%s", call->api);
+	snprintf(resp->staff_id, sizeof(resp->staff_id), "%s", call->who.staff_id);
+	answer(resp, status, msg, NULL, call->rid);
+}
+
+void yb_admin_finish(yb_admin_api *h, yb_admin_call *call, const yb_admin_request *req,
+		     yb_response *resp)
+{
+	static const yb_json_limits lim = {16, 65536};
+	const struct route *r = &routes[call->route];
+	const char *rid = call->rid;
+	yb_json_doc *doc = NULL;
+	yb_admin_in in;
+	yb_buf out = YB_BUF_INIT;
+	char msg[64];
+	int n, rc;
+
+	yb_error_clear();
+	if (req->len > call->max_body) {
+		snprintf(msg, sizeof(msg), "request: body larger than %zu %s",
+			 call->max_body >> (call->max_body >= (1u << 20) ? 20 : 10),
+			 call->max_body >= (1u << 20) ? "MiB" : "KiB");
+		yb_admin_refuse(call, 413, msg, resp);
+		return;
+	}
+	snprintf(resp->msgid, sizeof(resp->msgid), "%s", rid);
+	snprintf(resp->api, sizeof(resp->api), "%s", call->api);
+	snprintf(resp->staff_id, sizeof(resp->staff_id), "%s", call->who.staff_id);
 	memset(&in, 0, sizeof(in));
-	in.id = ids[0];
-	in.id2 = ids[1];
+	in.id = call->ids[0];
+	in.id2 = call->ids[1];
 	in.query = req->query;
 	in.qctx = req->qctx;
 	if (r->body == B_RAW) {
@@ -313,13 +357,21 @@ void yb_admin_handle(yb_admin_api *h, const yb_admin_request *req, yb_response *
 		}
 		n = rc == YB_EREFUSED ? 401 : rc == YB_EBUSY && strstr(yb_error_msg(), "locked") ? 429 : status_of(rc);
 	} else if (r->body == B_LOGOUT) {
-		rc = yb_admin_logout(h->adm, &who, &out);
+		rc = yb_admin_logout(h->adm, &call->who, &out);
 		n = status_of(rc);
 	} else {
-		rc = r->fn(h->adm, &who, &in, &out);
+		rc = r->fn(h->adm, &call->who, &in, &out);
 		n = status_of(rc);
 	}
 	answer(resp, n, rc < 0 ? yb_error_msg() : NULL, rc == 0 || rc == YB_EREFUSED ? &out : NULL, rid);
 	yb_buf_free(&out);
 	yb_json_free(doc);
+}
+
+void yb_admin_handle(yb_admin_api *h, const yb_admin_request *req, yb_response *resp)
+{
+	yb_admin_call call;
+
+	if (yb_admin_begin(h, req, &call, resp) == 0)
+		yb_admin_finish(h, &call, req, resp);
 }

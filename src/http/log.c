@@ -62,3 +62,25 @@ void yb_log_line(const yb_buf *line)
 		left -= (size_t)w;
 	}
 }
+
+void yb_log_begin(yb_jw *w, yb_buf *line, const char *event)
+{
+	yb_now now;
+	char when[24];
+
+	yb_now_get(&now);
+	yb_datetime_format(when, now.local);
+	yb_jw_init(w, line);
+	yb_jw_obj(w, NULL);
+	yb_jw_str(w, "time", when);
+	yb_jw_str(w, "event", event);
+}
+
+void yb_log_end(yb_jw *w, yb_buf *line)
+{
+	yb_jw_end(w, '}');
+	yb_buf_putc(line, '\n');
+	if (!line->oom)
+		yb_log_line(line);
+	yb_buf_free(line);
+}

@@ -521,3 +521,9 @@
 {"audit: the log is keyed; give its key (--audit-key FILE or $YIBAO_AUDIT_KEY_FILE)", "审计日志已加密钥，请提供其密钥（--audit-key 文件或 $YIBAO_AUDIT_KEY_FILE）"},
 {"--audit-anchor: cannot append to %s", "--audit-anchor：无法追加写入 {1}"},
 {"--audit-anchor: cannot write %s", "--audit-anchor：无法写入 {1}"},
+/* the connection guard (src/http/guard.c, server.c) */
+{"--trusted-address: '%.*s' is not an IP address", "--trusted-address：{1} 不是 IP 地址"},
+{"--trusted-address: '%s' is not an IPv4 or IPv6 address", "--trusted-address：{1} 不是 IPv4 或 IPv6 地址"},
+{"--trusted-address: more than %d addresses", "--trusted-address：超过 {1} 个地址"},
+{"cannot start the connection guard's thread", "无法启动连接守护线程"},
+{"--threads %d: %lu open files allowed (ulimit -n), too few", "--threads {1}：允许打开的文件数 {2}（ulimit -n）过少"},

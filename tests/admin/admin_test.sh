@@ -381,6 +381,41 @@ expect "even with the right password, for now" 429 'locked' && unchanged
 api GET /me "$CLK"
 expect "c1's open session still works" 200 '"staff_id":"c1"'
 
+echo "== bodies: session and role from the headers, then the route's limit"
+truncate -s 60M "$T/big"
+# curl sends Expect: 100-continue and waits for the server's word: a body
+# of 0 bytes sent means the answer came from the headers alone
+STATUS=$(curl -s -o "$T/out" -w '%{http_code} %{size_upload}' -X POST -T "$T/big" "$BASE/payments/import?file=x.csv")
+[ "$STATUS" = "401 0" ] && grep -q '^{"request_id":"Q[0-9a-f]*","error":"Authorization: no valid bearer token' "$T/out" &&
+	ok "60 MiB for the import without a token: 401 before a byte of the body" || bad "401 before the body" "$STATUS $(cat "$T/out")"
+STATUS=$(curl -s -o "$T/out" -w '%{http_code} %{size_upload}' -X POST -T "$T/big" -H "Authorization: Bearer $AUD" \
+	"$BASE/payments/import?file=x.csv")
+[ "$STATUS" = "403 0" ] && grep -q 'needs the role clerk or administrator' "$T/out" &&
+	ok "60 MiB for the import from an auditor: 403 before a byte of the body" || bad "403 before the body" "$STATUS $(cat "$T/out")"
+# 20 clients that do not wait (no Expect): the server stops reading
+hwm() { sed -n 's/^VmHWM:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$SPID/status"; }
+before=$(hwm)
+pids=""
+for i in $(seq 20); do
+	curl -s -o /dev/null --max-time 20 -X POST -H 'Expect:' -T "$T/big" "$BASE/payments/import?file=x.csv" &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+after=$(hwm)
+[ $((after - before)) -lt 51200 ] && ok "20 clients sending 60 MiB each without a token: peak memory +$(((after - before) / 1024)) MiB (bound 50)" ||
+	bad "memory of 20 unauthenticated 60 MiB bodies" "VmHWM $before kB -> $after kB"
+api GET /me "$ADM"
+expect "the server serves on" 200 '"staff_id":"admin"'
+head -c 5000 /dev/zero | tr '\0' 'x' | sed 's/^/{"staff_id":"admin","password":"/; s/$/"}/' >"$T/login5k"
+STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X POST --data-binary @"$T/login5k" "$BASE/login")
+expect "a login of 5 KiB: 413" 413 '"error":"request: body larger than 4 KiB"' && grep -q '^{"request_id":"Q' "$T/out" &&
+	unchanged
+STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X POST -H 'Transfer-Encoding: chunked' --data-binary @"$T/login5k" "$BASE/login")
+expect "a chunked login of 5 KiB: 413" 413 '"error":"request: body larger than 4 KiB"'
+head -c 1100000 /dev/zero | tr '\0' ' ' >"$T/json1m"
+STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X POST -H "Authorization: Bearer $CLK" --data-binary @"$T/json1m" "$BASE/persons")
+expect "a JSON body over 1 MiB: 413" 413 '"error":"request: body larger than 1 MiB"' && unchanged
+
 echo "== the audit log"
 api GET "/audit?from=1&limit=1000" "$AUD"
 n=$(grep -o '"seq":[0-9]*' "$T/out" | wc -l)

@@ -137,7 +137,7 @@ static void setup(void)
 
 static void check_reply(const yb_response *r)
 {
-	static const int ok[] = {200, 400, 401, 403, 404, 405, 409, 422, 429, 503};
+	static const int ok[] = {200, 400, 401, 403, 404, 405, 409, 413, 422, 429, 503};
 	yb_json_doc *doc = NULL;
 	const yb_json *root, *err;
 	size_t i;
