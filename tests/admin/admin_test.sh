@@ -206,6 +206,19 @@ expect "the same file again: its first report, nothing written" 200 '"replayed":
 printf 'certno,amount\n1,2\n' >"$T/bad.csv"
 STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X POST -H "Authorization: Bearer $CLK" --data-binary @"$T/bad.csv" "$BASE/payments/import")
 expect "a file without the header: 400, nothing written" 400 'the first line is not the header' && unchanged
+# more lines for one person than enroll/ judges: refused, the certno masked
+# in the answer and the log (issue 12 F6)
+{
+	echo 'pay_id,certno,psn_name,year,amount,paid_time,channel'
+	i=1
+	while [ $i -le 65 ]; do
+		printf 'T9%03d,34060219800101101X,张三,2024,380.00,2023-10-08 09:00:00,bank\n' $i
+		i=$((i + 1))
+	done
+} >"$T/many.csv"
+STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -X POST -H "Authorization: Bearer $CLK" --data-binary @"$T/many.csv" "$BASE/payments/import?file=many.csv")
+expect "65 lines for one person: 400, the certno masked" 400 'more than 64 payments' '340*************1X' && unchanged
+grep -q 34060219800101101X "$T/out" && bad "the refusal shows the whole certno"
 api GET "/payments/batches/$BATCH" "$AUD"
 expect "auditor reads the import's report" 200 "\"batch_id\":\"$BATCH\"" '"report":{'
 

@@ -28,7 +28,8 @@
  * for setl_id and setl_time, "_identities": true the four identities of
  * NHSA.md hold in output.setlinfo. Institutions and their secrets come
  * from the fixmedins records of DATA.jsonl. FLOW_VERBOSE=1 prints every
- * answer. */
+ * answer; FLOW_ANSWERS=FILE appends each as a line "nhsa INFNO<TAB>answer"
+ * (the personal-data scan of `make test`, tests/masking/scan.sh). */
 #include "yibao/buf.h"
 #include "yibao/error.h"
 #include "yibao/json.h"
@@ -323,6 +324,9 @@ static const char *meta_str(const yb_json *root, const char *key)
 	return v && (v->type == YB_JSON_STRING || v->type == YB_JSON_NUMBER) ? v->str : NULL;
 }
 
+/* The infno of the step being sent, for FLOW_ANSWERS. */
+static char step_infno[16];
+
 /* Builds and sends the request of a step file; the answer in body. */
 static int send_step(run *r, const char *file, int *status, yb_buf *body, char *why, size_t wcap)
 {
@@ -350,6 +354,7 @@ static int send_step(run *r, const char *file, int *status, yb_buf *body, char *
 		goto done;
 	}
 	root = yb_json_root(doc);
+	snprintf(step_infno, sizeof(step_infno), "%s", meta_str(root, "infno") ? meta_str(root, "infno") : "?");
 	as = meta_str(root, "_as");
 	if (!as)
 		as = meta_str(root, "fixmedins_code");
@@ -544,6 +549,23 @@ static int ends_with(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+/* Appends an answer to FLOW_ANSWERS, if set: one line, line breaks and
+ * tabs as spaces. */
+static void keep_answer(const yb_buf *body)
+{
+	const char *path = getenv("FLOW_ANSWERS");
+	FILE *f;
+	size_t i;
+
+	if (!path || !*path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "nhsa %s\t", step_infno);
+	for (i = 0; i < body->len; i++)
+		fputc(body->ptr[i] == '\n' || body->ptr[i] == '\t' || body->ptr[i] == '\r' ? ' ' : body->ptr[i], f);
+	fputc('\n', f);
+	fclose(f);
+}
+
 static void run_flow(run *r, const char *dir)
 {
 	char *names[MAX_STEPS], path[4096], exp[4096], why[2048];
@@ -571,7 +593,7 @@ static void run_flow(run *r, const char *dir)
 	r->n_vars = 0;
 	for (i = 0; i < n; i++) {
 		yb_buf body = YB_BUF_INIT;
-		int status = 0;
+		int status = 0, sent;
 		size_t stem = strcspn(names[i], ".");
 		char no[8];
 
@@ -596,7 +618,10 @@ static void run_flow(run *r, const char *dir)
 			continue;
 		snprintf(exp, sizeof(exp), "%s/%.*s.expect.json", dir, (int)stem, names[i]);
 		why[0] = '\0';
-		if (send_step(r, path, &status, &body, why, sizeof(why)) < 0 ||
+		step_infno[0] = '\0';
+		if ((sent = send_step(r, path, &status, &body, why, sizeof(why))) == 0)
+			keep_answer(&body);
+		if (sent < 0 ||
 		    check_step(r, exp, status, &body, why, sizeof(why)) < 0) {
 			printf("FAIL %s/%.*s\n     %s\n", flow, (int)stem, names[i], why);
 			r->fail++;
