@@ -13,8 +13,9 @@
 # disease, an 8th binding. Then settlement through the national interface
 # honours what was recorded: arrears refused (OE5), a paid month settled, a
 # retiree settled as one, a binding's mutual aid paid and an unbound person
-# without it. Ends with yibao check, the audit chain verified and, on
-# SQLite, a tampered row found.
+# without it. The audit log is answered masked, whole only with clear=1
+# (an auditor's reading, itself recorded). Ends with yibao check, the audit
+# chain verified and, on SQLite, a tampered row found.
 #
 # usage: YIBAO=build/yibao sh tests/admin/admin_test.sh
 set -u
@@ -399,8 +400,21 @@ api GET "/audit?from=1&limit=1000" "$AUD"
 n=$(grep -o '"seq":[0-9]*' "$T/out" | wc -l)
 last=$(grep -o '"seq":[0-9]*' "$T/out" | tail -n 1 | cut -d: -f2)
 [ "$n" = "$SEQ" ] && [ "$last" = "$SEQ" ] && ok "the log has $SEQ records, 1..$SEQ" || bad "audit records" "$n records, last $last, expected $SEQ"
+grep -qF '"certno":"340*************26","psn_name":"马*"' "$T/out" && grep -q '"masked":true}$' "$T/out" &&
+	! grep -q -e 340602198505052026 -e 马丽 "$T/out" && ok "the audit log is answered masked" ||
+	bad "the audit log masked" "$(grep -o '"certno":"[^"]*","psn_name":"[^"]*"' "$T/out" | head -n 3)"
+MSEQ=$(grep -o "{\"seq\":[0-9]*,[^{]*\"object\":\"psn:$MALI/enrol:2024\"" "$T/out" | head -n 1 | sed 's/{"seq":\([0-9]*\),.*/\1/')
 api GET /audit/verify "$AUD"
 expect "the chain holds" 200 '"ok":true' "\"records\":$SEQ"
+api GET "/audit?from=$MSEQ&limit=1&clear=1" "$CLK"
+expect "a clerk reads the audit log in clear: 403" 403 'needs the role auditor or administrator' && unchanged
+api GET "/audit?from=$MSEQ&limit=1&clear=yes" "$AUD"
+expect "clear=yes: 400" 400 '"error":"clear: not 0 or 1"' && unchanged
+api GET "/audit?from=$MSEQ&limit=1&clear=1" "$AUD"
+expect "the auditor reads a record in clear" 200 '"certno":"340602198505052026","psn_name":"马丽"' '"masked":false'
+changed audit.read_clear "audit:$MSEQ" a1
+grep -q "\"after\":{\"from\":$MSEQ,\"limit\":1,\"records\":1,\"first_seq\":$MSEQ,\"last_seq\":$MSEQ}" "$T/audit" &&
+	ok "  the reading in clear is recorded: who, which records" || bad "audit.read_clear record" "$(head -c 400 "$T/audit")"
 api GET "/audit?limit=0" "$AUD"
 expect "a limit of 0: 400" 400 '"error":"limit: '
 
