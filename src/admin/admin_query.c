@@ -10,6 +10,12 @@
 #include <string.h>
 
 #define FIND_MAX 50
+/* A search is for one person, not a list of many: a name prefix of fewer
+ * characters (a surname alone) and a certno shorter than any whole ID
+ * number (15 digits, the first generation; a certno is matched whole, never
+ * as a prefix) are refused. */
+#define FIND_NAME_MIN 2
+#define FIND_CERTNO_MIN 15
 #define HISTORY_MAX 1000   /* rows of each list of a history */
 #define AUDIT_PAGE 1000
 
@@ -20,6 +26,16 @@ static const char *q(const yb_admin_in *in, const char *name)
 }
 
 /* -------------------------------------------------------------- search */
+
+/* UTF-8 characters in s (continuation bytes not counted). */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
 
 static int find_tx(yb_store_tx *tx, admin_unit *u)
 {
@@ -39,10 +55,16 @@ static int find_tx(yb_store_tx *tx, admin_unit *u)
 			rc = 0;
 	} else if (certno) {
 		rc = strlen(certno) > 18 ? yb_error_set(YB_EINVALID, "certno: too long")
-					 : yb_tx_find_psns(tx, certno, NULL, f, FIND_MAX, &n);
+		   : strlen(certno) < FIND_CERTNO_MIN
+		   ? yb_error_set(YB_EINVALID, "certno: the whole ID number (%d to 18 characters), not a prefix",
+				  FIND_CERTNO_MIN)
+		   : yb_tx_find_psns(tx, certno, NULL, f, FIND_MAX, &n);
 	} else if (name) {
 		rc = strlen(name) > 60 ? yb_error_set(YB_EINVALID, "name: too long")
-				       : yb_tx_find_psns(tx, NULL, name, f, FIND_MAX, &n);
+		   : utf8_chars(name) < FIND_NAME_MIN
+		   ? yb_error_set(YB_EINVALID, "name: at least %d characters (a surname alone is too many persons)",
+				  FIND_NAME_MIN)
+		   : yb_tx_find_psns(tx, NULL, name, f, FIND_MAX, &n);
 	} else {
 		rc = yb_error_set(YB_EINVALID, "certno: missing (or name, or psn_no)");
 	}

@@ -332,8 +332,25 @@ echo "== person search (masked) and history"
 api GET "/persons?certno=34060219800101101X" "$AUD"
 expect "search by certno: masked" 200 '"certno":"340*************1X"' '"psn_name":"张*"' '"count":1'
 grep -q 34060219800101101X "$T/out" && bad "the search shows the whole certno"
+api GET "/persons?name=郑一" "$CLK"
+expect "search by name prefix" 200 '"count":1' '"psn_name":"郑*"'
+# a search finds a person, it does not list many (issue 12 F8)
 api GET "/persons?name=郑" "$CLK"
-expect "search by name prefix" 200 '"count":8' '"psn_name":"郑*"'
+expect "a surname alone: 400 (at least 2 characters)" 400 '"error":"name: at least 2 characters'
+api GET "/persons?name=%25" "$CLK"
+expect "name=%: 400, not every person" 400 '"error":"name: at least 2 characters'
+api GET "/persons?name=%25%25" "$CLK"
+expect "name=%%: LIKE's % taken literally, nobody" 200 '"persons":[],"count":0'
+api GET "/persons?name=__" "$CLK"
+expect "name=__: LIKE's _ taken literally, nobody" 200 '"persons":[],"count":0'
+api GET "/persons?name=郑%25" "$CLK"
+expect "name=郑%: nobody (not the 8 named 郑)" 200 '"count":0'
+api GET "/persons?name=郑_" "$CLK"
+expect "name=郑_: nobody" 200 '"count":0'
+api GET "/persons?name=郑!" "$CLK"
+expect "name=郑! (the escape character itself): nobody" 200 '"count":0'
+api GET "/persons?certno=340602" "$CLK"
+expect "a certno prefix: 400 (matched whole, 15 to 18 characters)" 400 '"error":"certno: the whole ID number (15 to 18 characters), not a prefix"'
 api GET "/persons" "$CLK"
 expect "search without a key: 400" 400 '"error":"certno: missing'
 api GET "/persons/$ZHANG/history" "$CLK"
