@@ -418,7 +418,8 @@ int yb_tx_get_facts(yb_store_tx *tx, const char *psn_no, const char *certno, yb_
 int yb_tx_put_facts(yb_store_tx *tx, const yb_psn_facts *f, int create);
 /* prefix + 12 digits from the named counter, unique in the store. */
 int yb_tx_next_id(yb_store_tx *tx, const char *counter, char prefix, char out[YB_ID_MAX]);
-/* Persons by certno (exact) or name (prefix); *n <= cap. */
+/* Persons by certno (exact, either case of a final x) or name (a prefix:
+ * its % _ taken literally); *n <= cap. */
 int yb_tx_find_psns(yb_store_tx *tx, const char *certno, const char *name,
 		    yb_psn_facts *out, size_t cap, size_t *n);
 

@@ -711,6 +711,7 @@ static int judge(yb_store_tx *tx, pay_ctx *c, const yb_psn_facts *f, int E, cons
 	yb_enrol_decision *d;
 	size_t i, j, n_pays;
 	int rc, covered[2] = {0, 0};
+	char m[32]; /* the certno masked: messages are logged */
 
 	if (!k)
 		return yb_error_set(YB_ENOMEM, "out of memory");
@@ -720,8 +721,9 @@ static int judge(yb_store_tx *tx, pay_ctx *c, const yb_psn_facts *f, int E, cons
 		goto done;
 	for (n_pays = k->n_pays, i = 0; i < n_pays; i++)
 		covered[k->pays[i].year - (E - 1)] = 1;
+	yb_mask(m, sizeof(m), f->certno, YB_MASK_ID);
 	if (n_pays + n > YB_ENROL_MAX_PAYMENTS) {
-		rc = yb_error_set(YB_EINVALID, "certno %s: more than %d payments for %d", f->certno,
+		rc = yb_error_set(YB_EINVALID, "certno %s (%s): more than %d payments for %d", m, f->psn_no,
 				  YB_ENROL_MAX_PAYMENTS, E);
 		goto done;
 	}
@@ -730,7 +732,7 @@ static int judge(yb_store_tx *tx, pay_ctx *c, const yb_psn_facts *f, int E, cons
 		k->pays[n_pays + i] = (yb_contrib_pay){l->pay_id, l->year, l->amount, l->paid_time, l->channel};
 	}
 	if ((rc = yb_enrol_dues(d, c->ep, E, &k->r, k->pays, n_pays + n, c->u->now)) < 0) {
-		rc = yb_error_prefix(rc, "certno %s", f->certno);
+		rc = yb_error_prefix(rc, "certno %s (%s)", m, f->psn_no);
 		goto done;
 	}
 	for (i = 0; i < n; i++) {

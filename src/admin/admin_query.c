@@ -10,6 +10,12 @@
 #include <string.h>
 
 #define FIND_MAX 50
+/* A search is for one person, not a list of many: a name prefix of fewer
+ * characters (a surname alone) and a certno shorter than any whole ID
+ * number (15 digits, the first generation; a certno is matched whole, never
+ * as a prefix) are refused. */
+#define FIND_NAME_MIN 2
+#define FIND_CERTNO_MIN 15
 #define HISTORY_MAX 1000   /* rows of each list of a history */
 #define AUDIT_PAGE 1000
 
@@ -20,6 +26,16 @@ static const char *q(const yb_admin_in *in, const char *name)
 }
 
 /* -------------------------------------------------------------- search */
+
+/* UTF-8 characters in s (continuation bytes not counted). */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
 
 static int find_tx(yb_store_tx *tx, admin_unit *u)
 {
@@ -39,10 +55,16 @@ static int find_tx(yb_store_tx *tx, admin_unit *u)
 			rc = 0;
 	} else if (certno) {
 		rc = strlen(certno) > 18 ? yb_error_set(YB_EINVALID, "certno: too long")
-					 : yb_tx_find_psns(tx, certno, NULL, f, FIND_MAX, &n);
+		   : strlen(certno) < FIND_CERTNO_MIN
+		   ? yb_error_set(YB_EINVALID, "certno: the whole ID number (%d to 18 characters), not a prefix",
+				  FIND_CERTNO_MIN)
+		   : yb_tx_find_psns(tx, certno, NULL, f, FIND_MAX, &n);
 	} else if (name) {
 		rc = strlen(name) > 60 ? yb_error_set(YB_EINVALID, "name: too long")
-				       : yb_tx_find_psns(tx, NULL, name, f, FIND_MAX, &n);
+		   : utf8_chars(name) < FIND_NAME_MIN
+		   ? yb_error_set(YB_EINVALID, "name: at least %d characters (a surname alone is too many persons)",
+				  FIND_NAME_MIN)
+		   : yb_tx_find_psns(tx, NULL, name, f, FIND_MAX, &n);
 	} else {
 		rc = yb_error_set(YB_EINVALID, "certno: missing (or name, or psn_no)");
 	}
@@ -360,16 +382,60 @@ int yb_admin_pay_batch(yb_admin *a, const yb_actor *who, const yb_admin_in *in, 
 	return admin_read(&u);
 }
 
-/* ------------------------------------------------------- the audit log */
+/* ------------------------------------------------------- the audit log
+ *
+ * The records keep personal data whole (the chain hashes them so); a page
+ * of them is answered with every member "certno" and "psn_name" of before
+ * and after masked. ?clear=1 answers them whole, to the roles of the route
+ * (auditor, administrator), and that reading is itself a change: an
+ * audit.read_clear record of who read which records. */
 
 typedef struct audit_walk {
 	yb_jw *w;
-	int64_t last;
+	int64_t first, last;
 	long n;
+	int clear;
 	/* verify */
 	yb_audit_walk walk;
 	long problems;
 } audit_walk;
+
+/* v as JSON with the members named certno or psn_name masked. */
+static void w_masked(yb_jw *w, const char *key, const yb_json *v)
+{
+	const yb_json *c;
+	char m[256];
+
+	if (v->type == YB_JSON_STRING && key && (strcmp(key, "certno") == 0 || strcmp(key, "psn_name") == 0)) {
+		yb_mask(m, sizeof(m), v->str, key[0] == 'c' ? YB_MASK_ID : YB_MASK_NAME);
+		yb_jw_str(w, key, m);
+	} else if (v->type == YB_JSON_OBJECT || v->type == YB_JSON_ARRAY) {
+		if (v->type == YB_JSON_OBJECT)
+			yb_jw_obj(w, key);
+		else
+			yb_jw_arr(w, key);
+		for (c = v->child; c; c = c->next)
+			w_masked(w, v->type == YB_JSON_OBJECT ? c->key : NULL, c);
+		yb_jw_end(w, v->type == YB_JSON_OBJECT ? '}' : ']');
+	} else {
+		yb_jw_value(w, key, v);
+	}
+}
+
+/* A record's before or after: whole, or masked. What the store holds is
+ * JSON the units wrote; should it not parse, nothing of it is shown. */
+static void w_record_json(yb_jw *w, const char *key, const char *json, int clear)
+{
+	yb_json_doc *doc = NULL;
+
+	if (clear)
+		yb_jw_raw(w, key, json, strlen(json));
+	else if (yb_json_parse(&doc, json, strlen(json), NULL) == 0)
+		w_masked(w, key, yb_json_root(doc));
+	else
+		yb_jw_str(w, key, "(not JSON: not shown)");
+	yb_json_free(doc);
+}
 
 static int w_audit(const yb_audit_rec *r, void *arg)
 {
@@ -382,11 +448,13 @@ static int w_audit(const yb_audit_rec *r, void *arg)
 	yb_jw_str(w, "staff_id", r->staff_id);
 	yb_jw_str(w, "action", r->action);
 	yb_jw_str(w, "object", r->object);
-	yb_jw_raw(w, "before", r->before, strlen(r->before));
-	yb_jw_raw(w, "after", r->after, strlen(r->after));
+	w_record_json(w, "before", r->before, x->clear);
+	w_record_json(w, "after", r->after, x->clear);
 	yb_jw_str(w, "request_id", r->request_id);
 	yb_jw_str(w, "hash", r->hash);
 	yb_jw_end(w, '}');
+	if (!x->n)
+		x->first = r->seq;
 	x->last = r->seq;
 	x->n++;
 	return 0;
@@ -407,6 +475,7 @@ static int audit_tx(yb_store_tx *tx, admin_unit *u)
 		return yb_error_set(YB_EINVALID, "limit: not from 1 to %d", AUDIT_PAGE);
 	memset(&x, 0, sizeof(x));
 	x.w = &w;
+	x.clear = u->arg && *(const int *)u->arg;
 	yb_jw_init(&w, u->out);
 	yb_jw_obj(&w, NULL);
 	yb_jw_arr(&w, "records");
@@ -417,14 +486,36 @@ static int audit_tx(yb_store_tx *tx, admin_unit *u)
 		yb_jw_int(&w, "next", x.last + 1);
 	else
 		yb_jw_null(&w, "next");
+	yb_jw_bool(&w, "masked", !x.clear);
 	yb_jw_end(&w, '}');
+	if (x.clear) {
+		admin_record(u, "audit.read_clear", "audit:%lld", from);
+		yb_jw_init(&w, &u->after);
+		yb_jw_obj(&w, NULL);
+		yb_jw_int(&w, "from", from);
+		yb_jw_int(&w, "limit", limit);
+		yb_jw_int(&w, "records", x.n);
+		if (x.n) {
+			yb_jw_int(&w, "first_seq", x.first);
+			yb_jw_int(&w, "last_seq", x.last);
+		}
+		yb_jw_end(&w, '}');
+	}
 	return 0;
 }
 
 int yb_admin_audit_list(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out)
 {
 	admin_unit u = {.a = a, .who = who, .in = in, .fn = audit_tx, .out = out};
-	return admin_read(&u);
+	const char *clear_s = q(in, "clear");
+	int clear = 1;
+
+	if (!clear_s || strcmp(clear_s, "0") == 0)
+		return admin_read(&u);
+	if (strcmp(clear_s, "1") != 0)
+		return yb_error_set(YB_EINVALID, "clear: not 0 or 1");
+	u.arg = &clear; /* whole, and the reading recorded */
+	return admin_change(&u, 0);
 }
 
 static int verify_row(const yb_audit_rec *r, void *arg)

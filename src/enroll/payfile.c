@@ -15,6 +15,7 @@
  *     names the line it repeats. */
 #include "enroll_int.h"
 #include "yibao/error.h"
+#include "yibao/mask.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -511,10 +512,13 @@ static int reconcile_one(yb_payrecon *r, const yb_enrol_policy *pol, const yb_en
 	yb_enrol_decision d;
 	size_t i;
 	int k, rc, covered = 1;
+	char m[32]; /* the certno masked: messages are logged */
 
-	if (n > YB_ENROL_MAX_PAYMENTS)
-		return yb_error_set(YB_EINVALID, "certno %s: more than %d payments in the file",
-				    e->psn.certno, YB_ENROL_MAX_PAYMENTS);
+	if (n > YB_ENROL_MAX_PAYMENTS) {
+		yb_mask(m, sizeof(m), e->psn.certno, YB_MASK_ID);
+		return yb_error_set(YB_EINVALID, "enrolments[%d] (certno %s): more than %d payments in the file",
+				    ei, m, YB_ENROL_MAX_PAYMENTS);
+	}
 	for (i = 0; i < n; i++) {
 		const yb_payline *l = &file->lines[mine[i]];
 		pays[i] = (yb_contrib_pay){l->pay_id, l->year, l->amount, l->paid_time, l->channel};

@@ -295,7 +295,7 @@ int yb_tx_next_id(yb_store_tx *tx, const char *counter, char prefix, char out[YB
 int yb_tx_find_psns(yb_store_tx *tx, const char *certno, const char *name,
 		    yb_psn_facts *out, size_t cap, size_t *n)
 {
-	char alt[40], like[80];
+	char alt[40], like[160];
 	size_t k, j = 0;
 
 	if (certno) {
@@ -304,14 +304,20 @@ int yb_tx_find_psns(yb_store_tx *tx, const char *certno, const char *name,
 		return fetch(tx, "SELECT " FACTS_COLS " FROM psn WHERE certno = $1 OR certno = $2"
 			     " ORDER BY psn_no LIMIT $3", v, NV(v), facts_row, out, sizeof(*out), cap, n, NULL);
 	}
-	for (k = 0; name[k] && j + 2 < sizeof(like); k++) /* LIKE's own characters taken literally */
-		if (name[k] != '%' && name[k] != '_')
-			like[j++] = name[k];
+	/* a prefix: LIKE's own characters (and the escape) taken literally,
+	 * with an ESCAPE both SQLite and PostgreSQL read the same way */
+	for (k = 0; name[k]; k++) {
+		if (j + 4 > sizeof(like))
+			return yb_error_set(YB_EINVALID, "name: too long");
+		if (name[k] == '%' || name[k] == '_' || name[k] == '!')
+			like[j++] = '!';
+		like[j++] = name[k];
+	}
 	like[j++] = '%';
 	like[j] = '\0';
 	{
 		yb_sqlv v[] = {T(like), I(cap)};
-		return fetch(tx, "SELECT " FACTS_COLS " FROM psn WHERE psn_name LIKE $1"
+		return fetch(tx, "SELECT " FACTS_COLS " FROM psn WHERE psn_name LIKE $1 ESCAPE '!'"
 			     " ORDER BY psn_no LIMIT $2", v, NV(v), facts_row, out, sizeof(*out), cap, n, NULL);
 	}
 }

@@ -527,3 +527,10 @@
 {"--trusted-address: more than %d addresses", "--trusted-address：超过 {1} 个地址"},
 {"cannot start the connection guard's thread", "无法启动连接守护线程"},
 {"--threads %d: %lu open files allowed (ulimit -n), too few", "--threads {1}：允许打开的文件数 {2}（ulimit -n）过少"},
+/* personal data masked, person search (src/admin/, src/enroll/payfile.c) */
+{"certno %s (%s): more than %d payments for %d", "证件号码 {1}（{2}）：{4} 年度缴费记录超过 {3} 笔"},
+{"certno %s (%s)", "证件号码 {1}（{2}）"},
+{"enrolments[%d] (certno %s): more than %d payments in the file", "enrolments[{1}]（证件号码 {2}）：文件中缴费记录超过 {3} 笔"},
+{"clear: not 0 or 1", "clear 应为 0 或 1"},
+{"name: at least %d characters (a surname alone is too many persons)", "姓名至少 {1} 个字（仅凭姓氏会匹配过多人员）"},
+{"certno: the whole ID number (%d to 18 characters), not a prefix", "证件号码须为完整号码（{1} 至 18 位），不支持前缀查询"},

@@ -4,17 +4,24 @@
 #
 #   NAME=xyz . tests/admin/lib.sh    then T (scratch dir), ok, bad, api,
 #                                    field, start_server, stop_server
+# The servers' logs and every answer are kept for the personal-data scan
+# (tests/masking/collect.sh).
 YIBAO=${YIBAO:-build/yibao}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 export YIBAO_POLICY_DIR="$ROOT/policies"
 T=$(mktemp -d "${TMPDIR:-/tmp}/yibao-$NAME.XXXXXX")
 SPID=""
+SLOGS=""
 pass=0
 fail=0
+. "$ROOT/tests/masking/collect.sh"
+scan_init "$NAME"
 
 cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null
+	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+	# shellcheck disable=SC2086
+	scan_logs $SLOGS
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -36,6 +43,7 @@ start_server() {
 	log=$1
 	shift
 	: >"$log"
+	SLOGS="$SLOGS $log"
 	"$YIBAO" serve --db "$T/db" --listen 127.0.0.1:0 --threads 8 "$@" 2>>"$log" &
 	SPID=$!
 	i=0
@@ -99,4 +107,9 @@ diag() { # FILE DISE_CODG
 	msg "$1" 2203 "{\"mdtrtinfo\":{\"mdtrt_id\":\"{{mdtrt_id}}\",\"psn_no\":\"{{psn_no}}\",\"med_type\":\"14\",\"dise_codg\":\"$2\",\"dise_name\":\"d\"},\"diseinfo\":[{\"diag_type\":\"1\",\"diag_srt_no\":\"1\",\"diag_code\":\"$2\",\"diag_name\":\"d\",\"diag_dept\":\"A03\",\"dise_dor_no\":\"D1\",\"dise_dor_name\":\"d\",\"diag_time\":\"2024-03-20 09:00:00\",\"vali_flag\":\"1\"}]}"
 }
 # call FILE...: the answers in $T/call (the last one last), errors in $T/callerr
-call() { "$YIBAO" call --url "$URL" --fixmedins-code "$CLINIC" --secret "$SECRET" "$@" >"$T/call" 2>"$T/callerr"; }
+call() {
+	"$YIBAO" call --url "$URL" --fixmedins-code "$CLINIC" --secret "$SECRET" "$@" >"$T/call" 2>"$T/callerr"
+	_rc=$?
+	scan_call "$T/call" "$@"
+	return $_rc
+}

@@ -279,6 +279,34 @@ static void payfile_whole_file_errors(void **state)
 	yb_payfile_free(&f);
 }
 
+/* More lines for one person than are judged: refused, the certno masked
+ * (messages are logged; issue 12 F6). */
+static void payfile_too_many_for_one(void **state)
+{
+	yb_enrol_policy *p = huaibei();
+	yb_enrolment e;
+	yb_payrecon r;
+	yb_payfile f;
+	yb_buf csv = YB_BUF_INIT;
+	int i;
+	(void)state;
+
+	yb_buf_puts(&csv, HEAD);
+	for (i = 0; i <= YB_ENROL_MAX_PAYMENTS; i++)
+		yb_buf_printf(&csv, "P%d,340602198001011239,张三,2024,380.00,2023-10-08 09:30:00,wechat\n", i);
+	f = parse_ok(csv.ptr, 1000);
+	memset(&e, 0, sizeof(e));
+	e.psn_no = "N1";
+	e.psn.certno = "340602198001011239";
+	e.psn.psn_name = "张三";
+	e.year = 2024;
+	assert_int_equal(yb_payfile_reconcile(&r, p, &e, 1, &f, day(2023, 10, 9) * (yb_datetime)86400), YB_EINVALID);
+	assert_string_equal(yb_error_msg(), "enrolments[0] (certno 340*************39): more than 64 payments in the file");
+	yb_payfile_free(&f);
+	yb_buf_free(&csv);
+	yb_enrol_policy_free(p);
+}
+
 /* ---------------------------------------------------------- N5, swept */
 
 /* A child born 2024-03-01 pays 380.00 for 2024 on every day from birth to
@@ -351,6 +379,7 @@ int main(void)
 		cmocka_unit_test(payfile_lines),
 		cmocka_unit_test(payfile_rejects),
 		cmocka_unit_test(payfile_whole_file_errors),
+		cmocka_unit_test(payfile_too_many_for_one),
 		cmocka_unit_test(newborn_every_day),
 		cmocka_unit_test(retire_topup),
 	};

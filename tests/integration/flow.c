@@ -33,7 +33,9 @@
  * number ({"0": "XA10...", "82": "..."}), every other column must be
  * empty. Institutions and their secrets come
  * from the fixmedins records of DATA.jsonl. FLOW_VERBOSE=1 prints every
- * answer; FLOW_ANSWERS=FILE appends each to FILE, one a line.
+ * answer; FLOW_ANSWERS=FILE appends each JSON answer to FILE, one a line
+ * (tests/integration/answer_check.c); FLOW_SCAN=FILE appends each as a
+ * line "nhsa INFNO<TAB>answer" (the personal-data scan of `make test`).
  *
  * The resend check: after every flow has run, each step that was a durable
  * transaction (TXN_F_LEDGER in the table of src/nhsa/txn_table.c) and was
@@ -691,6 +693,24 @@ static long sleep_step(const char *name)
 /* Keeps s for the resend check when it was a durable transaction answered
  * HTTP 200 with infcode 0 (a refusal, such as a msgid reused for another
  * message, is not kept); else frees it. */
+/* Appends an answer to FLOW_SCAN, if set, for the personal-data scan of
+ * `make test` (tests/masking/scan.sh): a line "nhsa INFNO<TAB>answer",
+ * line breaks and tabs as spaces. */
+static void scan_answer(const char *infno, const yb_buf *body)
+{
+	const char *path = getenv("FLOW_SCAN");
+	FILE *f;
+	size_t i;
+
+	if (!path || !*path || !body->len || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "nhsa %s\t", infno && *infno ? infno : "?");
+	for (i = 0; i < body->len; i++)
+		fputc(body->ptr[i] == '\n' || body->ptr[i] == '\t' || body->ptr[i] == '\r' ? ' ' : body->ptr[i], f);
+	fputc('\n', f);
+	fclose(f);
+}
+
 static void keep_sent(run *r, sent *s, int status, const yb_buf *body)
 {
 	yb_json_doc *msg = NULL, *ans = NULL;
@@ -814,6 +834,7 @@ static void run_flow(run *r, const char *dir)
 				fclose(f);
 			}
 		}
+		scan_answer(s.infno, &body);
 		if (r->n_answers < MAX_STEPS) {
 			r->answers[r->n_answers] = strdup(body.ptr ? body.ptr : "");
 			memcpy(r->step_no[r->n_answers++], no, sizeof(no));

@@ -22,8 +22,11 @@ FLOWS="$HERE/flows"
 export YIBAO_POLICY_DIR="$ROOT/policies"
 T=$(mktemp -d "${TMPDIR:-/tmp}/yibao-flows.XXXXXX")
 
+. "$ROOT/tests/masking/collect.sh"
+scan_init flows
 cleanup() {
 	[ -f "$T/pid" ] && kill "$(cat "$T/pid")" 2>/dev/null
+	scan_logs "$T/log"
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -69,7 +72,7 @@ else
 	dirs=$(find "$FLOWS" -mindepth 1 -maxdepth 1 -type d | sort)
 fi
 # shellcheck disable=SC2086
-FLOW_ANSWERS="$T/answers.jsonl" "$FLOW" --url "http://127.0.0.1:$PORT/fsi/api/rsfComIfsService/callService" \
+FLOW_ANSWERS="$T/answers.jsonl" FLOW_SCAN=$SCAN_FLOW "$FLOW" --url "http://127.0.0.1:$PORT/fsi/api/rsfComIfsService/callService" \
 	--data "$FLOWS/data.jsonl" --restart "sh $T/restart.sh" $dirs
 rc=$?
 "$ANSWER_CHECK" "$T/answers.jsonl" || rc=1

@@ -5,6 +5,7 @@
 # limits, every gateway refusal, 9001, 1101, 2206 = 2207, idempotent
 # retries (also concurrent ones), 2208, the masked access log, and a
 # SIGTERM while a request is still uploading. Ends with `yibao check`.
+# Its log and answers are kept for the personal-data scan (tests/masking/).
 #
 # usage: YIBAO=build/yibao sh tests/integration/server_test.sh
 set -u
@@ -18,8 +19,11 @@ SPID=""
 pass=0
 fail=0
 
+. "$ROOT/tests/masking/collect.sh"
+scan_init server
 cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null
+	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+	scan_logs "$T/log"
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -324,6 +328,7 @@ printf '{"infno":"5206","insuplc_admdvs":"340600","input":{"data":{"psn_no":"{{p
 "$YIBAO" call --url "http://127.0.0.1:$PORT" --fixmedins-code $CLINIC --secret $CLINIC_SECRET \
 	"$T/c1101.json" "$T/c5206.json" > "$T/call.out" 2> "$T/call.err"
 rc=$?
+scan_call "$T/call.out" "$T/c1101.json" "$T/c5206.json"
 [ $rc -eq 0 ] && [ "$(grep -c '^{"infcode":0,' "$T/call.out")" -eq 2 ] && grep -qF '"cuminfo":[' "$T/call.out" &&
 	ok "yibao call: signs, fills msgid, carries {{psn_no}} from 1101 into 5206 (exit 0)" ||
 	bad "yibao call: a chain of two messages" "exit $rc: $(cat "$T/call.out" "$T/call.err")"

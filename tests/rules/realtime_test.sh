@@ -25,8 +25,11 @@ export YIBAO_POLICY_DIR="$ROOT/policies"
 export YIBAO_RULES_DIR="$ROOT/rules"
 DATA=$ROOT/tests/integration/data.jsonl
 T=$(mktemp -d "${TMPDIR:-/tmp}/yibao-realtime.XXXXXX") || exit 1
+. "$ROOT/tests/masking/collect.sh"
+scan_init realtime
 cleanup() {
 	[ -f "$T/pid" ] && kill "$(cat "$T/pid")" 2>/dev/null
+	scan_logs "$T/log"
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -109,7 +112,7 @@ echo $! >"$T/pid"
 i=0
 while [ $i -lt 200 ] && ! grep -q '"event":"listening"' "$T/log"; do sleep 0.05; i=$((i + 1)); done
 PORT=$(sed -n 's/.*"event":"listening","listen":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$T/log" | head -n 1)
-"$FLOW" --url "http://127.0.0.1:$PORT/fsi/api/rsfComIfsService/callService" --data "$DATA" \
+FLOW_SCAN=$SCAN_FLOW "$FLOW" --url "http://127.0.0.1:$PORT/fsi/api/rsfComIfsService/callService" --data "$DATA" \
 	"$ROOT/tests/rules/flows/realtime" >"$T/flow" 2>&1
 expect "the flow: 2201 -> 2204 (codes) -> 2207, a reused code refused, a warning settled; 3503/3501 stock; 3101/3102 result[]" "$?" 0
 [ $? -eq 0 ] || sed 's/^/     /' "$T/flow" | tail -n 20
