@@ -226,6 +226,7 @@ static const char *kind_words(int code)
 	case YB_EBUSY: return "服务繁忙，请稍后重试";
 	case YB_ENOMEM: return "服务器内存不足";
 	case YB_EOVERFLOW: return "数值超出范围";
+	case 0: return "提示"; /* a warning (warn_msg), not an error */
 	default: return "系统内部错误";
 	}
 }

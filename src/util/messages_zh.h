@@ -534,3 +534,5 @@
 {"clear: not 0 or 1", "clear 应为 0 或 1"},
 {"name: at least %d characters (a surname alone is too many persons)", "姓名至少 {1} 个字（仅凭姓氏会匹配过多人员）"},
 {"certno: the whole ID number (%d to 18 characters), not a prefix", "证件号码须为完整号码（{1} 至 18 位），不支持前缀查询"},
+/* made by snprintf: a warn rule a settlement met (src/ledger/ledger_setl.c) */
+{"rule %s: %s", "触发监管规则 {1}：{2}"},

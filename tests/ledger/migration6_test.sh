@@ -127,8 +127,11 @@ send() {
 }
 
 # an answer without its stamp (the three members the clock gives)
+# A refusal is a new answer, in today's envelope: the stamp aside, and the
+# envelope's enctype and signtype (issue 13), which answers now carry.
 unstamp() {
-	sed 's/"inf_refmsgid":"[^"]*","refmsg_time":"[^"]*","respond_time":"[^"]*"/"inf_refmsgid":"","refmsg_time":"","respond_time":""/' "$1"
+	sed -e 's/"inf_refmsgid":"[^"]*","refmsg_time":"[^"]*","respond_time":"[^"]*"/"inf_refmsgid":"","refmsg_time":"","respond_time":""/' \
+	    -e 's/,"enctype":"","signtype":""//' "$1"
 }
 
 start_server
