@@ -696,15 +696,22 @@ static long sleep_step(const char *name)
 /* Appends an answer to FLOW_SCAN, if set, for the personal-data scan of
  * `make test` (tests/masking/scan.sh): a line "nhsa INFNO<TAB>answer",
  * line breaks and tabs as spaces. */
-static void scan_answer(const char *infno, const yb_buf *body)
+static void scan_answer(const sent *s, const yb_buf *body)
 {
 	const char *path = getenv("FLOW_SCAN");
+	const char *at = s->msg ? strstr(s->msg, "\"infno\"") : NULL;
+	int n = 0;
 	FILE *f;
 	size_t i;
 
-	if (!path || !*path || !body->len || !(f = fopen(path, "a")))
-		return;
-	fprintf(f, "nhsa %s\t", infno && *infno ? infno : "?");
+	if (!path || !*path || !body->len || body->ptr[0] != '{' || !(f = fopen(path, "a")))
+		return; /* a file (9102's ZIP) holds no personal data to read */
+	/* the infno the message was sent with ("infno":"2207" or "infno": 2207) */
+	if (at && (at = strchr(at + 7, ':'))) {
+		at += strspn(at + 1, " \"") + 1;
+		n = (int)strspn(at, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	}
+	fprintf(f, "nhsa %.*s\t", n ? n : 1, n ? at : "?");
 	for (i = 0; i < body->len; i++)
 		fputc(body->ptr[i] == '\n' || body->ptr[i] == '\t' || body->ptr[i] == '\r' ? ' ' : body->ptr[i], f);
 	fputc('\n', f);
@@ -834,7 +841,7 @@ static void run_flow(run *r, const char *dir)
 				fclose(f);
 			}
 		}
-		scan_answer(s.infno, &body);
+		scan_answer(&s, &body);
 		if (r->n_answers < MAX_STEPS) {
 			r->answers[r->n_answers] = strdup(body.ptr ? body.ptr : "");
 			memcpy(r->step_no[r->n_answers++], no, sizeof(no));

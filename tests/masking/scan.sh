@@ -18,11 +18,12 @@
 #   nhsa 1101      the members "certno" and "psn_name": the person's base
 #                  information the platform returns to the institution that
 #                  looks up the person it serves
-#   nhsa 2206 2207 2303 2304
+#   nhsa 2206 2207 2208 2303 2304 2305
 #                  the "setlinfo" object: a settlement's (or pre-settlement's)
 #                  information for the institution that settles, the
-#                  person's name with it (the answers of 2208, 2305 and
-#                  5203 carry no name: searched whole)
+#                  person's name and certificate with it, as the platform's
+#                  answers (and their cancels, 2208 and 2305) carry them
+#                  (5203 carries no name: searched whole)
 #   api GET /api/v1/audit?...clear=1... answering "masked":false
 #                  the whole answer: the audit log in clear, read by an
 #                  auditor or administrator; each such reading is itself an
@@ -74,7 +75,7 @@ set -- "$DIR"/*.log "$DIR"/*.answers
 for f in "$DIR"/*.answers; do
 	sed -E \
 	    -e '/^nhsa 1101\t/ { s/"(certno|psn_name)":"[^"]*"/"\1":"(1101)"/g }' \
-	    -e '/^nhsa (2206|2207|2303|2304)\t/ s/"setlinfo":\{[^{}]*\}/"setlinfo":"(settlement)"/g' \
+	    -e '/^nhsa (2206|2207|2208|2303|2304|2305)\t/ s/"setlinfo":\{[^{}]*\}/"setlinfo":"(settlement)"/g' \
 	    -e '/^api GET \/api\/v1\/audit\?([^\t]*&)?clear=1(&[^\t]*)?\t.*"masked":false[,}]/ s/\t.*/\t(the audit log in clear)/' \
 	    -e 's/^(api [A-Z]+ [^?\t]*)\?[^\t]*\t/\1\t/' \
 	    "$f" >"$W/$(basename "$f")"
