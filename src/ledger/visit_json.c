@@ -509,6 +509,7 @@ int yb_read_trac_codes(yb_trac_codes *out, const yb_json *o, const yb_jpath *p)
 {
 	yb_jpath ap = YB_JPATH_KEY(p, "drugtracinfo");
 	const yb_json *arr = NULL, *e;
+	const yb_json *c1 = yb_json_get(o, "drug_trac_codg"), *c2 = yb_json_get(o, "drugtracinfo");
 	const char *one = NULL;
 	code_list *c;
 	size_t i = 0;
@@ -516,6 +517,10 @@ int yb_read_trac_codes(yb_trac_codes *out, const yb_json *o, const yb_jpath *p)
 
 	out->v = NULL;
 	out->n = 0;
+	/* most lines carry no code: nothing to read, nothing to allocate */
+	if ((!c1 || c1->type == YB_JSON_NULL || (c1->type == YB_JSON_STRING && c1->len == 0)) &&
+	    (!c2 || c2->type == YB_JSON_NULL))
+		return 0;
 	if (!(c = malloc(sizeof(*c))))
 		return yb_error_set(YB_ENOMEM, "out of memory");
 	c->n = c->text = 0;
