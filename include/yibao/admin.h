@@ -99,6 +99,10 @@ typedef struct yb_admin_in {
 typedef int (*yb_admin_fn)(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
 
 int yb_admin_me(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
+/* Counters since the server started: {"logins": {"attempts",
+ * "password_checks" (argon2 verifications, a dummy hash's too), "accepted",
+ * "refused_locked"}}. */
+int yb_admin_stats(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
 int yb_admin_staff_create(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
 int yb_admin_staff_list(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
 int yb_admin_staff_disable(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);

@@ -12,6 +12,7 @@
 #include "yibao/store.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include "yibao/admin.h"
 #include "yibao/enroll.h"
 
@@ -34,6 +35,8 @@ struct yb_admin {
 		int64_t until;       /* locked until (machine seconds); 0 not locked */
 	} fail[ADMIN_FAIL_SLOTS];
 	int hashing;             /* argon2 computations running (bounded) */
+	/* logins since open (GET /api/v1/stats) */
+	atomic_ullong logins, pw_checks, logins_ok, logins_locked;
 	char dummy_hash[192];    /* verified for unknown ids: the same time */
 };
 

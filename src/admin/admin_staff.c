@@ -80,6 +80,7 @@ static int verify_password(yb_admin *a, const char *encoded, const char *pw)
 	int rc;
 
 	slot_take(a);
+	atomic_fetch_add(&a->pw_checks, 1);
 	rc = argon2id_verify(encoded, pw, strlen(pw));
 	slot_give(a);
 	return rc == ARGON2_OK;
@@ -361,11 +362,14 @@ int yb_admin_login(yb_admin *a, const char *staff_id, const char *password,
 	admin_unit u;
 	int i, rc, ok;
 
+	atomic_fetch_add(&a->logins, 1);
 	if (!valid_staff_id(staff_id) || !password || strlen(password) > PW_MAX)
 		return yb_error_set(YB_EREFUSED, "login: wrong staff id or password");
-	if (note_login(a, staff_id, 0, 1))
+	if (note_login(a, staff_id, 0, 1)) {
+		atomic_fetch_add(&a->logins_locked, 1);
 		return yb_error_set(YB_EBUSY, "login: %s is locked for a while after %d failures",
 				    staff_id, a->o.login_failures);
+	}
 	memset(&s, 0, sizeof(s));
 	snprintf(s.staff_id, sizeof(s.staff_id), "%s", staff_id);
 	rc = yb_store_read(a->st, read_staff, &s);
@@ -406,6 +410,8 @@ int yb_admin_login(yb_admin *a, const char *staff_id, const char *password,
 	u.out = out;
 	rc = admin_change(&u, 0);
 	OPENSSL_cleanse(token, sizeof(token));
+	if (rc == 0)
+		atomic_fetch_add(&a->logins_ok, 1);
 	return rc;
 }
 
@@ -493,6 +499,24 @@ int yb_admin_logout(yb_admin *a, const yb_actor *who, yb_buf *out)
 {
 	admin_unit u = {.a = a, .who = who, .fn = logout_tx, .out = out};
 	return admin_change(&u, 0);
+}
+
+int yb_admin_stats(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out)
+{
+	yb_jw w;
+
+	(void)who;
+	(void)in;
+	yb_jw_init(&w, out);
+	yb_jw_obj(&w, NULL);
+	yb_jw_obj(&w, "logins");
+	yb_jw_int(&w, "attempts", (int64_t)atomic_load(&a->logins));
+	yb_jw_int(&w, "password_checks", (int64_t)atomic_load(&a->pw_checks));
+	yb_jw_int(&w, "accepted", (int64_t)atomic_load(&a->logins_ok));
+	yb_jw_int(&w, "refused_locked", (int64_t)atomic_load(&a->logins_locked));
+	yb_jw_end(&w, '}');
+	yb_jw_end(&w, '}');
+	return out->oom ? yb_error_set(YB_ENOMEM, "out of memory") : 0;
 }
 
 int yb_admin_me(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out)

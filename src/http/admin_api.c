@@ -66,6 +66,7 @@ static const struct route {
 	{"DELETE", "/bindings/{}/{}", CLERK, B_NONE, yb_admin_unbind},
 	{"GET", "/audit", AUDIT, B_NONE, yb_admin_audit_list},
 	{"GET", "/audit/verify", AUDIT, B_NONE, yb_admin_audit_verify},
+	{"GET", "/stats", AUDIT, B_NONE, yb_admin_stats},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
