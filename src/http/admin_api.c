@@ -310,7 +310,7 @@ void yb_admin_handle(yb_admin_api *h, const yb_admin_request *req, yb_response *
 			rc = YB_EINVALID;
 		if (rc == 0) {
 			snprintf(resp->staff_id, sizeof(resp->staff_id), "%.32s", id);
-			rc = yb_admin_login(h->adm, id, pw, rid, &out);
+			rc = yb_admin_login(h->adm, id, pw, req->client, rid, &out);
 		}
 		n = rc == YB_EREFUSED ? 401 : rc == YB_EBUSY && strstr(yb_error_msg(), "locked") ? 429 : status_of(rc);
 	} else if (r->body == B_LOGOUT) {

@@ -37,17 +37,6 @@ start_server "$T/log" --business-time "2023-10-08 10:00:00"
 
 # ------------------------------------------------------------ client
 
-# expect NAME STATUS [FIXED-STRING...]: the status and strings in the answer
-expect() {
-	name=$1 want=$2
-	shift 2
-	[ "$STATUS" = "$want" ] || { bad "$name" "status $STATUS, wanted $want: $(head -c 600 "$T/out")"; return 1; }
-	for s do
-		grep -qF -- "$s" "$T/out" || { bad "$name" "no '$s' in: $(head -c 600 "$T/out")"; return 1; }
-	done
-	ok "$name"
-}
-
 # changed ACTION OBJECT-PREFIX STAFF: the answer's audit_seq is the next one
 # and the log's record at it says so, with nothing after it
 changed() {
