@@ -34,8 +34,15 @@
  *     session_idle seconds unused, at logout, or when its account is
  *     disabled. last_used is written at most once a minute (session
  *     bookkeeping, not a change of the bureau's records: no audit record).
- *     Logins, logouts and every change to an account are audited. */
+ *     Logins, logouts and every change to an account are audited.
+ *  4. A password being set (an account made by the API or `yibao staff
+ *     add`) has 10 to 256 bytes, mixes two kinds of character at least
+ *     (lower case, upper case, digits, others: a byte of UTF-8 text beyond
+ *     ASCII is an other), and is not in common_passwords.h (without regard
+ *     to case). A login checks none of this: an account made before the
+ *     policy still logs in. */
 #include "admin_impl.h"
+#include "common_passwords.h"
 #include "yibao/error.h"
 
 #include <argon2.h>
@@ -45,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define T_COST 2
 #define M_COST 19456   /* KiB */
@@ -139,14 +147,27 @@ static int valid_staff_id(const char *s)
 	return 1;
 }
 
+/* The policy for a password being set (note 4): PW_MIN to PW_MAX bytes,
+ * two kinds of character at least, not a common password. */
 static int check_password(const char *pw)
 {
-	size_t n = pw ? strlen(pw) : 0;
+	size_t n = pw ? strlen(pw) : 0, i;
+	unsigned kinds = 0;
 
 	if (n < PW_MIN)
 		return yb_error_set(YB_EINVALID, "password: at least %d characters", PW_MIN);
 	if (n > PW_MAX)
 		return yb_error_set(YB_EINVALID, "password: at most %d bytes", PW_MAX);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)pw[i];
+		kinds |= c >= 'a' && c <= 'z' ? 1u : c >= 'A' && c <= 'Z' ? 2u : c >= '0' && c <= '9' ? 4u : 8u;
+	}
+	if (!(kinds & (kinds - 1)))
+		return yb_error_set(YB_EINVALID, "password: all of one kind; mix at least two of lower case,"
+				    " upper case, digits and other characters");
+	for (i = 0; i < sizeof(common_passwords) / sizeof(common_passwords[0]); i++)
+		if (strcasecmp(pw, common_passwords[i]) == 0)
+			return yb_error_set(YB_EINVALID, "password: one of the most common passwords; choose another");
 	return 0;
 }
 
