@@ -168,11 +168,18 @@ enroll-test: $(BIN) $(ENROLL_BIN)
 # the administration API (issue 8, docs/admin-api.md): the real server over
 # loopback with curl - roles, refusals, the audit log after each change -
 # and a person enrolled, paid and registered through it settling through
-# the national interface (tests/admin/*.sh)
+# the national interface (tests/admin/*.sh), and the login lock-out under
+# bursts of concurrent logins from chosen loopback addresses
+# (tests/admin/lockout_test.sh with login_client.c)
 .PHONY: admin-test
-admin-test: $(BIN)
+LOGIN_CLIENT := $(BUILD)/tests/login_client
+$(LOGIN_CLIENT): $(BUILD)/tests/admin/login_client.o
+	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+
+admin-test: $(BIN) $(LOGIN_CLIENT)
 	YIBAO=$(BIN) sh tests/admin/admin_test.sh
 	YIBAO=$(BIN) sh tests/admin/e2e_test.sh
+	YIBAO=$(BIN) LOGIN_CLIENT=$(LOGIN_CLIENT) sh tests/admin/lockout_test.sh
 
 # ledger, crash and write-failure tests (issue 3); crashtest-short is the
 # short crash test for `make check`, crashtest the long one (50 kills)
@@ -210,8 +217,8 @@ faulttest: $(BIN) $(CRASH_DRIVER)
 # PostgreSQL: the ledger and crash tests against a throwaway server, the
 # single-shard proof (tests/pg/pg_test.sh; installs PostgreSQL if missing)
 .PHONY: pg-test bench-pg
-pg-test: $(BIN) $(CRASH_DRIVER) $(FLOW_BIN) $(CHECK_BIN)
-	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) FLOW=$(FLOW_BIN) sh tests/pg/pg_test.sh
+pg-test: $(BIN) $(CRASH_DRIVER) $(FLOW_BIN) $(CHECK_BIN) $(LOGIN_CLIENT)
+	YIBAO=$(BIN) DRIVER=$(CRASH_DRIVER) FLOW=$(FLOW_BIN) LOGIN_CLIENT=$(LOGIN_CLIENT) sh tests/pg/pg_test.sh
 
 # -------------------------------------------------------------- benches
 bench: $(BENCH_BIN)

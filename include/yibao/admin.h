@@ -37,8 +37,12 @@ typedef struct yb_admin_opts {
 	 * tests of a past campaign). Sessions and the audit log keep the
 	 * machine's clock. */
 	yb_datetime business_start;
-	int login_failures;      /* failures in a row that lock a staff id; 0: 5 */
-	int64_t lockout;         /* seconds it stays locked; 0: 300 */
+	/* The lock-out (kept in the store): login_failures attempts for one
+	 * staff id, or addr_failures from one client address, within lockout
+	 * seconds of the first lock it for lockout seconds. */
+	int login_failures;      /* 0: 5 */
+	int addr_failures;       /* 0: 20 */
+	int64_t lockout;         /* 0: 300 */
 } yb_admin_opts;
 
 int yb_admin_open(yb_admin **out, yb_ledger *l, const yb_admin_opts *o);
@@ -69,9 +73,12 @@ int yb_admin_staff_add(yb_admin *a, const yb_actor *who, const char *staff_id,
 		       const char *role, const char *password, yb_buf *out);
 /* Checks a password: out gets {"token","staff_id","role","expires",
  * "idle_timeout"}. A wrong staff id or password is YB_EREFUSED with one
- * message for both; too many failures in a row, YB_EBUSY (locked). */
+ * message for both; the staff id or the client's address locked (too many
+ * failures), YB_EBUSY with "locked" in the message. client: the address
+ * the attempt came from, as the lock-out counts it (NULL: not counted by
+ * address: the CLI, the fuzz target). */
 int yb_admin_login(yb_admin *a, const char *staff_id, const char *password,
-		   const char *request_id, yb_buf *out);
+		   const char *client, const char *request_id, yb_buf *out);
 /* The session of a bearer token: fills who (role, staff_id) or returns
  * YB_EREFUSED (unknown, ended, expired, idle, or the account disabled). */
 int yb_admin_session(yb_admin *a, const char *token, yb_actor *who);
@@ -99,6 +106,10 @@ typedef struct yb_admin_in {
 typedef int (*yb_admin_fn)(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
 
 int yb_admin_me(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
+/* Counters since the server started: {"logins": {"attempts",
+ * "password_checks" (argon2 verifications, a dummy hash's too), "accepted",
+ * "refused_locked"}}. */
+int yb_admin_stats(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
 int yb_admin_staff_create(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
 int yb_admin_staff_list(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);
 int yb_admin_staff_disable(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out);

@@ -177,6 +177,7 @@ typedef struct yb_admin_request {
 	const char *method;          /* "GET", "POST", "DELETE" */
 	const char *path;            /* without the query string */
 	const char *authorization;   /* the header, or NULL */
+	const char *client;          /* the client's address (the login lock-out counts it), or NULL */
 	const char *(*query)(void *ctx, const char *name); /* query parameters */
 	void *qctx;
 	const char *body;

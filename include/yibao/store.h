@@ -587,6 +587,31 @@ int yb_tx_get_session(yb_store_tx *tx, const char *token_hash, yb_session_rec *o
 /* Ends every open session of a staff member (disabled, new password). */
 int yb_tx_end_sessions(yb_store_tx *tx, const char *staff_id, yb_datetime when);
 
+/* The login lock-out (migration 7, src/store/store_login.c): the attempts
+ * counted against one staff id (kind "staff") or one client address
+ * ("addr") in the window that began at `since`, and the end of a lock.
+ * Times are local seconds (sessions' clock). A row past `expires` counts
+ * for nothing; the caller keeps expires >= since's window and the lock. */
+#define YB_LOGIN_SUBJECT_MAX 64
+typedef struct yb_login_guard_rec {
+	char kind[8];                 /* "staff", "addr" */
+	char subject[YB_LOGIN_SUBJECT_MAX];
+	int failures;                 /* attempts counted (a success takes its own back) */
+	yb_datetime since;            /* the window's start */
+	yb_datetime locked_until;     /* 0: not locked */
+	yb_datetime expires;
+} yb_login_guard_rec;
+/* The row of (kind, subject), locked until the transaction ends (one
+ * writer on SQLite; a row lock on PostgreSQL, across writers and
+ * processes): read, decide, yb_tx_put_login_guard is one atomic step. A
+ * missing row reads as all zero (it is made, to be locked). */
+int yb_tx_lock_login_guard(yb_store_tx *tx, const char *kind, const char *subject,
+			   yb_login_guard_rec *out);
+/* Writes the row back; one with no failures and no lock is deleted. */
+int yb_tx_put_login_guard(yb_store_tx *tx, const yb_login_guard_rec *r);
+/* Deletes the rows that expired before now. */
+int yb_tx_purge_login_guards(yb_store_tx *tx, yb_datetime now);
+
 /* The audit log: append-only, seq 1, 2, 3 ... with no gap, each row's
  * hash = SHA-256 of the previous hash and the row's fields (tamper
  * evidence; yb_tx_check verifies the chain). */

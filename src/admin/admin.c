@@ -78,6 +78,8 @@ int yb_admin_open(yb_admin **out, yb_ledger *l, const yb_admin_opts *o)
 		a->o.session_idle = 30 * 60;
 	if (a->o.login_failures <= 0)
 		a->o.login_failures = 5;
+	if (a->o.addr_failures <= 0)
+		a->o.addr_failures = 20;
 	if (a->o.lockout <= 0)
 		a->o.lockout = 300;
 	a->real_start = admin_wall();

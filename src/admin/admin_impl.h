@@ -12,28 +12,25 @@
 #include "yibao/store.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include "yibao/admin.h"
 #include "yibao/enroll.h"
 
 #define ADMIN_MAX_POLICIES 16
-#define ADMIN_FAIL_SLOTS 256
 
 struct yb_admin {
 	yb_ledger *l;
 	yb_store *st;
 	yb_admin_opts o;
 	int64_t real_start;      /* the machine's clock when opened (local seconds) */
-	pthread_mutex_t mu;      /* policies, login failures, hashing slots */
+	pthread_mutex_t mu;      /* policies, hashing slots */
 	pthread_cond_t cv;
 	yb_enrol_policy *ep[ADMIN_MAX_POLICIES];
 	int n_ep;
-	struct login_fail {
-		char staff_id[YB_STAFF_MAX]; /* "" free */
-		int count;           /* failures in a row */
-		int64_t last;        /* the last failure (the oldest slot is reused) */
-		int64_t until;       /* locked until (machine seconds); 0 not locked */
-	} fail[ADMIN_FAIL_SLOTS];
 	int hashing;             /* argon2 computations running (bounded) */
+	/* logins since open (GET /api/v1/stats) */
+	atomic_ullong logins, pw_checks, logins_ok, logins_locked;
+	_Atomic int64_t purged;  /* when expired lock-out rows were last deleted */
 	char dummy_hash[192];    /* verified for unknown ids: the same time */
 };
 

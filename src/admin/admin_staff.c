@@ -8,16 +8,41 @@
  *     HASH_SLOTS computations run at once so that a burst of logins cannot
  *     take the server's memory.
  *  2. A wrong staff id costs the same as a wrong password (a dummy hash is
- *     verified) and gets the same answer, so ids cannot be probed. After
- *     login_failures failures in a row an id is locked for `lockout`
- *     seconds (in this process's memory).
+ *     verified) and gets the same answer, so ids cannot be probed. The
+ *     lock-out is kept in the store (login_guard, migration 7): a restart
+ *     forgets nothing and no number of other ids evicts a lock. Each
+ *     attempt is counted against its staff id and its client address
+ *     before its password is checked, in one unit that holds both rows
+ *     locked (reserve_tx); a success takes its attempt back:
+ *
+ *       either row locked ───────────────────────────▶ 429, no check
+ *         │ no: count the attempt in both (a window opens at the first;
+ *         │ the limit reached: locked for `lockout` s); commit
+ *       argon2 ──wrong──▶ 401 (429 if this attempt reached a limit)
+ *         │ right
+ *       the session, and in the same unit the id's count cleared and
+ *       the address's attempt taken back
+ *
+ *     So one id gets at most login_failures (5) password checks in
+ *     `lockout` (5 minutes) from its first failure, one address at most
+ *     addr_failures (20), however many attempts arrive at once: no burst
+ *     races past the count, and the right password is accepted only as
+ *     one of the counted attempts. The address limit is what stops a
+ *     spray of made-up ids (each of which counts once).
  *  3. A session token is 32 random bytes in hex, shown once; the store
  *     keeps only its SHA-256. A session ends at its expiry, after
  *     session_idle seconds unused, at logout, or when its account is
  *     disabled. last_used is written at most once a minute (session
  *     bookkeeping, not a change of the bureau's records: no audit record).
- *     Logins, logouts and every change to an account are audited. */
+ *     Logins, logouts and every change to an account are audited.
+ *  4. A password being set (an account made by the API or `yibao staff
+ *     add`) has 10 to 256 bytes, mixes two kinds of character at least
+ *     (lower case, upper case, digits, others: a byte of UTF-8 text beyond
+ *     ASCII is an other), and is not in common_passwords.h (without regard
+ *     to case). A login checks none of this: an account made before the
+ *     policy still logs in. */
 #include "admin_impl.h"
+#include "common_passwords.h"
 #include "yibao/error.h"
 
 #include <argon2.h>
@@ -27,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define T_COST 2
 #define M_COST 19456   /* KiB */
@@ -80,6 +106,7 @@ static int verify_password(yb_admin *a, const char *encoded, const char *pw)
 	int rc;
 
 	slot_take(a);
+	atomic_fetch_add(&a->pw_checks, 1);
 	rc = argon2id_verify(encoded, pw, strlen(pw));
 	slot_give(a);
 	return rc == ARGON2_OK;
@@ -120,14 +147,27 @@ static int valid_staff_id(const char *s)
 	return 1;
 }
 
+/* The policy for a password being set (note 4): PW_MIN to PW_MAX bytes,
+ * two kinds of character at least, not a common password. */
 static int check_password(const char *pw)
 {
-	size_t n = pw ? strlen(pw) : 0;
+	size_t n = pw ? strlen(pw) : 0, i;
+	unsigned kinds = 0;
 
 	if (n < PW_MIN)
 		return yb_error_set(YB_EINVALID, "password: at least %d characters", PW_MIN);
 	if (n > PW_MAX)
 		return yb_error_set(YB_EINVALID, "password: at most %d bytes", PW_MAX);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)pw[i];
+		kinds |= c >= 'a' && c <= 'z' ? 1u : c >= 'A' && c <= 'Z' ? 2u : c >= '0' && c <= '9' ? 4u : 8u;
+	}
+	if (!(kinds & (kinds - 1)))
+		return yb_error_set(YB_EINVALID, "password: all of one kind; mix at least two of lower case,"
+				    " upper case, digits and other characters");
+	for (i = 0; i < sizeof(common_passwords) / sizeof(common_passwords[0]); i++)
+		if (strcasecmp(pw, common_passwords[i]) == 0)
+			return yb_error_set(YB_EINVALID, "password: one of the most common passwords; choose another");
 	return 0;
 }
 
@@ -277,51 +317,111 @@ static int read_staff(yb_store_tx *tx, void *arg)
 	return yb_tx_get_staff(tx, ((yb_staff_rec *)arg)->staff_id, arg);
 }
 
-/* Counts a failure (or clears them on success); returns whether the id
- * is locked now (note 2). */
-static int note_login(yb_admin *a, const char *id, int ok, int check_only)
-{
-	int64_t now = admin_wall();
-	struct login_fail *f = NULL, *free_slot = NULL;
-	int i, locked = 0;
+/* ------------------------------------------------------------ lock-out */
 
-	pthread_mutex_lock(&a->mu);
-	for (i = 0; i < ADMIN_FAIL_SLOTS; i++) {
-		struct login_fail *x = &a->fail[i];
-		if (x->staff_id[0] && strcmp(x->staff_id, id) == 0) {
-			f = x;
-			break;
-		}
-		/* a free slot, else the one whose last failure is oldest */
-		if (!free_slot || (free_slot->staff_id[0] && (!x->staff_id[0] || x->last < free_slot->last)))
-			free_slot = x;
+enum { LOCK_ID = 1, LOCK_ADDR = 2 };
+
+typedef struct guard_job {
+	yb_admin *a;
+	const char *staff_id, *client; /* client NULL: not counted by address */
+	yb_datetime now;
+	int purge;               /* delete the expired rows first */
+	int locks;               /* out: this attempt reached the id's or the address's limit */
+} guard_job;
+
+static int locked_error(const yb_admin *a, const char *staff_id, int which)
+{
+	if (which == LOCK_ID)
+		return yb_error_set(YB_EBUSY, "login: %s is locked for a while after %d failures",
+				    staff_id, a->o.login_failures);
+	return yb_error_set(YB_EBUSY, "login: this address is locked for a while after %d failures",
+			    a->o.addr_failures);
+}
+
+/* A row in force now: locked, or counting in its window (else as new). */
+static int guard_live(const yb_login_guard_rec *g, yb_datetime now)
+{
+	return g->expires > now;
+}
+
+/* Counts one attempt in g (note 2); 1 if this attempt reaches the limit. */
+static int guard_count(yb_login_guard_rec *g, int limit, int64_t span, yb_datetime now)
+{
+	if (!guard_live(g, now)) {
+		g->failures = 0;
+		g->since = now;
+		g->locked_until = 0;
 	}
-	if (f && f->until && f->until <= now) /* a lock that ran out: counted afresh */
-		memset(f, 0, sizeof(*f));
-	if (check_only) {
-		locked = f && f->until > now;
-	} else if (ok) {
-		if (f)
-			memset(f, 0, sizeof(*f));
-	} else {
-		if (!f || !f->staff_id[0]) {
-			f = f ? f : free_slot;
-			memset(f, 0, sizeof(*f));
-			snprintf(f->staff_id, sizeof(f->staff_id), "%s", id);
-		}
-		f->last = now;
-		if (++f->count >= a->o.login_failures)
-			f->until = now + a->o.lockout;
-		locked = f->until > now;
+	g->failures++;
+	g->expires = g->since + span;
+	if (g->failures < limit)
+		return 0;
+	g->locked_until = now + span;
+	if (g->expires < g->locked_until)
+		g->expires = g->locked_until;
+	return 1;
+}
+
+/* Reserves one attempt (note 2): refuses if the id or the address is
+ * locked, else counts it against both. */
+static int reserve_tx(yb_store_tx *tx, void *arg)
+{
+	guard_job *j = arg;
+	yb_admin *a = j->a;
+	yb_login_guard_rec id, ad;
+	int rc;
+
+	j->locks = 0; /* the unit may run again (yb_store_submit) */
+	if (j->purge && (rc = yb_tx_purge_login_guards(tx, j->now)) < 0)
+		return rc;
+	if ((rc = yb_tx_lock_login_guard(tx, "staff", j->staff_id, &id)) < 0)
+		return rc;
+	if (guard_live(&id, j->now) && id.locked_until > j->now)
+		return locked_error(a, j->staff_id, LOCK_ID);
+	if (j->client) {
+		if ((rc = yb_tx_lock_login_guard(tx, "addr", j->client, &ad)) < 0)
+			return rc;
+		if (guard_live(&ad, j->now) && ad.locked_until > j->now)
+			return locked_error(a, j->staff_id, LOCK_ADDR);
+		if (guard_count(&ad, a->o.addr_failures, a->o.lockout, j->now))
+			j->locks |= LOCK_ADDR;
+		if ((rc = yb_tx_put_login_guard(tx, &ad)) < 0)
+			return rc;
 	}
-	pthread_mutex_unlock(&a->mu);
-	return locked;
+	if (guard_count(&id, a->o.login_failures, a->o.lockout, j->now))
+		j->locks |= LOCK_ID;
+	return yb_tx_put_login_guard(tx, &id);
+}
+
+/* After the right password: the id's count cleared, the address's
+ * attempt taken back (its other failures stay counted). */
+static int release_tx(yb_store_tx *tx, const guard_job *j)
+{
+	yb_login_guard_rec g;
+	int rc;
+
+	if ((rc = yb_tx_lock_login_guard(tx, "staff", j->staff_id, &g)) < 0)
+		return rc;
+	g.failures = 0;
+	g.locked_until = 0;
+	if ((rc = yb_tx_put_login_guard(tx, &g)) < 0 || !j->client)
+		return rc;
+	if ((rc = yb_tx_lock_login_guard(tx, "addr", j->client, &g)) < 0)
+		return rc;
+	if (!guard_live(&g, j->now))
+		g.failures = 0;
+	else if (g.failures > 0)
+		g.failures--;
+	if (g.failures < j->a->o.addr_failures)
+		g.locked_until = 0;
+	return yb_tx_put_login_guard(tx, &g);
 }
 
 typedef struct login_job {
 	yb_session_rec s;
 	const char *role;
 	const char *token;
+	const guard_job *guard;
 } login_job;
 
 static int login_tx(yb_store_tx *tx, admin_unit *u)
@@ -330,7 +430,7 @@ static int login_tx(yb_store_tx *tx, admin_unit *u)
 	yb_jw w;
 	int rc;
 
-	if ((rc = yb_tx_put_session(tx, &j->s)) < 0)
+	if ((rc = yb_tx_put_session(tx, &j->s)) < 0 || (rc = release_tx(tx, j->guard)) < 0)
 		return rc;
 	admin_record(u, "login", "staff:%s", j->s.staff_id);
 	yb_jw_init(&w, &u->after);
@@ -350,7 +450,7 @@ static int login_tx(yb_store_tx *tx, admin_unit *u)
 }
 
 int yb_admin_login(yb_admin *a, const char *staff_id, const char *password,
-		   const char *request_id, yb_buf *out)
+		   const char *client, const char *request_id, yb_buf *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char raw[32];
@@ -358,14 +458,26 @@ int yb_admin_login(yb_admin *a, const char *staff_id, const char *password,
 	yb_staff_rec s;
 	yb_actor who;
 	login_job j;
+	guard_job g;
 	admin_unit u;
+	int64_t last;
 	int i, rc, ok;
 
+	atomic_fetch_add(&a->logins, 1);
 	if (!valid_staff_id(staff_id) || !password || strlen(password) > PW_MAX)
 		return yb_error_set(YB_EREFUSED, "login: wrong staff id or password");
-	if (note_login(a, staff_id, 0, 1))
-		return yb_error_set(YB_EBUSY, "login: %s is locked for a while after %d failures",
-				    staff_id, a->o.login_failures);
+	memset(&g, 0, sizeof(g));
+	g.a = a;
+	g.staff_id = staff_id;
+	g.client = client && client[0] && strlen(client) < YB_LOGIN_SUBJECT_MAX ? client : NULL;
+	g.now = admin_wall();
+	last = atomic_load(&a->purged);
+	g.purge = g.now - last >= 60 && atomic_compare_exchange_strong(&a->purged, &last, g.now);
+	if ((rc = yb_store_submit(a->st, "admin", reserve_tx, &g)) < 0) { /* note 2 */
+		if (rc == YB_EBUSY && strstr(yb_error_msg(), "locked"))
+			atomic_fetch_add(&a->logins_locked, 1);
+		return rc;
+	}
 	memset(&s, 0, sizeof(s));
 	snprintf(s.staff_id, sizeof(s.staff_id), "%s", staff_id);
 	rc = yb_store_read(a->st, read_staff, &s);
@@ -373,13 +485,11 @@ int yb_admin_login(yb_admin *a, const char *staff_id, const char *password,
 		return rc;
 	ok = verify_password(a, rc == 0 ? s.pw_hash : a->dummy_hash, password) && rc == 0 && !s.disabled;
 	OPENSSL_cleanse(s.pw_hash, sizeof(s.pw_hash));
-	if (!ok) {
-		if (note_login(a, staff_id, 0, 0))
-			return yb_error_set(YB_EBUSY, "login: %s is locked for a while after %d failures",
-					    staff_id, a->o.login_failures);
+	if (!ok) { /* counted already; the attempt that reached a limit says so */
+		if (g.locks)
+			return locked_error(a, staff_id, g.locks & LOCK_ID ? LOCK_ID : LOCK_ADDR);
 		return yb_error_set(YB_EREFUSED, "login: wrong staff id or password");
 	}
-	note_login(a, staff_id, 1, 0);
 	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		return yb_error_set(YB_ERROR, "login: no random token");
 	for (i = 0; i < 32; i++) {
@@ -394,6 +504,8 @@ int yb_admin_login(yb_admin *a, const char *staff_id, const char *password,
 	j.s.expires = j.s.created + a->o.session_ttl;
 	j.role = s.role;
 	j.token = token;
+	j.guard = &g;
+	g.now = admin_wall();
 	memset(&who, 0, sizeof(who));
 	snprintf(who.staff_id, sizeof(who.staff_id), "%s", s.staff_id);
 	who.role = yb_role_parse(s.role);
@@ -406,6 +518,8 @@ int yb_admin_login(yb_admin *a, const char *staff_id, const char *password,
 	u.out = out;
 	rc = admin_change(&u, 0);
 	OPENSSL_cleanse(token, sizeof(token));
+	if (rc == 0)
+		atomic_fetch_add(&a->logins_ok, 1);
 	return rc;
 }
 
@@ -493,6 +607,24 @@ int yb_admin_logout(yb_admin *a, const yb_actor *who, yb_buf *out)
 {
 	admin_unit u = {.a = a, .who = who, .fn = logout_tx, .out = out};
 	return admin_change(&u, 0);
+}
+
+int yb_admin_stats(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out)
+{
+	yb_jw w;
+
+	(void)who;
+	(void)in;
+	yb_jw_init(&w, out);
+	yb_jw_obj(&w, NULL);
+	yb_jw_obj(&w, "logins");
+	yb_jw_int(&w, "attempts", (int64_t)atomic_load(&a->logins));
+	yb_jw_int(&w, "password_checks", (int64_t)atomic_load(&a->pw_checks));
+	yb_jw_int(&w, "accepted", (int64_t)atomic_load(&a->logins_ok));
+	yb_jw_int(&w, "refused_locked", (int64_t)atomic_load(&a->logins_locked));
+	yb_jw_end(&w, '}');
+	yb_jw_end(&w, '}');
+	return out->oom ? yb_error_set(YB_ENOMEM, "out of memory") : 0;
 }
 
 int yb_admin_me(yb_admin *a, const yb_actor *who, const yb_admin_in *in, yb_buf *out)

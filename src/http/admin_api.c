@@ -69,6 +69,7 @@ static const struct route {
 	{"DELETE", "/bindings/{}/{}", CLERK, B_NONE, yb_admin_unbind},
 	{"GET", "/audit", AUDIT, B_NONE, yb_admin_audit_list},
 	{"GET", "/audit/verify", AUDIT, B_NONE, yb_admin_audit_verify},
+	{"GET", "/stats", AUDIT, B_NONE, yb_admin_stats},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -353,7 +354,7 @@ void yb_admin_finish(yb_admin_api *h, yb_admin_call *call, const yb_admin_reques
 			rc = YB_EINVALID;
 		if (rc == 0) {
 			snprintf(resp->staff_id, sizeof(resp->staff_id), "%.32s", id);
-			rc = yb_admin_login(h->adm, id, pw, rid, &out);
+			rc = yb_admin_login(h->adm, id, pw, req->client, rid, &out);
 		}
 		n = rc == YB_EREFUSED ? 401 : rc == YB_EBUSY && strstr(yb_error_msg(), "locked") ? 429 : status_of(rc);
 	} else if (r->body == B_LOGOUT) {

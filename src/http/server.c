@@ -190,13 +190,41 @@ static const char *query_arg(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* The client's address as the login lock-out counts it: IPv4 dotted (an
+ * IPv4-mapped IPv6 address too), IPv6 by its /64 (one host commonly holds
+ * a whole /64). "" if unknown. */
+static void client_addr(struct MHD_Connection *conn, char *out, size_t cap)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	struct in6_addr a6;
+	size_t n;
+
+	out[0] = '\0';
+	if (sa && sa->sa_family == AF_INET) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)cap);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		a6 = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+			inet_ntop(AF_INET, &a6.s6_addr[12], out, (socklen_t)cap);
+		} else {
+			memset(&a6.s6_addr[8], 0, 8);
+			if (inet_ntop(AF_INET6, &a6, out, (socklen_t)cap) && (n = strlen(out)) + 4 < cap)
+				memcpy(out + n, "/64", 4);
+		}
+	}
+}
+
+/* client: where the client's address is kept while req is used. */
 static void admin_req(yb_admin_request *req, struct MHD_Connection *conn, const conn_state *st,
-		      const char *url, const char *method)
+		      const char *url, const char *method, char *client, size_t cap)
 {
 	memset(req, 0, sizeof(*req));
 	req->method = method;
 	req->path = url;
 	req->authorization = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
+	client_addr(conn, client, cap);
+	req->client = client[0] ? client : NULL;
 	req->query = query_arg;
 	req->qctx = conn;
 	req->body = st->body.ptr ? st->body.ptr : "";
@@ -210,9 +238,9 @@ static enum MHD_Result admin_begin(yb_server *s, struct MHD_Connection *conn, co
 {
 	yb_admin_request req;
 	yb_response r;
-	char msg[64];
+	char msg[64], client[64];
 
-	admin_req(&req, conn, st, url, method);
+	admin_req(&req, conn, st, url, method, client, sizeof(client));
 	memset(&r, 0, sizeof(r));
 	if (yb_admin_begin(s->admin, &req, &st->call, &r) < 0)
 		return send_resp(s, conn, st, &r);
@@ -230,8 +258,9 @@ static enum MHD_Result admin_request(yb_server *s, struct MHD_Connection *conn, 
 {
 	yb_admin_request req;
 	yb_response r;
+	char client[64];
 
-	admin_req(&req, conn, st, url, method);
+	admin_req(&req, conn, st, url, method, client, sizeof(client));
 	memset(&r, 0, sizeof(r));
 	yb_admin_finish(s->admin, &st->call, &req, &r);
 	return send_resp(s, conn, st, &r);

@@ -317,6 +317,15 @@ static const char *const yb_pg_migrations[] = {
 	"UPDATE idem SET req = 'settle|' || psn_no || '|*' WHERE req = '' AND infno = '2207';"
 	"UPDATE idem SET req = 'cancel|' || coalesce(substring(response from '\"refd_setl_id\":\"([^\"]*)\"'), '')"
 	"  WHERE req = '';",
+
+	/* 7: the login lock-out in the store, as SQLite's migration 7 (schema_sqlite.h
+	 * says why). Not person-scoped, as staff and staff_session. */
+	"CREATE TABLE login_guard("
+	"  kind text NOT NULL CHECK(kind IN ('staff', 'addr')), subject text NOT NULL,"
+	"  failures integer NOT NULL CHECK(failures >= 0), since bigint NOT NULL,"
+	"  locked_until bigint NOT NULL, expires bigint NOT NULL,"
+	"  PRIMARY KEY(kind, subject));"
+	"CREATE INDEX login_guard_expires ON login_guard(expires);",
 };
 
 #define YB_PG_VERSION (int)(sizeof(yb_pg_migrations) / sizeof(yb_pg_migrations[0]))

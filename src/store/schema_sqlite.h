@@ -306,6 +306,21 @@ static const char *const yb_sqlite_migrations[] = {
 	"  json_extract(response, '$.output.setlinfo.refd_setl_id'),"
 	"  json_extract(response, '$.setlinfo.refd_setl_id'), '')"
 	"  WHERE req = '' AND json_valid(response);",
+
+	/* 7: the login lock-out in the store (issue 12 F3, F4; src/admin/admin_staff.c
+	 * note 2): one row per staff id (kind 'staff') and per client address
+	 * (kind 'addr') with the attempts counted in the window that began at
+	 * `since`, the end of a lock, and when the row stops meaning anything
+	 * (`expires`: the end of both; purged after). An attempt is counted
+	 * here, in one transaction with the row locked, before its password is
+	 * checked: a restart forgets nothing and no number of other ids evicts
+	 * a lock. */
+	"CREATE TABLE login_guard("
+	"  kind TEXT NOT NULL CHECK(kind IN ('staff', 'addr')), subject TEXT NOT NULL,"
+	"  failures INTEGER NOT NULL CHECK(failures >= 0), since INTEGER NOT NULL,"
+	"  locked_until INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	"  PRIMARY KEY(kind, subject)) STRICT;"
+	"CREATE INDEX login_guard_expires ON login_guard(expires);",
 };
 
 #define YB_SQLITE_VERSION (int)(sizeof(yb_sqlite_migrations) / sizeof(yb_sqlite_migrations[0]))

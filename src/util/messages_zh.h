@@ -536,3 +536,8 @@
 {"certno: the whole ID number (%d to 18 characters), not a prefix", "证件号码须为完整号码（{1} 至 18 位），不支持前缀查询"},
 /* made by snprintf: a warn rule a settlement met (src/ledger/ledger_setl.c) */
 {"rule %s: %s", "触发监管规则 {1}：{2}"},
+/* the login lock-out and the password policy (src/admin/admin_staff.c, src/store/store_login.c) */
+{"password: all of one kind; mix at least two of lower case, upper case, digits and other characters", "密码只有一类字符，请至少混用小写字母、大写字母、数字和其他字符中的两类"},
+{"password: one of the most common passwords; choose another", "密码是最常见的密码之一，请另选"},
+{"login: this address is locked for a while after %d failures", "该地址连续登录失败 {1} 次，已暂时锁定"},
+{"store: login_guard: %d columns", "数据库：login_guard 有 {1} 列"},

@@ -3,7 +3,8 @@
 # admin-secret-pw-1), `yibao serve` on a port the kernel picks, and curl.
 #
 #   NAME=xyz . tests/admin/lib.sh    then T (scratch dir), ok, bad, api,
-#                                    field, start_server, stop_server
+#                                    login, field, expect, start_server,
+#                                    stop_server
 # The servers' logs and every answer are kept for the personal-data scan
 # (tests/masking/collect.sh).
 YIBAO=${YIBAO:-build/yibao}
@@ -81,6 +82,16 @@ login() {
 }
 # field KEY: the first string member KEY of the answer
 field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -n 1; }
+# expect NAME STATUS [FIXED-STRING...]: the status and strings in the answer
+expect() {
+	name=$1 want=$2
+	shift 2
+	[ "$STATUS" = "$want" ] || { bad "$name" "status $STATUS, wanted $want: $(head -c 600 "$T/out")"; return 1; }
+	for s do
+		grep -qF -- "$s" "$T/out" || { bad "$name" "no '$s' in: $(head -c 600 "$T/out")"; return 1; }
+	done
+	ok "$name"
+}
 
 # ------------------------------------------------- the hospital's side
 # The HIS messages of a visit at the clinic of data.jsonl for the person

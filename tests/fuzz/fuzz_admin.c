@@ -126,7 +126,7 @@ static void setup(void)
 	if (yb_ledger_load_files(L, files, 1, &rep) < 0 || yb_admin_open(&A, L, &o) < 0 ||
 	    yb_admin_api_new(&H, A) < 0 ||
 	    yb_admin_staff_add(A, NULL, "admin", "administrator", "fuzz-admin-pw-1", &out) < 0 ||
-	    (yb_buf_clear(&out), yb_admin_login(A, "admin", "fuzz-admin-pw-1", "fuzz", &out)) < 0 ||
+	    (yb_buf_clear(&out), yb_admin_login(A, "admin", "fuzz-admin-pw-1", NULL, "fuzz", &out)) < 0 ||
 	    !(t = strstr(out.ptr, "\"token\":\"")))
 		abort();
 	snprintf(bearer, sizeof(bearer), "Bearer %.64s", t + 9);

@@ -16,7 +16,8 @@
 #  2. tests/integration/server_test.sh and flows_test.sh (yibao serve and
 #     the HIS flows over loopback), unchanged, through the same yibao shim;
 #     so are tests/admin/admin_test.sh and e2e_test.sh (the administration
-#     API, its audit log, and a person enrolled through it settling).
+#     API, its audit log, and a person enrolled through it settling) and
+#     lockout_test.sh (the login lock-out in the store, under bursts).
 #     tests/rules/realtime_test.sh and store_screen_test.sh (the rules in
 #     the settlement, 3101/3501, screen --db agreeing with real time) too,
 #     with the sqlite3 shim.
@@ -37,6 +38,8 @@ ROOT=$PWD
 YIBAO=${YIBAO:-build/yibao}
 DRIVER=${DRIVER:-build/tests/crash_driver}
 FLOW=${FLOW:-build/tests/flow}
+LOGIN_CLIENT=${LOGIN_CLIENT:-build/tests/login_client}
+case $LOGIN_CLIENT in /*) ;; *) LOGIN_CLIENT=$ROOT/$LOGIN_CLIENT ;; esac
 case $YIBAO in /*) ;; *) YIBAO=$ROOT/$YIBAO ;; esac
 case $DRIVER in /*) ;; *) DRIVER=$ROOT/$DRIVER ;; esac
 case $FLOW in /*) ;; *) FLOW=$ROOT/$FLOW ;; esac
@@ -87,6 +90,11 @@ if [ -f "$ROOT/tests/admin/admin_test.sh" ]; then
 	step "tests/admin/admin_test.sh and e2e_test.sh against PostgreSQL"
 	shim a "$ROOT/tests/admin/admin_test.sh" || failed admin
 	shim e "$ROOT/tests/admin/e2e_test.sh" || failed admin-e2e
+	if [ -x "${LOGIN_CLIENT:-}" ]; then
+		shim k "$ROOT/tests/admin/lockout_test.sh" LOGIN_CLIENT="$LOGIN_CLIENT" || failed admin-lockout
+	else
+		echo "note: no LOGIN_CLIENT (make build/tests/login_client), lockout_test skipped"
+	fi
 fi
 
 if [ -f "$ROOT/tests/rules/realtime_test.sh" ]; then
