@@ -16,7 +16,7 @@ CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
            -Iinclude $(OPT) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += -lsqlite3 -lmicrohttpd -lcrypto -lpthread -lm
-# staff passwords of the administration API (src/service/admin_staff.c)
+# staff passwords of the administration API (src/admin/admin_staff.c)
 LDLIBS  += -largon2
 # the PostgreSQL backend (src/store/store_pg.c): Debian's libpq-dev
 CFLAGS  += -I/usr/include/postgresql
@@ -188,7 +188,7 @@ CRASH_DRIVER := $(BUILD)/tests/crash_driver
 $(CRASH_DRIVER): $(BUILD)/tests/crash/crash_driver.o $(BUILD)/tests/crash/faultvfs.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# the visit API of service.h (issues 4 and 6) driven directly: run by
+# the visit API of ledger.h (issues 4 and 6) driven directly: run by
 # ledger-test on SQLite and by pg-test on PostgreSQL
 VISIT_TEST := $(BUILD)/tests/visit_test
 $(VISIT_TEST): $(BUILD)/tests/ledger/visit_test.o $(LIB)

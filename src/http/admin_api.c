@@ -11,7 +11,7 @@
  *   the session's role admitted by the route    else 403, naming the roles
  *   the body within the route's limit           else 413  (4 KiB, 1 MiB, 64 MiB)
  *   the body: JSON (or the payment file)        else 400, naming the field
- *   the operation (src/service/admin*.c)        200, or 400/404/409/422
+ *   the operation (src/admin/admin*.c)          200, or 400/404/409/422
  * Every answer is a JSON object with the request's id ("request_id"), the
  * id its audit record carries; a refusal has "error" (and, refused by a
  * rule, the decision with its reasons). */

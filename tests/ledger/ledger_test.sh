@@ -580,7 +580,7 @@ corrupt "a settlement without its accumulator delta" "DELETE FROM setl_accum WHE
 corrupt "an orphan fee line" "PRAGMA foreign_keys=OFF; INSERT INTO setl_fee SELECT psn_no, 'S777', feedetl_sn, med_list_codg, det_item_fee_sumamt, cnt, pric, chrgitm_lv, selfpay_prop, pric_uplmt_amt, fulamt_ownpay_amt, overlmt_amt, preselfpay_amt, inscp_scp_amt FROM setl_fee LIMIT 1" "orphan fee line"
 
 # ============================================== visits (issues 4 and 6)
-# The visit API of service.h (2201-2208, 2301-2305, 2401-2405, 2601, 3201,
+# The visit API of ledger.h (2201-2208, 2301-2305, 2401-2405, 2601, 3201,
 # 5201-5206) through tests/ledger/visit_test.c, which states each
 # expectation next to its call, then the calc cases replayed through the
 # ledger; then yibao check on what it left, and on corrupted copies.

@@ -1,4 +1,4 @@
-/* The ledger's visit API (service.h: 2201-2208, 2301-2305, 2401-2405,
+/* The ledger's visit API (ledger.h: 2201-2208, 2301-2305, 2401-2405,
  * 2601, 3201, 5201-5206 as the server calls them), driven directly:
  *
  *   visit_test --db PATH|URL [--cases DIR]     (YIBAO_POLICY_DIR set)
