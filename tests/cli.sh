@@ -215,6 +215,23 @@ has "policy check good and broken" err "$tmp/bad.json:9:"
 expect "calc under a broken policy" 2 "$YIBAO" calc --policy "$tmp/bad.json" "$tmp/visit.json"
 has "calc under a broken policy" err "$tmp/bad.json:9: benefits[0].ratio"
 
+# issue 14 a2: any number of stays in one input (only stays settled in
+# parts and not yet finally are held at once): 300 stays of one person
+{
+	printf '{"admdvs":"340600","psn":{"psn_no":"R1","insutype":"390","psn_type":"1501"},"visits":['
+	i=1
+	while [ $i -le 300 ]; do
+		[ $i -gt 1 ] && printf ','
+		printf '{"fixmedins":{"fixmedins_code":"H3","fixmedins_type":"1","hosp_lv":"3","admdvs":"340602"},'
+		printf '"mdtrt":{"mdtrt_id":"S%d","med_type":"21","begntime":"2024-01-01 09:00:00","endtime":"2024-01-01 10:00:00"},' $i
+		printf '"feedetail":[{"feedetl_sn":"1","med_list_codg":"XC09AAK063A001010104328","det_item_fee_sumamt":100.00}]}'
+		i=$((i + 1))
+	done
+	printf ']}\n'
+} >"$tmp/stays.json"
+expect "calc: 300 stays of one person in one input" 0 "$YIBAO" calc "$tmp/stays.json"
+has "calc: 300 stays" out '"mdtrt_id":"S300"'
+
 expect "policy without files" 2 "$YIBAO" policy check
 expect "policy unknown verb" 2 "$YIBAO" policy frob policies/340600.json
 

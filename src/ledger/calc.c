@@ -18,7 +18,8 @@ typedef struct calc_state {
 	yb_person psn;
 	yb_remote_reg remote[16];
 	yb_identity idet[16];
-	/* deductible borne by the earlier parts of each stay (mid-stay) */
+	/* deductible borne by the earlier parts of each open stay (mid-stay):
+	 * a stay leaves when its final part is settled */
 	struct stay { const char *mdtrt_id; yb_money dedc; } stays[256];
 	size_t n_stays;
 	yb_mulaid_acct mulaid[YB_MAX_MULAID];
@@ -195,9 +196,13 @@ static const yb_catalogue *place_catalogue(calc_state *st, const char *place)
 	return st->cat;
 }
 
+/* The open stay (settled in parts so far) of mdtrt_id; an empty id is
+ * never part of another visit (issue 14, a1). */
 static struct stay *find_stay(calc_state *st, const char *mdtrt_id)
 {
 	size_t i;
+	if (!mdtrt_id || !*mdtrt_id)
+		return NULL;
 	for (i = 0; i < st->n_stays; i++)
 		if (strcmp(st->stays[i].mdtrt_id, mdtrt_id) == 0)
 			return &st->stays[i];
@@ -210,15 +215,17 @@ static int note_stay(calc_state *st, struct stay *stay, const yb_visit *v, const
 {
 	if (!stay) {
 		if (st->n_stays == sizeof(st->stays) / sizeof(st->stays[0]))
-			return yb_error_set(YB_EINVALID, "visits: more than %zu inpatient stays",
-					    sizeof(st->stays) / sizeof(st->stays[0]));
+			return yb_error_set(YB_EINVALID, "visits: more than %zu inpatient stays open at once"
+					    " (settled in parts, not finally)", sizeof(st->stays) / sizeof(st->stays[0]));
 		stay = &st->stays[st->n_stays++];
 		stay->mdtrt_id = v->mdtrt_id;
 		stay->dedc = 0;
 	}
 	stay->dedc += s->act_pay_dedc;
+	/* settled: a later visit with this id is a new stay, and the slot is
+	 * free again (only open stays are held: a2, any number of stays) */
 	if (!v->mid_setl)
-		stay->mdtrt_id = ""; /* settled: a later visit with this id is a new stay */
+		*stay = st->stays[--st->n_stays];
 	return 0;
 }
 
