@@ -326,6 +326,17 @@ static yb_json *new_value(parser *p)
 	return v;
 }
 
+/* 1 if obj already has a member named key (n bytes). */
+static int repeated(const yb_json *obj, const char *key, size_t n)
+{
+	const yb_json *m;
+
+	for (m = obj->child; m; m = m->next)
+		if (m->key && strlen(m->key) == n && memcmp(m->key, key, n) == 0)
+			return 1;
+	return 0;
+}
+
 static int parse_document(parser *p)
 {
 	frame *stack;
@@ -363,6 +374,12 @@ static int parse_document(parser *p)
 		}
 		if (!(v = new_value(p))) {
 			rc = yb_error_set(YB_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (top && top->node->type == YB_JSON_OBJECT && repeated(top->node, key, keylen)) {
+			/* a member twice: which one the sender meant is unknown */
+			rc = yb_error_set(YB_EINVALID, "line %u, column %ld: member \"%.*s\" repeated", p->line,
+					  (long)(p->s - p->line_start) + 1, (int)(keylen < 64 ? keylen : 64), key);
 			goto done;
 		}
 		if (top) {

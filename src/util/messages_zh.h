@@ -218,7 +218,7 @@
 {"--listen: port above 65535", "--listen 端口大于 65535"},
 {"already used by a %s message", "报文 ID 已被一笔 {1} 交易使用"},
 {"cannot enter pipeline mode", "无法进入流水线模式"},
-{"more than %zu inpatient stays", "{f} 住院超过 {1} 次"},
+{"more than %zu inpatient stays open at once (settled in parts, not finally)", "{f} 同时未终结的住院超过 {1} 次（已中途结算、尚未终结）"},
 {"more than 16 registrations", "{f} 超过 16 条备案"},
 {"not 1 (male) or 2 (female)", "{f} 应为 1（男）或 2（女）"},
 {"not a group of the %s policy", "{f} 不是 {1} 参保政策中的人群类别"},
@@ -541,3 +541,5 @@
 {"password: one of the most common passwords; choose another", "密码是最常见的密码之一，请另选"},
 {"login: this address is locked for a while after %d failures", "该地址连续登录失败 {1} 次，已暂时锁定"},
 {"store: login_guard: %d columns", "数据库：login_guard 有 {1} 列"},
+/* the JSON parser: a member twice (issue 14 r1) */
+{"line %u, column %ld: member \"%.*s\" repeated", "第 {1} 行第 {2} 列：成员 \"{3}\" 重复出现"},

@@ -124,12 +124,20 @@ static void error_position(void **state)
 
 static void get(void **state)
 {
-	yb_json_doc *doc = parse_ok("{\"a\": 1, \"b\": 2, \"a\": 3, \"\": 4}");
+	yb_json_doc *doc = parse_ok("{\"a\": 1, \"b\": 2, \"\": 4}");
+	yb_json_doc *bad = NULL;
 	const yb_json *r = yb_json_root(doc);
 	(void)state;
 
 	assert_string_equal(yb_json_get(r, "b")->str, "2");
-	assert_string_equal(yb_json_get(r, "a")->str, "1"); /* first of a repeat */
+	assert_string_equal(yb_json_get(r, "a")->str, "1");
+	/* a member twice is refused, naming it (issue 14 r1): which one the
+	 * sender meant is unknown; the same name in another object is fine */
+	assert_fails_exactly(yb_json_parse(&bad, "{\"a\": 1, \"b\": 2, \"a\": 3}", 24, NULL), YB_EINVALID,
+			     "line 1, column 23: member \"a\" repeated");
+	yb_json_free(bad);
+	bad = parse_ok("{\"a\": {\"a\": 1}, \"b\": [{\"a\": 2}, {\"a\": 3}]}");
+	yb_json_free(bad);
 	assert_string_equal(yb_json_get(r, "")->str, "4");
 	assert_null(yb_json_get(r, "c"));
 	assert_null(yb_json_get(r, "A"));
