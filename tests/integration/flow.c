@@ -516,6 +516,7 @@ static int send_step(run *r, const char *file, sent *s, int *status, yb_buf *bod
 	memcpy(s->msg, msg.ptr ? msg.ptr : "", msg.len);
 	s->msg[msg.len] = '\0';
 	s->len = msg.len;
+	snprintf(s->infno, sizeof(s->infno), "%s", meta_str(root, "infno") ? meta_str(root, "infno") : "");
 	snprintf(s->paasid, sizeof(s->paasid), "%s", paasid);
 	snprintf(s->secret, sizeof(s->secret), "%s", secret);
 	rc = post(r, paasid, secret, offset, nonce_fixed, omit, s->msg, s->len, status, body, why, wcap);
@@ -699,19 +700,12 @@ static long sleep_step(const char *name)
 static void scan_answer(const sent *s, const yb_buf *body)
 {
 	const char *path = getenv("FLOW_SCAN");
-	const char *at = s->msg ? strstr(s->msg, "\"infno\"") : NULL;
-	int n = 0;
 	FILE *f;
 	size_t i;
 
 	if (!path || !*path || !body->len || body->ptr[0] != '{' || !(f = fopen(path, "a")))
 		return; /* a file (9102's ZIP) holds no personal data to read */
-	/* the infno the message was sent with ("infno":"2207" or "infno": 2207) */
-	if (at && (at = strchr(at + 7, ':'))) {
-		at += strspn(at + 1, " \"") + 1;
-		n = (int)strspn(at, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-	}
-	fprintf(f, "nhsa %.*s\t", n ? n : 1, n ? at : "?");
+	fprintf(f, "nhsa %s\t", s->infno[0] ? s->infno : "?");
 	for (i = 0; i < body->len; i++)
 		fputc(body->ptr[i] == '\n' || body->ptr[i] == '\t' || body->ptr[i] == '\r' ? ' ' : body->ptr[i], f);
 	fputc('\n', f);
